@@ -1,0 +1,246 @@
+//! The case folder: `case.json`, read and written whole, and the workspace a command edits.
+//!
+//! Owns loading (with line and column on bad JSON), atomic saving, id allocation and id lookup.
+//! It does not validate the content of records beyond the schema (`check` does) and does not
+//! touch evidence files (`intake` does).
+
+mod model;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub use model::*;
+
+use crate::custody::{self, Log, Record};
+use crate::error::{Error, Result};
+
+/// The structured file of a case folder.
+pub const CASE_FILE: &str = "case.json";
+/// The folder holding the exhibit files.
+pub const EVIDENCE_DIR: &str = "evidence";
+/// The folder holding the Markdown narrative.
+pub const NARRATIVE_DIR: &str = "narrative";
+
+/// Reads and parses `case.json` in `root`.
+pub fn load(root: &Path) -> Result<Case> {
+    let path = root.join(CASE_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::NoCase {
+                path: root.to_path_buf(),
+            });
+        }
+        Err(e) => return Err(Error::io("read", &path, e)),
+    };
+    let case: Case = serde_json::from_str(&text).map_err(|e| Error::json(&path, &e))?;
+    if case.schema != SCHEMA {
+        return Err(Error::input(
+            format!(
+                "{}: schema {} is not the one this dossier reads ({SCHEMA})",
+                path.display(),
+                case.schema
+            ),
+            "use the dossier version that wrote the case, or set \"schema\" back if you changed it",
+        ));
+    }
+    Ok(case)
+}
+
+/// Writes `case.json` atomically: a temporary file beside it, then a rename.
+pub fn save(root: &Path, case: &Case) -> Result<()> {
+    let path = root.join(CASE_FILE);
+    let mut text = serde_json::to_string_pretty(case).expect("a case always serialises");
+    text.push('\n');
+    let mut temp = tempfile::NamedTempFile::new_in(root)
+        .map_err(|e| Error::io("create a file in", root, e))?;
+    temp.write_all(text.as_bytes())
+        .and_then(|()| temp.as_file().sync_all())
+        .map_err(|e| Error::io("write", temp.path(), e))?;
+    // A temporary file is private (0600); case.json keeps the permissions it had, or 0644.
+    let permissions = std::fs::metadata(&path)
+        .map(|m| m.permissions())
+        .unwrap_or_else(|_| default_permissions());
+    std::fs::set_permissions(temp.path(), permissions)
+        .map_err(|e| Error::io("set the permissions of", temp.path(), e))?;
+    temp.persist(&path)
+        .map_err(|e| Error::io("replace", &path, e.error))?;
+    Ok(())
+}
+
+/// Read and write for the owner, read for others: what a new file usually gets.
+pub fn default_permissions() -> std::fs::Permissions {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::Permissions::from_mode(0o644)
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::metadata(".")
+            .map(|m| m.permissions())
+            .expect("the current folder exists")
+    }
+}
+
+/// The next free id with `prefix` ("E", "S", "V"): one more than the highest in use.
+pub fn next_id<'a>(prefix: &str, used: impl IntoIterator<Item = &'a str>) -> String {
+    let highest = used
+        .into_iter()
+        .filter_map(|id| {
+            id.strip_prefix(prefix)?
+                .strip_prefix('-')?
+                .parse::<u32>()
+                .ok()
+        })
+        .max()
+        .unwrap_or(0);
+    format!("{prefix}-{:03}", highest + 1)
+}
+
+/// A case opened for editing: changes are made in memory and written by [`Workspace::commit`].
+pub struct Workspace {
+    pub root: PathBuf,
+    pub case: Case,
+    log: Log,
+    records: Vec<Record>,
+}
+
+impl Workspace {
+    /// Opens the case in `root`.
+    pub fn open(root: &Path) -> Result<Workspace> {
+        let case = load(root)?;
+        let log = Log::read(&root.join(custody::FILE))?;
+        Ok(Workspace {
+            root: root.to_path_buf(),
+            case,
+            log,
+            records: Vec::new(),
+        })
+    }
+
+    /// A workspace for a case not yet on disk.
+    pub fn create(root: &Path, case: Case) -> Workspace {
+        Workspace {
+            root: root.to_path_buf(),
+            case,
+            log: Log::default(),
+            records: Vec::new(),
+        }
+    }
+
+    /// The custody log as it was when the case was opened.
+    pub fn log(&self) -> &Log {
+        &self.log
+    }
+
+    /// Queues a custody entry, written by [`Workspace::commit`].
+    pub fn record(&mut self, record: Record) {
+        self.records.push(record);
+    }
+
+    /// Appends the queued custody entries, then writes `case.json` with the log's new head.
+    pub fn commit(mut self) -> Result<Case> {
+        let path = self.root.join(custody::FILE);
+        let head = custody::append(&path, &self.log, &self.records)?;
+        if !self.records.is_empty() {
+            self.case.custody = head;
+        }
+        save(&self.root, &self.case)?;
+        Ok(self.case)
+    }
+}
+
+impl Case {
+    pub fn subject(&self, id: &str) -> Option<&Subject> {
+        self.subjects.iter().find(|s| s.id == id)
+    }
+
+    pub fn event(&self, id: &str) -> Option<&Event> {
+        self.events.iter().find(|e| e.id == id)
+    }
+
+    pub fn exhibit(&self, id: &str) -> Option<&Exhibit> {
+        self.exhibits.iter().find(|e| e.id == id)
+    }
+
+    /// The events an exhibit supports (the link is stored on the event).
+    pub fn events_of(&self, exhibit: &str) -> impl Iterator<Item = &Event> {
+        self.events
+            .iter()
+            .filter(move |e| e.exhibits.iter().any(|x| x == exhibit))
+    }
+
+    /// Fails with a helpful message unless the exhibit exists.
+    pub fn require_exhibit(&self, id: &str, context: &str) -> Result<()> {
+        require(self.exhibit(id).is_some(), context, "exhibit", id, || {
+            list_ids(
+                "exhibits",
+                self.exhibits.iter().map(|e| e.id.as_str()),
+                "dossier exhibit list",
+            )
+        })
+    }
+
+    /// Fails with a helpful message unless the subject exists.
+    pub fn require_subject(&self, id: &str, context: &str) -> Result<()> {
+        require(self.subject(id).is_some(), context, "subject", id, || {
+            list_ids(
+                "subjects",
+                self.subjects.iter().map(|s| s.id.as_str()),
+                "dossier subject list",
+            )
+        })
+    }
+
+    /// Fails with a helpful message unless the event exists.
+    pub fn require_event(&self, id: &str, context: &str) -> Result<()> {
+        require(self.event(id).is_some(), context, "event", id, || {
+            list_ids(
+                "events",
+                self.events.iter().map(|e| e.id.as_str()),
+                "dossier event list",
+            )
+        })
+    }
+}
+
+fn require(
+    found: bool,
+    context: &str,
+    kind: &'static str,
+    id: &str,
+    hint: impl FnOnce() -> String,
+) -> Result<()> {
+    if found {
+        return Ok(());
+    }
+    Err(Error::UnknownId {
+        context: context.to_string(),
+        kind,
+        id: id.to_string(),
+        hint: hint(),
+    })
+}
+
+fn list_ids<'a>(what: &str, ids: impl Iterator<Item = &'a str>, command: &str) -> String {
+    let ids: Vec<&str> = ids.collect();
+    match (ids.first(), ids.last()) {
+        (Some(first), Some(last)) => {
+            format!("the case has {what} {first} to {last}; `{command}` shows them all")
+        }
+        _ => format!("the case has no {what} yet; add them first"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_continue_after_the_highest() {
+        assert_eq!(next_id("E", []), "E-001");
+        assert_eq!(next_id("E", ["E-001", "E-007", "S-009"]), "E-008");
+        assert_eq!(next_id("V", ["V-999"]), "V-1000");
+    }
+}

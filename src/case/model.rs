@@ -1,0 +1,284 @@
+//! The records of `case.json`: the case itself, subjects, events, exhibits and signatories.
+//!
+//! Field order here is the order in the file, so the file diffs well in git. Every field is
+//! written, empty or not, so a lawyer editing by hand sees what can be filled in; fields may be
+//! left out when writing by hand (they default to empty). Unknown fields are refused, so a typo
+//! is reported with its line and column instead of being silently ignored.
+
+use serde::{Deserialize, Serialize};
+
+use crate::date::{CaseDate, Timestamp};
+
+/// The version of the `case.json` layout this build reads and writes.
+pub const SCHEMA: u32 = 1;
+
+/// The whole case folder's structured content.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    pub schema: u32,
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub regimes: Vec<String>,
+    #[serde(default)]
+    pub confidentiality: Confidentiality,
+    /// The request made to the authority about confidentiality, in the team's words.
+    #[serde(default)]
+    pub confidentiality_note: Option<String>,
+    #[serde(default)]
+    pub submission_date: Option<CaseDate>,
+    #[serde(default)]
+    pub subjects: Vec<Subject>,
+    #[serde(default)]
+    pub events: Vec<Event>,
+    #[serde(default)]
+    pub exhibits: Vec<Exhibit>,
+    #[serde(default)]
+    pub signatories: Vec<Signatory>,
+    /// Where the custody log stood at the last write: a log cut short is detected with it.
+    #[serde(default)]
+    pub custody: Option<CustodyHead>,
+}
+
+/// Public material, or material whose disclosure the team asks the authority to restrict.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidentiality {
+    #[default]
+    Public,
+    Confidential,
+}
+
+/// A person or an entity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SubjectKind {
+    #[default]
+    Person,
+    Entity,
+}
+
+impl SubjectKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubjectKind::Person => "person",
+            SubjectKind::Entity => "entity",
+        }
+    }
+}
+
+/// An alleged perpetrator (`S-001`...).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Subject {
+    pub id: String,
+    #[serde(default)]
+    pub kind: SubjectKind,
+    /// The full name in Latin script, as the referral uses it.
+    pub name: String,
+    /// The full name in its original script (Arabic, Cyrillic, ...).
+    #[serde(default)]
+    pub name_original: Option<String>,
+    /// Other Latin spellings of the name.
+    #[serde(default)]
+    pub transliterations: Vec<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub born: Option<CaseDate>,
+    #[serde(default)]
+    pub birthplace: Option<String>,
+    #[serde(default)]
+    pub gender: Option<String>,
+    /// ISO 3166-1 alpha-2 codes.
+    #[serde(default)]
+    pub nationalities: Vec<String>,
+    #[serde(default)]
+    pub id_documents: Vec<IdDocument>,
+    #[serde(default)]
+    pub positions: Vec<Position>,
+    #[serde(default)]
+    pub addresses: Vec<String>,
+    /// Associated entities and family members.
+    #[serde(default)]
+    pub associates: Vec<Associate>,
+    /// The criteria of each regime the conduct meets, with the argument.
+    #[serde(default)]
+    pub criteria: Vec<Criterion>,
+    /// Assets, travel or family in the sanctioning jurisdictions.
+    #[serde(default)]
+    pub nexus: Vec<String>,
+    /// Exculpatory information known to the team.
+    #[serde(default)]
+    pub exculpatory: Vec<String>,
+}
+
+/// An identity document.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdDocument {
+    /// passport, national-id, ...
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub number: String,
+    #[serde(default)]
+    pub country: Option<String>,
+    #[serde(default)]
+    pub issued: Option<CaseDate>,
+    #[serde(default)]
+    pub expires: Option<CaseDate>,
+}
+
+/// A position held.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Position {
+    pub title: String,
+    #[serde(default)]
+    pub organisation: Option<String>,
+    #[serde(default)]
+    pub from: Option<CaseDate>,
+    #[serde(default)]
+    pub to: Option<CaseDate>,
+}
+
+/// An associated entity or family member; `subject` links to a subject of the case.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Associate {
+    pub name: String,
+    #[serde(default)]
+    pub relation: Option<String>,
+    #[serde(default)]
+    pub subject: Option<String>,
+}
+
+/// One criterion clause of one regime that the subject's conduct meets.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Criterion {
+    pub regime: String,
+    pub clause: String,
+    #[serde(default)]
+    pub argument: Option<String>,
+    /// Exhibits that support the argument.
+    #[serde(default)]
+    pub exhibits: Vec<String>,
+}
+
+/// One entry of the timeline (`V-001`...).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    pub id: String,
+    pub date: CaseDate,
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub location: Option<String>,
+    #[serde(default)]
+    pub subjects: Vec<Involvement>,
+    /// The exhibits that support this event. The link is stored here only; an exhibit's events
+    /// are found by looking for it in events.
+    #[serde(default)]
+    pub exhibits: Vec<String>,
+}
+
+/// A subject involved in an event, and the role they played.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Involvement {
+    pub subject: String,
+    #[serde(default)]
+    pub role: Option<String>,
+}
+
+/// One evidence file (`E-001`...) as it was at intake.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exhibit {
+    pub id: String,
+    /// Relative to `evidence/`, with `/` between folders.
+    pub path: String,
+    /// SHA-256 at intake, lowercase hex. Never recomputed: a file that changed is a finding.
+    pub sha256: String,
+    pub size: u64,
+    pub media_type: String,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub source: Source,
+    #[serde(default)]
+    pub collected_by: Option<String>,
+    #[serde(default)]
+    pub collected_at: Option<Timestamp>,
+    #[serde(default)]
+    pub language: Option<String>,
+    #[serde(default)]
+    pub confidentiality: Confidentiality,
+    /// When the exhibit was registered (UTC).
+    pub intake_at: String,
+}
+
+/// Where an exhibit came from.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// Who provided it.
+    #[serde(default)]
+    pub provider: Option<String>,
+    /// How it was obtained.
+    #[serde(default)]
+    pub method: Option<String>,
+    /// The original address of web material.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// The source must not be disclosed (shown as "confidential source" in public output).
+    #[serde(default)]
+    pub confidential: bool,
+}
+
+/// An organisation of the coalition.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signatory {
+    pub name: String,
+    #[serde(default)]
+    pub role: SignatoryRole,
+    #[serde(default)]
+    pub country: Option<String>,
+    #[serde(default)]
+    pub contact: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// The lead organisation files the referral; co-signers endorse it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignatoryRole {
+    Lead,
+    #[default]
+    CoSigner,
+}
+
+impl SignatoryRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignatoryRole::Lead => "lead",
+            SignatoryRole::CoSigner => "co-signer",
+        }
+    }
+}
+
+/// How many entries the custody log had at the last write, and the SHA-256 of the last one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustodyHead {
+    pub entries: usize,
+    pub last: String,
+}

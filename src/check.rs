@@ -1,0 +1,610 @@
+//! `check`: every problem that would weaken or block the referral, per regime of the case.
+//!
+//! Owns the rules and returns a [`Report`] of findings; it never stops at the first problem and
+//! never prints (see `output`). Evidence files are read, never written.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use indicatif::ProgressBar;
+use serde::Serialize;
+
+use crate::case::{Case, EVIDENCE_DIR, NARRATIVE_DIR, SignatoryRole, Subject};
+use crate::custody::{self, Log};
+use crate::error::Result;
+use crate::hash::sha256_files;
+use crate::intake::{evidence_files, find_on_disk, nfc, unsafe_path};
+use crate::template::{Registry, Template};
+
+/// How bad a finding is: errors block the referral (exit 1), warnings weaken it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem, where it is, and what to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub severity: Severity,
+    /// The regime it concerns, or none for the case as a whole.
+    pub regime: Option<String>,
+    /// An id (`S-002`), a file (`evidence/x.jpg`) or a line (`custody.jsonl:4`).
+    pub place: String,
+    pub message: String,
+    pub fix: String,
+}
+
+/// Everything `check` found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub case: String,
+    pub regimes: Vec<String>,
+    pub exhibits_hashed: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    pub fn has_errors(&self) -> bool {
+        self.errors > 0
+    }
+
+    /// The exhibits found missing or changed, for the custody log.
+    pub fn integrity_summary(&self) -> String {
+        let broken: Vec<&str> = self
+            .findings
+            .iter()
+            .filter(|f| {
+                f.message.contains("changed since intake") || f.message.contains("is missing")
+            })
+            .map(|f| f.place.as_str())
+            .collect();
+        let mut text = format!(
+            "{} exhibits hashed; {} errors, {} warnings",
+            self.exhibits_hashed, self.errors, self.warnings
+        );
+        if !broken.is_empty() {
+            text.push_str(&format!("; missing or changed: {}", broken.join(", ")));
+        }
+        text
+    }
+}
+
+/// Collects findings as the rules run.
+struct Findings(Vec<Finding>);
+
+impl Findings {
+    fn add(
+        &mut self,
+        severity: Severity,
+        regime: Option<&str>,
+        place: &str,
+        message: String,
+        fix: &str,
+    ) {
+        self.0.push(Finding {
+            severity,
+            regime: regime.map(str::to_string),
+            place: place.to_string(),
+            message,
+            fix: fix.to_string(),
+        });
+    }
+    fn error(&mut self, place: &str, message: String, fix: &str) {
+        self.add(Severity::Error, None, place, message, fix);
+    }
+    fn warning(&mut self, place: &str, message: String, fix: &str) {
+        self.add(Severity::Warning, None, place, message, fix);
+    }
+}
+
+/// Checks the case in `root` against its regimes' templates, its evidence and its custody log.
+pub fn check(
+    root: &Path,
+    case: &Case,
+    registry: &Registry,
+    log: &Log,
+    progress: &ProgressBar,
+) -> Result<Report> {
+    let mut found = Findings(Vec::new());
+    check_case(root, case, registry, &mut found);
+    check_ids(case, &mut found);
+    for regime in &case.regimes {
+        if let Some(template) = registry.get(regime) {
+            check_regime(case, template, &mut found);
+        }
+    }
+    let hashed = check_exhibits(root, case, &mut found, progress)?;
+    check_custody(case, log, &mut found);
+
+    let mut findings = found.0;
+    // Case-wide findings first, then each regime in the case's order; errors before warnings.
+    let rank = |f: &Finding| match &f.regime {
+        None => 0,
+        Some(r) => {
+            1 + case
+                .regimes
+                .iter()
+                .position(|x| x == r)
+                .unwrap_or(usize::MAX - 1)
+        }
+    };
+    findings.sort_by_key(|f| (rank(f), f.severity));
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    Ok(Report {
+        case: case.id.clone(),
+        regimes: case.regimes.clone(),
+        exhibits_hashed: hashed,
+        errors,
+        warnings: findings.len() - errors,
+        findings,
+    })
+}
+
+fn check_case(root: &Path, case: &Case, registry: &Registry, found: &mut Findings) {
+    if case.regimes.is_empty() {
+        found.error(
+            "case.json",
+            "the case targets no regime".into(),
+            "add the regimes to \"regimes\" in case.json, e.g. [\"us-glomag\", \"uk-ghr\"]",
+        );
+    }
+    for regime in &case.regimes {
+        if registry.get(regime).is_none() {
+            found.error(
+                "case.json",
+                format!("unknown regime `{regime}`"),
+                &format!(
+                    "use one of: {} (or add templates/{regime}.json to the case)",
+                    registry.ids().collect::<Vec<_>>().join(", ")
+                ),
+            );
+        }
+    }
+    if case.subjects.is_empty() {
+        found.error(
+            "case.json",
+            "the case names no subject".into(),
+            "add one: dossier subject add NAME ...",
+        );
+    }
+    if case.events.is_empty() {
+        found.warning(
+            "case.json",
+            "the timeline has no event".into(),
+            "add events: dossier event add DATE TITLE ...",
+        );
+    }
+    if case.signatories.is_empty() {
+        found.error(
+            "case.json",
+            "no signatory: nobody submits the referral".into(),
+            "add the filing organisation: dossier signatory add NAME --role lead --email ...",
+        );
+    } else if !case
+        .signatories
+        .iter()
+        .any(|s| s.role == SignatoryRole::Lead)
+    {
+        found.warning(
+            "case.json",
+            "no signatory is the lead organisation".into(),
+            "set \"role\": \"lead\" on the organisation filing the referral",
+        );
+    }
+    for signatory in &case.signatories {
+        if signatory.email.is_none() || signatory.contact.is_none() {
+            found.warning(
+                &signatory.name,
+                "the signatory has no contact person or e-mail".into(),
+                "authorities need a point of contact: set \"contact\" and \"email\" in case.json",
+            );
+        }
+    }
+    let summary = root.join(NARRATIVE_DIR).join("summary.md");
+    let written = std::fs::read_to_string(&summary).is_ok_and(|text| has_prose(&text));
+    if !written {
+        found.warning(
+            "narrative/summary.md",
+            "there is no executive summary".into(),
+            "write the summary in narrative/summary.md (Markdown)",
+        );
+    }
+}
+
+/// True if Markdown text has words beyond headings and comments.
+fn has_prose(text: &str) -> bool {
+    let mut rest = text;
+    let mut plain = String::new();
+    while let Some(start) = rest.find("<!--") {
+        plain.push_str(&rest[..start]);
+        rest = rest[start..]
+            .find("-->")
+            .map_or("", |end| &rest[start + end + 3..]);
+    }
+    plain.push_str(rest);
+    plain
+        .lines()
+        .map(str::trim)
+        .any(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+fn check_ids(case: &Case, found: &mut Findings) {
+    let fix = "give each record its own id in case.json (new ids continue after the highest)";
+    for (kind, ids) in [
+        (
+            "subject",
+            case.subjects
+                .iter()
+                .map(|s| s.id.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        ("event", case.events.iter().map(|e| e.id.as_str()).collect()),
+        (
+            "exhibit",
+            case.exhibits.iter().map(|e| e.id.as_str()).collect(),
+        ),
+    ] {
+        let mut seen = HashSet::new();
+        for id in ids {
+            if !seen.insert(id) {
+                found.error(id, format!("two {kind}s have the id {id}"), fix);
+            }
+        }
+    }
+    let subjects: HashSet<&str> = case.subjects.iter().map(|s| s.id.as_str()).collect();
+    let exhibits: HashSet<&str> = case.exhibits.iter().map(|e| e.id.as_str()).collect();
+    let unknown = "use an id that `dossier subject list`, `event list` or `exhibit list` shows, or remove the reference";
+    for event in &case.events {
+        for who in &event.subjects {
+            if !subjects.contains(who.subject.as_str()) {
+                found.error(
+                    &event.id,
+                    format!("refers to unknown subject {}", who.subject),
+                    unknown,
+                );
+            }
+        }
+        for exhibit in &event.exhibits {
+            if !exhibits.contains(exhibit.as_str()) {
+                found.error(
+                    &event.id,
+                    format!("refers to unknown exhibit {exhibit}"),
+                    unknown,
+                );
+            }
+        }
+        if event.exhibits.is_empty() {
+            found.warning(
+                &event.id,
+                format!("event \"{}\" ({}) has no exhibit supporting it", event.title, event.date),
+                "link evidence: dossier exhibit add FILE --event ID, or list exhibit ids in the event's \"exhibits\"",
+            );
+        }
+    }
+    for subject in &case.subjects {
+        for criterion in &subject.criteria {
+            for exhibit in &criterion.exhibits {
+                if !exhibits.contains(exhibit.as_str()) {
+                    found.error(
+                        &subject.id,
+                        format!(
+                            "criterion {}:{} refers to unknown exhibit {exhibit}",
+                            criterion.regime, criterion.clause
+                        ),
+                        unknown,
+                    );
+                }
+            }
+        }
+        for associate in &subject.associates {
+            if let Some(other) = &associate.subject
+                && !subjects.contains(other.as_str())
+            {
+                found.error(
+                    &subject.id,
+                    format!(
+                        "associate {} refers to unknown subject {other}",
+                        associate.name
+                    ),
+                    unknown,
+                );
+            }
+        }
+    }
+}
+
+fn check_regime(case: &Case, template: &Template, found: &mut Findings) {
+    let regime = Some(template.id.as_str());
+    let clauses: Vec<&str> = template.criteria.iter().map(|c| c.id.as_str()).collect();
+    for subject in &case.subjects {
+        let label = format!("{} ({})", subject.id, subject.name);
+        let criteria: Vec<_> = subject
+            .criteria
+            .iter()
+            .filter(|c| c.regime == template.id)
+            .collect();
+        if criteria.is_empty() {
+            found.add(
+                Severity::Error,
+                regime,
+                &subject.id,
+                format!(
+                    "{} meets no criterion of {} given in the case",
+                    subject.name, template.id
+                ),
+                &format!(
+                    "add to the subject's \"criteria\" in case.json {{\"regime\": \"{}\", \"clause\": \"{}\", \"argument\": \"...\", \"exhibits\": [\"E-...\"]}} with the clause the conduct meets (clauses: {})",
+                    template.id,
+                    clauses.first().unwrap_or(&""),
+                    clauses.join(", ")
+                ),
+            );
+        }
+        for criterion in criteria {
+            let place = format!("{}:{}", template.id, criterion.clause);
+            if template.clause(&criterion.clause).is_none() {
+                found.add(
+                    Severity::Error,
+                    regime,
+                    &subject.id,
+                    format!("criterion {place} of {label}: the template has no such clause"),
+                    &format!("use a clause of {}: {}", template.id, clauses.join(", ")),
+                );
+                continue;
+            }
+            if criterion
+                .argument
+                .as_deref()
+                .is_none_or(|a| a.trim().is_empty())
+            {
+                found.add(
+                    Severity::Warning,
+                    regime,
+                    &subject.id,
+                    format!("criterion {place} of {label} has no argument"),
+                    "write why the conduct meets the clause in the criterion's \"argument\"",
+                );
+            }
+            let via_events = case.events.iter().any(|e| {
+                !e.exhibits.is_empty() && e.subjects.iter().any(|s| s.subject == subject.id)
+            });
+            if criterion.exhibits.is_empty() && !via_events {
+                found.add(
+                    Severity::Warning,
+                    regime,
+                    &subject.id,
+                    format!("no exhibit supports criterion {place} of {label}"),
+                    "list supporting exhibits in the criterion's \"exhibits\", or involve the subject in events that have exhibits",
+                );
+            }
+        }
+        let rule = match subject.kind {
+            crate::case::SubjectKind::Person => &template.subject_fields.person,
+            crate::case::SubjectKind::Entity => &template.subject_fields.entity,
+        };
+        for (fields, severity, word) in [
+            (&rule.required, Severity::Error, "requires"),
+            (&rule.recommended, Severity::Warning, "recommends"),
+        ] {
+            let missing: Vec<&str> = fields
+                .iter()
+                .map(String::as_str)
+                .filter(|f| *f != "criteria" && !has_field(subject, f))
+                .collect();
+            if !missing.is_empty() {
+                found.add(
+                    severity,
+                    regime,
+                    &subject.id,
+                    format!(
+                        "{label}: {} {word} {} for a {}",
+                        template.id,
+                        missing.join(", "),
+                        subject.kind.as_str()
+                    ),
+                    "fill these fields in case.json (see docs/case-format.md)",
+                );
+            }
+        }
+    }
+}
+
+/// Whether a subject has a value for a template field name.
+fn has_field(subject: &Subject, field: &str) -> bool {
+    match field {
+        "name" => !subject.name.trim().is_empty(),
+        "name_original" => subject.name_original.is_some(),
+        "transliterations" => !subject.transliterations.is_empty(),
+        "aliases" => !subject.aliases.is_empty(),
+        "born" => subject.born.is_some(),
+        "birthplace" => subject.birthplace.is_some(),
+        "gender" => subject.gender.is_some(),
+        "nationalities" => !subject.nationalities.is_empty(),
+        "id_documents" => !subject.id_documents.is_empty(),
+        "positions" => !subject.positions.is_empty(),
+        "addresses" => !subject.addresses.is_empty(),
+        "associates" => !subject.associates.is_empty(),
+        "criteria" => !subject.criteria.is_empty(),
+        "nexus" => !subject.nexus.is_empty(),
+        "exculpatory" => !subject.exculpatory.is_empty(),
+        _ => true,
+    }
+}
+
+/// Hashes every exhibit again and compares it with its intake record; lists unregistered files.
+fn check_exhibits(
+    root: &Path,
+    case: &Case,
+    found: &mut Findings,
+    progress: &ProgressBar,
+) -> Result<usize> {
+    let evidence = root.join(EVIDENCE_DIR);
+    let case_real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut to_hash = Vec::new();
+    for exhibit in &case.exhibits {
+        let place = format!("{} evidence/{}", exhibit.id, exhibit.path);
+        if let Some(why) = unsafe_path(&exhibit.path) {
+            found.error(
+                &exhibit.id,
+                format!("the path `{}` is refused: {why}", exhibit.path),
+                "an exhibit path is relative to evidence/, with / between folders",
+            );
+            continue;
+        }
+        let Some(on_disk) = find_on_disk(&evidence.join(&exhibit.path)) else {
+            found.error(
+                &place,
+                format!("{} is missing: evidence/{} is not there", exhibit.id, exhibit.path),
+                "restore the file from your backup (its sha256 is in case.json); evidence is never deleted",
+            );
+            continue;
+        };
+        match on_disk.canonicalize() {
+            Ok(real) if real.starts_with(&case_real) => to_hash.push((exhibit, on_disk)),
+            Ok(real) => found.error(
+                &place,
+                format!(
+                    "evidence/{} is a symbolic link leaving the case, to {}",
+                    exhibit.path,
+                    real.display()
+                ),
+                "replace the link with the file itself",
+            ),
+            Err(e) => found.error(
+                &place,
+                format!("cannot read evidence/{}: {e}", exhibit.path),
+                "check the file's permissions",
+            ),
+        }
+    }
+    let total: u64 = to_hash.iter().map(|(e, _)| e.size).sum();
+    progress.set_length(total);
+    let paths: Vec<_> = to_hash.iter().map(|(_, p)| p.clone()).collect();
+    let digests = sha256_files(&paths, progress);
+    for ((exhibit, _), digest) in to_hash.iter().zip(&digests) {
+        let place = format!("{} evidence/{}", exhibit.id, exhibit.path);
+        match digest {
+            Ok(d) if d.sha256 != exhibit.sha256 => found.error(
+                &place,
+                format!(
+                    "{} changed since intake: expected sha256 {} ({} bytes), found {} ({} bytes)",
+                    exhibit.id, exhibit.sha256, exhibit.size, d.sha256, d.size
+                ),
+                "restore the original file from your backup; a new version is a new exhibit, never a re-hash",
+            ),
+            Ok(_) => {}
+            Err(e) => found.error(&place, format!("cannot read the file: {e}"), "check the file's permissions"),
+        }
+    }
+    for exhibit in &case.exhibits {
+        let used = case.events_of(&exhibit.id).next().is_some()
+            || case
+                .subjects
+                .iter()
+                .flat_map(|s| &s.criteria)
+                .any(|c| c.exhibits.contains(&exhibit.id));
+        if !used {
+            found.warning(
+                &exhibit.id,
+                format!(
+                    "{} (evidence/{}) supports no event or criterion",
+                    exhibit.id, exhibit.path
+                ),
+                "link it to the events it proves: add its id to the event's \"exhibits\"",
+            );
+        }
+    }
+    let registered: HashSet<String> = case.exhibits.iter().map(|e| nfc(&e.path)).collect();
+    for file in evidence_files(root)? {
+        if !registered.contains(&nfc(&file)) {
+            found.warning(
+                &format!("evidence/{file}"),
+                format!("evidence/{file} is not registered as an exhibit"),
+                &format!("register it (dossier exhibit add \"evidence/{file}\") or move it out of evidence/"),
+            );
+        }
+    }
+    Ok(digests.iter().filter(|d| d.is_ok()).count())
+}
+
+fn check_custody(case: &Case, log: &Log, found: &mut Findings) {
+    let file = custody::FILE;
+    if let Some(broken) = log.first_break() {
+        found.error(
+            &format!("{file}:{}", broken.line),
+            format!(
+                "the chain of custody is broken at line {}: {}",
+                broken.line, broken.problem
+            ),
+            "restore custody.jsonl from a backup or version control; never edit it by hand",
+        );
+    }
+    match (&case.custody, log.head()) {
+        (Some(recorded), actual) => {
+            let entries = actual.as_ref().map_or(0, |h| h.entries);
+            if entries < recorded.entries {
+                found.error(
+                    file,
+                    format!(
+                        "the custody log has {entries} entries but case.json records {}: entries were removed from its end",
+                        recorded.entries
+                    ),
+                    "restore custody.jsonl from a backup or version control",
+                );
+            } else if recorded.entries > 0 && log.lines[recorded.entries - 1].hash != recorded.last
+            {
+                found.error(
+                    &format!("{file}:{}", recorded.entries),
+                    format!(
+                        "entry {} is not the one case.json recorded as the log's last",
+                        recorded.entries
+                    ),
+                    "restore custody.jsonl from a backup or version control",
+                );
+            } else if entries > recorded.entries {
+                found.warning(
+                    file,
+                    format!(
+                        "the custody log has {} entries after the last one case.json records",
+                        entries - recorded.entries
+                    ),
+                    "a command was interrupted, or lines were added by hand: review the log's end",
+                );
+            }
+        }
+        (None, Some(_)) => found.warning(
+            "case.json",
+            "case.json does not record where the custody log ends (its \"custody\" field)"
+                .to_string(),
+            "run any dossier command that writes the case (check does) to record it",
+        ),
+        (None, None) => {}
+    }
+    for exhibit in &case.exhibits {
+        match log.intake_of(&exhibit.id) {
+            None => found.warning(
+                &exhibit.id,
+                format!("the custody log has no intake entry for {}", exhibit.id),
+                "exhibits added with `dossier exhibit add` are logged; one added by hand to case.json is not",
+            ),
+            Some(entry) if entry.sha256.as_deref() != Some(exhibit.sha256.as_str()) => found.error(
+                &exhibit.id,
+                format!(
+                    "case.json gives {} the sha256 {} but its intake was logged with {}",
+                    exhibit.id,
+                    exhibit.sha256,
+                    entry.sha256.as_deref().unwrap_or("none")
+                ),
+                "an exhibit's intake hash is never changed: restore case.json from version control",
+            ),
+            Some(_) => {}
+        }
+    }
+}

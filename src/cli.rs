@@ -1,0 +1,287 @@
+//! The command line's shape (clap derive): every command, flag and help text, in one place.
+//!
+//! Turning these into the library's specs is done in `commands`; nothing here touches disk.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::import::Kind;
+
+/// Builds sealed, hash-verified evidence dossiers for Magnitsky-style sanctions referrals.
+#[derive(Debug, Parser)]
+#[command(name = "dossier", version, propagate_version = true)]
+#[command(
+    after_help = "Example:\n  dossier init my-case --title \"Detentions in Northport\" --regime us-glomag --regime uk-ghr\n  dossier -C my-case exhibit add ~/statements/witness-1.pdf --title \"Statement of witness 1\"\n  dossier -C my-case check"
+)]
+pub struct Cli {
+    /// Work on the case in DIR instead of the current folder (before or after the command name)
+    #[arg(short = 'C', long = "case", value_name = "DIR", global = true)]
+    pub case: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start a new case folder: case.json, evidence/, narrative/, custody.jsonl
+    #[command(
+        after_help = "Example:\n  dossier init my-case --title \"Detentions in Northport\" --id NP-2024 --regime us-glomag --regime uk-ghr"
+    )]
+    Init(InitArgs),
+
+    /// Register evidence files as exhibits, or list them
+    #[command(subcommand)]
+    Exhibit(ExhibitCommand),
+
+    /// Add or list alleged perpetrators (persons or entities)
+    #[command(subcommand)]
+    Subject(SubjectCommand),
+
+    /// Add or list timeline events
+    #[command(subcommand)]
+    Event(EventCommand),
+
+    /// Add an organisation of the coalition that submits the referral
+    #[command(subcommand)]
+    Signatory(SignatoryCommand),
+
+    /// Add exhibits, subjects or events from a CSV file (one row = one add, all rows or none)
+    #[command(
+        after_help = "Example:\n  dossier import subjects.csv --as subjects\n\nColumns are described in docs/case-format.md; lists inside a cell are separated by `;`."
+    )]
+    Import(ImportArgs),
+
+    /// Report every problem that would weaken or block the referral (exit 1 if any error)
+    #[command(after_help = "Example:\n  dossier check\n  dossier -C my-case check --json")]
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder of the new case (created if missing; default: the current folder or -C DIR)
+    pub dir: Option<PathBuf>,
+    /// Title of the case
+    #[arg(long)]
+    pub title: String,
+    /// Case id used in file names (letters, digits, '.', '_', '-'; default: from the title)
+    #[arg(long, value_name = "CASE-ID")]
+    pub id: Option<String>,
+    /// A sanctions regime to target, e.g. us-glomag, uk-ghr, uk-gac, eu-ghr, ca-jvcfoa, au-magnitsky
+    #[arg(long = "regime", value_name = "ID")]
+    pub regimes: Vec<String>,
+    /// Ask the authority to keep the submission confidential
+    #[arg(long)]
+    pub confidential: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExhibitCommand {
+    /// Register files (or every file under a folder) as exhibits; files from outside evidence/ are copied in
+    #[command(
+        after_help = "Example:\n  dossier exhibit add evidence/photos/gate.jpg --title \"Gate of the detention centre\" --collected-at 2023-04-02T10:15:00Z --event V-003\n  dossier exhibit add ~/Downloads/leak --source \"insider\" --confidential-source --confidential\n\nRelative paths are taken from the case folder (like git -C)."
+    )]
+    Add(Box<ExhibitAddArgs>),
+    /// List the exhibits
+    #[command(after_help = "Example:\n  dossier exhibit list --json")]
+    List(ListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExhibitAddArgs {
+    /// Files or folders to register
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[arg(long)]
+    pub title: Option<String>,
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Who provided it
+    #[arg(long)]
+    pub source: Option<String>,
+    /// How it was obtained
+    #[arg(long)]
+    pub obtained: Option<String>,
+    /// Original address of web material
+    #[arg(long, value_name = "URL")]
+    pub source_url: Option<String>,
+    /// The source must not be disclosed (shown as "confidential source" in public output)
+    #[arg(long)]
+    pub confidential_source: bool,
+    /// Who collected it
+    #[arg(long, value_name = "WHO")]
+    pub collected_by: Option<String>,
+    /// When it was collected: RFC 3339 (2023-04-02T10:15:00Z) or a day (2023-04-02)
+    #[arg(long, value_name = "WHEN")]
+    pub collected_at: Option<String>,
+    /// Language of the content, e.g. en, ar, ru
+    #[arg(long, value_name = "L")]
+    pub language: Option<String>,
+    /// Withhold the file from the public profile of the dossier
+    #[arg(long)]
+    pub confidential: bool,
+    /// An event the exhibit supports
+    #[arg(long = "event", value_name = "V-ID")]
+    pub events: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SubjectCommand {
+    /// Add a person (or, with --entity, an organisation) alleged to be responsible
+    #[command(
+        after_help = "Example:\n  dossier subject add \"Fulan al-Fulani\" --original-script \"فلان الفلاني\" --born ~1968 --nationality XA \\\n    --position \"Director, Northport Detention Centre, 2016, 2021\" --id-document passport:X1234567:XA \\\n    --criterion us-glomag:1(a)(ii)(A) --criterion uk-ghr:4(2)(b) --argument \"Ordered the beatings...\" --exhibit E-004\n\n--argument and --exhibit attach to every --criterion of the same command."
+    )]
+    Add(Box<SubjectAddArgs>),
+    /// List the subjects
+    #[command(after_help = "Example:\n  dossier subject list")]
+    List(ListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SubjectAddArgs {
+    /// Full name in Latin script
+    pub name: String,
+    /// The subject is an organisation, not a person
+    #[arg(long)]
+    pub entity: bool,
+    /// Full name in its original script
+    #[arg(long, value_name = "NAME")]
+    pub original_script: Option<String>,
+    /// Another Latin spelling of the name
+    #[arg(long = "transliteration", value_name = "T")]
+    pub transliterations: Vec<String>,
+    #[arg(long = "alias", value_name = "A")]
+    pub aliases: Vec<String>,
+    /// Date or year of birth (or founding)
+    #[arg(long, value_name = "DATE")]
+    pub born: Option<String>,
+    #[arg(long, value_name = "P")]
+    pub birthplace: Option<String>,
+    #[arg(long, value_name = "G")]
+    pub gender: Option<String>,
+    /// Nationality as an ISO 3166-1 alpha-2 code
+    #[arg(long = "nationality", value_name = "CC")]
+    pub nationalities: Vec<String>,
+    /// "TITLE, ORG[, FROM[, TO]]"
+    #[arg(long = "position", value_name = "POSITION")]
+    pub positions: Vec<String>,
+    /// "TYPE:NUMBER[:COUNTRY]"
+    #[arg(long = "id-document", value_name = "DOC")]
+    pub id_documents: Vec<String>,
+    #[arg(long = "address", value_name = "A")]
+    pub addresses: Vec<String>,
+    /// An associated entity or family member: "NAME[:RELATION]" (e.g. "Qarvexa LLC:owner")
+    #[arg(long = "associate", value_name = "NAME[:RELATION]")]
+    pub associates: Vec<String>,
+    /// A criterion the conduct meets: REGIME:CLAUSE, quoted for the shell ('us-glomag:1(a)(ii)(A)') or with dots (us-glomag:1.a.ii.A)
+    #[arg(long = "criterion", value_name = "REGIME:CLAUSE")]
+    pub criteria: Vec<String>,
+    /// Why the conduct meets the criteria given
+    #[arg(long, value_name = "TEXT")]
+    pub argument: Option<String>,
+    /// An exhibit supporting the criteria given
+    #[arg(long = "exhibit", value_name = "E-ID")]
+    pub exhibits: Vec<String>,
+    /// Assets, travel or family in the sanctioning jurisdictions
+    #[arg(long, value_name = "TEXT")]
+    pub nexus: Vec<String>,
+    /// Exculpatory information known
+    #[arg(long, value_name = "TEXT")]
+    pub exculpatory: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EventCommand {
+    /// Add an event to the timeline
+    #[command(
+        after_help = "Example:\n  dossier event add 2019-03-14 \"Raid on the newspaper office\" --location Northport --subject S-001:commander --exhibit E-002\n  dossier event add 2011-02-14..2011-03-16 \"Protest camp\"\n  dossier event add ~2014 \"Detention centre opens\""
+    )]
+    Add(EventAddArgs),
+    /// List the timeline in date order
+    #[command(after_help = "Example:\n  dossier event list")]
+    List(ListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EventAddArgs {
+    /// 2017-01-15, 2017-01, 2017, 2011-02-14..2011-03-16 or ~2014
+    pub date: String,
+    pub title: String,
+    #[arg(long)]
+    pub description: Option<String>,
+    #[arg(long)]
+    pub location: Option<String>,
+    /// A subject involved, with their role: S-001 or S-001:ROLE
+    #[arg(long = "subject", value_name = "S-ID[:ROLE]")]
+    pub subjects: Vec<String>,
+    /// An exhibit supporting the event
+    #[arg(long = "exhibit", value_name = "E-ID")]
+    pub exhibits: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SignatoryCommand {
+    /// Add an organisation that submits and signs the referral
+    #[command(
+        after_help = "Example:\n  dossier signatory add \"Northport Legal Aid\" --role lead --country GB --contact \"A. Jones\" --email legal@example.org"
+    )]
+    Add(SignatoryAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SignatoryAddArgs {
+    pub name: String,
+    /// lead (files the referral) or co-signer
+    #[arg(long, value_name = "lead|co-signer")]
+    pub role: Option<String>,
+    #[arg(long, value_name = "CC")]
+    pub country: Option<String>,
+    /// Contact person
+    #[arg(long, value_name = "NAME")]
+    pub contact: Option<String>,
+    #[arg(long, value_name = "E")]
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The CSV file (UTF-8, first line names the columns)
+    #[arg(value_name = "FILE.csv")]
+    pub file: PathBuf,
+    /// What the rows are
+    #[arg(long = "as", value_name = "KIND")]
+    pub kind: Kind,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn case_folder_is_accepted_before_and_after_the_command() {
+        let before = Cli::try_parse_from(["dossier", "-C", "x", "check"]).unwrap();
+        let after = Cli::try_parse_from(["dossier", "check", "--case", "x"]).unwrap();
+        assert_eq!(before.case, after.case);
+    }
+}

@@ -1,0 +1,79 @@
+//! One module per command: each turns its arguments into the library's specs, runs the core and
+//! writes what the user reads. `run` dispatches.
+
+mod check;
+mod event;
+mod exhibit;
+mod import;
+mod init;
+mod signatory;
+mod subject;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::cli::{Cli, Command, EventCommand, ExhibitCommand, SignatoryCommand, SubjectCommand};
+use crate::error::{Error, Result};
+
+/// How a command that ran to its end went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Clean,
+    /// A check found problems: exit 1.
+    Problems,
+}
+
+/// Runs the command; what it reports goes to `out`, progress to the terminal's stderr.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
+    let root = cli.case.unwrap_or_else(|| PathBuf::from("."));
+    let mut out = Output(out);
+    match cli.command {
+        Command::Init(args) => init::run(&root, args, &mut out),
+        Command::Exhibit(ExhibitCommand::Add(args)) => exhibit::add(&root, args, &mut out),
+        Command::Exhibit(ExhibitCommand::List(args)) => exhibit::list(&root, args, &mut out),
+        Command::Subject(SubjectCommand::Add(args)) => subject::add(&root, args, &mut out),
+        Command::Subject(SubjectCommand::List(args)) => subject::list(&root, args, &mut out),
+        Command::Event(EventCommand::Add(args)) => event::add(&root, args, &mut out),
+        Command::Event(EventCommand::List(args)) => event::list(&root, args, &mut out),
+        Command::Signatory(SignatoryCommand::Add(args)) => signatory::add(&root, args, &mut out),
+        Command::Import(args) => import::run(&root, args, &mut out),
+        Command::Check(args) => check::run(&root, args, &mut out),
+    }
+}
+
+/// Standard output; a failed write is an error naming it.
+struct Output<'a>(&'a mut dyn Write);
+
+impl Output<'_> {
+    fn line(&mut self, text: impl std::fmt::Display) -> Result<()> {
+        writeln!(self.0, "{text}").map_err(stdout_error)
+    }
+
+    fn json(&mut self, value: &impl serde::Serialize) -> Result<()> {
+        serde_json::to_writer_pretty(&mut self.0, value).map_err(|e| stdout_error(e.into()))?;
+        self.line("")
+    }
+
+    fn writer(&mut self) -> &mut dyn Write {
+        self.0
+    }
+}
+
+fn stdout_error(e: std::io::Error) -> Error {
+    Error::io("write to", Path::new("standard output"), e)
+}
+
+/// A byte-counting progress bar on stderr, drawn only on a terminal.
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{msg} {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} {eta}",
+        )
+        .expect("the template is valid"),
+    );
+    bar
+}

@@ -1,0 +1,26 @@
+//! `dossier signatory add`.
+
+use std::path::Path;
+
+use crate::case::Workspace;
+use crate::cli::SignatoryAddArgs;
+use crate::error::Result;
+use crate::records::{SignatorySpec, add_signatory};
+
+use super::{Outcome, Output};
+
+pub fn add(root: &Path, args: SignatoryAddArgs, out: &mut Output) -> Result<Outcome> {
+    let mut ws = Workspace::open(root)?;
+    let spec = SignatorySpec {
+        name: args.name,
+        role: args.role,
+        country: args.country,
+        contact: args.contact,
+        email: args.email,
+    };
+    add_signatory(&mut ws.case, &spec)?;
+    let case = ws.commit()?;
+    let signatory = case.signatories.last().expect("just added");
+    out.line(format!("{}  {}", signatory.name, signatory.role.as_str()))?;
+    Ok(Outcome::Clean)
+}

@@ -1,0 +1,248 @@
+//! The chain-of-custody log, `custody.jsonl`: one JSON object per line, each holding the SHA-256
+//! of the line before it, so an edited, inserted or deleted line breaks the chain.
+//!
+//! Owns the entry format, appending and finding the first broken link. It does not decide when
+//! to append (intake and check do) and does not know the case's records beyond exhibit ids.
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::case::CustodyHead;
+use crate::date::now_utc;
+use crate::error::{Error, Result};
+use crate::hash::sha256_bytes;
+
+/// The log's file name in the case folder.
+pub const FILE: &str = "custody.jsonl";
+
+/// The `prev` of the first entry: there is no line before it.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// One line of the log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// UTC, RFC 3339, to the second.
+    pub time: String,
+    /// Who did it (`DOSSIER_ACTOR`, else the login name).
+    pub actor: String,
+    /// `init`, `intake`, `copy` or `check`.
+    pub action: String,
+    #[serde(default)]
+    pub exhibit: Option<String>,
+    #[serde(default)]
+    pub sha256: Option<String>,
+    #[serde(default)]
+    pub details: String,
+    /// SHA-256 of the previous line's bytes (without its newline), or [`GENESIS`].
+    pub prev: String,
+}
+
+/// What a command wants recorded; time, actor and link are filled in when it is appended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub action: &'static str,
+    pub exhibit: Option<String>,
+    pub sha256: Option<String>,
+    pub details: String,
+}
+
+/// One line as read from disk.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// 1-based line number.
+    pub number: usize,
+    /// SHA-256 of the line's bytes.
+    pub hash: String,
+    /// The entry, or why the line is not one.
+    pub entry: Result<Entry, String>,
+}
+
+/// The first place where the chain does not hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Break {
+    pub line: usize,
+    pub problem: String,
+}
+
+/// The whole log as read from disk.
+#[derive(Debug, Clone, Default)]
+pub struct Log {
+    pub lines: Vec<Line>,
+}
+
+impl Log {
+    /// Reads `custody.jsonl`; a missing file is an empty log.
+    pub fn read(path: &Path) -> Result<Log> {
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Log::default()),
+            Err(e) => return Err(Error::io("read", path, e)),
+        };
+        let body = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
+        if body.is_empty() {
+            return Ok(Log::default());
+        }
+        let lines = body
+            .split(|&b| b == b'\n')
+            .enumerate()
+            .map(|(i, raw)| Line {
+                number: i + 1,
+                hash: sha256_bytes(raw),
+                entry: std::str::from_utf8(raw)
+                    .map_err(|_| "not UTF-8 text".to_string())
+                    .and_then(|text| {
+                        serde_json::from_str(text).map_err(|e| format!("not a custody entry ({e})"))
+                    }),
+            })
+            .collect();
+        Ok(Log { lines })
+    }
+
+    /// Where the log ends: the number of entries and the hash of the last line.
+    pub fn head(&self) -> Option<CustodyHead> {
+        self.lines.last().map(|line| CustodyHead {
+            entries: self.lines.len(),
+            last: line.hash.clone(),
+        })
+    }
+
+    /// The first line that is malformed or does not hold the hash of the line before it.
+    pub fn first_break(&self) -> Option<Break> {
+        let mut prev = GENESIS;
+        for line in &self.lines {
+            match &line.entry {
+                Err(problem) => {
+                    return Some(Break {
+                        line: line.number,
+                        problem: problem.clone(),
+                    });
+                }
+                Ok(entry) if entry.prev != prev => {
+                    let problem = if line.number == 1 {
+                        "the first entry does not start the chain: lines before it were removed"
+                            .to_string()
+                    } else {
+                        format!(
+                            "it does not hold the hash of line {}: that line was edited, or lines \
+                             between them were inserted or removed",
+                            line.number - 1
+                        )
+                    };
+                    return Some(Break {
+                        line: line.number,
+                        problem,
+                    });
+                }
+                Ok(_) => prev = &line.hash,
+            }
+        }
+        None
+    }
+
+    /// The latest intake or copy entry recorded for an exhibit.
+    pub fn intake_of(&self, exhibit: &str) -> Option<&Entry> {
+        self.lines
+            .iter()
+            .filter_map(|line| line.entry.as_ref().ok())
+            .filter(|e| e.exhibit.as_deref() == Some(exhibit))
+            .rfind(|e| e.action == "intake")
+    }
+}
+
+/// Who is acting: `DOSSIER_ACTOR`, else the login name.
+pub fn actor() -> String {
+    ["DOSSIER_ACTOR", "USER", "USERNAME"]
+        .iter()
+        .find_map(|var| std::env::var(var).ok().filter(|v| !v.trim().is_empty()))
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// Appends records after the log's current last line and returns the new head.
+pub fn append(path: &Path, log: &Log, records: &[Record]) -> Result<Option<CustodyHead>> {
+    if records.is_empty() {
+        return Ok(log.head());
+    }
+    let time = now_utc();
+    let actor = actor();
+    let mut prev = log
+        .lines
+        .last()
+        .map_or(GENESIS.to_string(), |l| l.hash.clone());
+    let mut text = String::new();
+    for record in records {
+        let entry = Entry {
+            time: time.clone(),
+            actor: actor.clone(),
+            action: record.action.to_string(),
+            exhibit: record.exhibit.clone(),
+            sha256: record.sha256.clone(),
+            details: record.details.clone(),
+            prev,
+        };
+        let line = serde_json::to_string(&entry).expect("an entry always serialises");
+        prev = sha256_bytes(line.as_bytes());
+        text.push_str(&line);
+        text.push('\n');
+    }
+    let mut file: File = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| Error::io("open for appending", path, e))?;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(|e| Error::io("append to", path, e))?;
+    Ok(Some(CustodyHead {
+        entries: log.lines.len() + records.len(),
+        last: prev,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(action: &'static str, exhibit: &str) -> Record {
+        Record {
+            action,
+            exhibit: Some(exhibit.to_string()),
+            sha256: Some("ab".repeat(32)),
+            details: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_chain_holds_until_a_line_is_edited_or_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE);
+        let head = append(&path, &Log::default(), &[record("intake", "E-001")]).unwrap();
+        let log = Log::read(&path).unwrap();
+        let head2 = append(
+            &path,
+            &log,
+            &[record("intake", "E-002"), record("check", "E-001")],
+        )
+        .unwrap()
+        .unwrap();
+        let log = Log::read(&path).unwrap();
+        assert_eq!(log.first_break(), None);
+        assert_eq!(log.head().unwrap(), head2);
+        assert_eq!(head.unwrap().entries, 1);
+        assert_eq!(log.intake_of("E-002").unwrap().action, "intake");
+
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replacen("E-002", "E-009", 1)).unwrap();
+        assert_eq!(Log::read(&path).unwrap().first_break().unwrap().line, 3);
+
+        let lines: Vec<&str> = text.lines().collect();
+        std::fs::write(&path, format!("{}\n{}\n", lines[0], lines[2])).unwrap();
+        assert_eq!(Log::read(&path).unwrap().first_break().unwrap().line, 2);
+
+        std::fs::write(&path, format!("{}\n", lines[1])).unwrap();
+        assert_eq!(Log::read(&path).unwrap().first_break().unwrap().line, 1);
+    }
+}

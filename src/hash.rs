@@ -1,0 +1,143 @@
+//! SHA-256 of files and byte strings: streaming with a bounded buffer, and several files at once.
+//!
+//! Owns how bytes become a lowercase hex digest. It does not know what the files are (exhibits,
+//! custody lines); callers decide what a digest means.
+
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use indicatif::ProgressBar;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+
+/// Bytes read at a time: large enough for the SHA instructions to run at full speed, small
+/// enough that memory stays bounded whatever the file size.
+const BUFFER: usize = 256 * 1024;
+
+/// A file's SHA-256 (lowercase hex) and size in bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileDigest {
+    pub sha256: String,
+    pub size: u64,
+}
+
+/// Lowercase hex of a byte string.
+pub fn to_hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// SHA-256 of bytes in memory, lowercase hex.
+pub fn sha256_bytes(bytes: &[u8]) -> String {
+    to_hex(&Sha256::digest(bytes))
+}
+
+/// Reads everything from `reader`, hashing it and passing each chunk to `sink`.
+pub fn sha256_stream(
+    mut reader: impl Read,
+    mut sink: impl Write,
+    progress: &ProgressBar,
+) -> io::Result<FileDigest> {
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; BUFFER];
+    let mut size = 0u64;
+    loop {
+        let n = match reader.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        hasher.update(&buffer[..n]);
+        sink.write_all(&buffer[..n])?;
+        size += n as u64;
+        progress.inc(n as u64);
+    }
+    sink.flush()?;
+    Ok(FileDigest {
+        sha256: to_hex(&hasher.finalize()),
+        size,
+    })
+}
+
+/// SHA-256 and size of the file at `path`.
+pub fn sha256_file(path: &Path, progress: &ProgressBar) -> Result<FileDigest> {
+    let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
+    sha256_stream(file, io::sink(), progress).map_err(|e| Error::io("read", path, e))
+}
+
+/// Hashes every file, several at once (one thread per core), in the order given.
+///
+/// A file that cannot be read gets its own error; the others are still hashed.
+pub fn sha256_files(paths: &[PathBuf], progress: &ProgressBar) -> Vec<Result<FileDigest>> {
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(paths.len().max(1));
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<FileDigest>>>> =
+        Mutex::new((0..paths.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(path) = paths.get(i) else { break };
+                    let digest = sha256_file(path, progress);
+                    results.lock().expect("no worker panics holding the lock")[i] = Some(digest);
+                }
+            });
+        }
+    });
+    results
+        .into_inner()
+        .expect("workers finished")
+        .into_iter()
+        .map(|r| r.expect("every index was hashed"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_digests() {
+        assert_eq!(
+            sha256_bytes(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(
+            sha256_bytes(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn parallel_hashing_keeps_order_and_reports_each_failure() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut paths = Vec::new();
+        for i in 0..9 {
+            let p = dir.path().join(format!("f{i}"));
+            std::fs::write(&p, vec![b'x'; i * 100_000]).unwrap();
+            paths.push(p);
+        }
+        paths.insert(4, dir.path().join("missing"));
+        let results = sha256_files(&paths, &ProgressBar::hidden());
+        assert!(results[4].is_err());
+        for (i, r) in results.iter().enumerate().filter(|(i, _)| *i != 4) {
+            let expected = std::fs::read(&paths[i]).unwrap();
+            assert_eq!(r.as_ref().unwrap().sha256, sha256_bytes(&expected));
+            assert_eq!(r.as_ref().unwrap().size, expected.len() as u64);
+        }
+    }
+}

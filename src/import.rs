@@ -1,0 +1,291 @@
+//! `import`: one CSV row = one `add`, with the same checks, all rows or none.
+//!
+//! Owns the CSV columns (documented in `docs/case-format.md`; `export --format csv` writes the
+//! same ones). Lists inside a cell are separated by `;`. It turns rows into the specs that the
+//! command line also builds, so a row is checked exactly like the equivalent command.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use indicatif::ProgressBar;
+
+use crate::case::{EVIDENCE_DIR, Workspace};
+use crate::error::{Error, Result};
+use crate::intake::{ExhibitSpec, add_exhibits};
+use crate::records::{EventSpec, SubjectSpec, add_event, add_subject};
+use crate::template::Registry;
+
+/// What the rows of a CSV file are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Kind {
+    Exhibits,
+    Subjects,
+    Events,
+}
+
+/// The columns of each kind, in export order; the first is required.
+pub const EXHIBIT_COLUMNS: &[&str] = &[
+    "path",
+    "title",
+    "description",
+    "source",
+    "obtained",
+    "source_url",
+    "confidential_source",
+    "collected_by",
+    "collected_at",
+    "language",
+    "confidential",
+    "events",
+];
+pub const SUBJECT_COLUMNS: &[&str] = &[
+    "name",
+    "kind",
+    "original_script",
+    "transliterations",
+    "aliases",
+    "born",
+    "birthplace",
+    "gender",
+    "nationalities",
+    "positions",
+    "id_documents",
+    "addresses",
+    "criteria",
+    "argument",
+    "exhibits",
+    "nexus",
+    "exculpatory",
+];
+pub const EVENT_COLUMNS: &[&str] = &[
+    "date",
+    "title",
+    "description",
+    "location",
+    "subjects",
+    "exhibits",
+];
+
+impl Kind {
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            Kind::Exhibits => EXHIBIT_COLUMNS,
+            Kind::Subjects => SUBJECT_COLUMNS,
+            Kind::Events => EVENT_COLUMNS,
+        }
+    }
+}
+
+/// One CSV row by column name.
+struct Row<'a> {
+    cells: HashMap<&'a str, &'a str>,
+}
+
+impl Row<'_> {
+    fn text(&self, column: &str) -> Option<String> {
+        self.cells
+            .get(column)
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    }
+
+    fn list(&self, column: &str) -> Vec<String> {
+        self.text(column)
+            .map(|v| {
+                v.split(';')
+                    .map(|p| p.trim().to_string())
+                    .filter(|p| !p.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn flag(&self, column: &str) -> Result<bool> {
+        match self.text(column).map(|v| v.to_ascii_lowercase()).as_deref() {
+            None | Some("no" | "false" | "0") => Ok(false),
+            Some("yes" | "true" | "1") => Ok(true),
+            Some(other) => Err(Error::input(
+                format!("column {column}: `{other}` is not yes or no"),
+                "write yes or no (or leave the cell empty for no)",
+            )),
+        }
+    }
+}
+
+/// Imports every row of `csv` into the workspace; returns the ids added, in row order.
+pub fn import(
+    ws: &mut Workspace,
+    registry: &Registry,
+    csv_path: &Path,
+    kind: Kind,
+    progress: &ProgressBar,
+) -> Result<Vec<String>> {
+    let shown = csv_path.display().to_string();
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_path(csv_path)
+        .map_err(|e| csv_error(&shown, e))?;
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| csv_error(&shown, e))?
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let columns = kind.columns();
+    for header in &headers {
+        if !columns.contains(&header.as_str()) {
+            return Err(Error::input(
+                format!("{shown} line 1: unknown column `{header}`"),
+                format!("the columns for this kind are: {}", columns.join(", ")),
+            ));
+        }
+    }
+    if !headers.iter().any(|h| h == columns[0]) {
+        return Err(Error::input(
+            format!("{shown} line 1: the column `{}` is missing", columns[0]),
+            format!("the first line names the columns: {}", columns.join(", ")),
+        ));
+    }
+
+    let mut ids = Vec::new();
+    let mut copies: Vec<PathBuf> = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(&shown, e))?;
+        let line = record.position().map_or(0, |p| p.line());
+        let row = Row {
+            cells: headers
+                .iter()
+                .map(String::as_str)
+                .zip(record.iter())
+                .collect(),
+        };
+        let added = add_row(ws, registry, &row, kind, progress, &mut copies)
+            .map_err(|e| e.within(&format!("{shown} line {line}")));
+        match added {
+            Ok(mut new) => ids.append(&mut new),
+            Err(err) => {
+                // All rows or none: take back the copies that earlier rows put into evidence/.
+                for copy in copies.iter().rev() {
+                    let _ = std::fs::remove_file(copy);
+                    let evidence = ws.root.join(EVIDENCE_DIR);
+                    let mut dir = copy.parent();
+                    while let Some(d) = dir.filter(|d| *d != evidence && d.starts_with(&evidence)) {
+                        if std::fs::remove_dir(d).is_err() {
+                            break;
+                        }
+                        dir = d.parent();
+                    }
+                }
+                return Err(err);
+            }
+        }
+    }
+    Ok(ids)
+}
+
+fn add_row(
+    ws: &mut Workspace,
+    registry: &Registry,
+    row: &Row,
+    kind: Kind,
+    progress: &ProgressBar,
+    copies: &mut Vec<PathBuf>,
+) -> Result<Vec<String>> {
+    match kind {
+        Kind::Exhibits => {
+            let path = row.text("path").ok_or_else(|| {
+                Error::input(
+                    "the path is empty",
+                    "give the file's path, relative to the case folder",
+                )
+            })?;
+            let spec = ExhibitSpec {
+                title: row.text("title"),
+                description: row.text("description"),
+                source: row.text("source"),
+                obtained: row.text("obtained"),
+                source_url: row.text("source_url"),
+                confidential_source: row.flag("confidential_source")?,
+                collected_by: row.text("collected_by"),
+                collected_at: row.text("collected_at"),
+                language: row.text("language"),
+                confidential: row.flag("confidential")?,
+                events: row.list("events"),
+            };
+            let intake = add_exhibits(ws, &[PathBuf::from(path)], &spec, progress)?;
+            for added in &intake.added {
+                if added.copied_from.is_some() {
+                    copies.push(ws.root.join(EVIDENCE_DIR).join(&added.path));
+                }
+            }
+            Ok(intake.added.into_iter().map(|a| a.id).collect())
+        }
+        Kind::Subjects => {
+            let entity = match row.text("kind").map(|k| k.to_ascii_lowercase()).as_deref() {
+                None | Some("person") => false,
+                Some("entity") => true,
+                Some(other) => {
+                    return Err(Error::input(
+                        format!("column kind: `{other}` is not person or entity"),
+                        "write person or entity",
+                    ));
+                }
+            };
+            let spec = SubjectSpec {
+                name: row.text("name").unwrap_or_default(),
+                entity,
+                original_script: row.text("original_script"),
+                transliterations: row.list("transliterations"),
+                aliases: row.list("aliases"),
+                born: row.text("born"),
+                birthplace: row.text("birthplace"),
+                gender: row.text("gender"),
+                nationalities: row.list("nationalities"),
+                positions: row.list("positions"),
+                id_documents: row.list("id_documents"),
+                addresses: row.list("addresses"),
+                associates: row.list("associates"),
+                criteria: row.list("criteria"),
+                argument: row.text("argument"),
+                exhibits: row.list("exhibits"),
+                nexus: row.list("nexus"),
+                exculpatory: row.list("exculpatory"),
+            };
+            Ok(vec![add_subject(&mut ws.case, registry, &spec)?])
+        }
+        Kind::Events => {
+            let spec = EventSpec {
+                date: row.text("date").unwrap_or_default(),
+                title: row.text("title").unwrap_or_default(),
+                description: row.text("description"),
+                location: row.text("location"),
+                subjects: row.list("subjects"),
+                exhibits: row.list("exhibits"),
+            };
+            Ok(vec![add_event(&mut ws.case, &spec)?])
+        }
+    }
+}
+
+fn csv_error(shown: &str, err: csv::Error) -> Error {
+    let line = err.position().map(|p| p.line());
+    let place = line.map_or(shown.to_string(), |l| format!("{shown} line {l}"));
+    match err.into_kind() {
+        csv::ErrorKind::Io(e) => Error::io("read", shown, e),
+        csv::ErrorKind::Utf8 { .. } => Error::input(
+            format!("{place}: the text is not UTF-8"),
+            "save the spreadsheet as CSV UTF-8",
+        ),
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => Error::input(
+            format!("{place}: the row has {len} cells but the header has {expected_len}"),
+            "quote cells that contain commas, and give every row the header's columns",
+        ),
+        other => Error::input(
+            format!("{place}: cannot read the CSV ({other:?})"),
+            "save the file as CSV UTF-8",
+        ),
+    }
+}

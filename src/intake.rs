@@ -1,0 +1,577 @@
+//! Exhibit intake: registering evidence files with their SHA-256, size and media type.
+//!
+//! Owns where exhibit files live (`evidence/`), copying files in from elsewhere (checking the
+//! copy against the original), refusing duplicates and links that leave the case, and finding a
+//! registered file again on disk (also when its name changed between NFC and NFD). It never
+//! modifies an evidence file and never re-hashes an exhibit's intake record.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::{Component, Path, PathBuf};
+
+use indicatif::ProgressBar;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::case::{Confidentiality, EVIDENCE_DIR, Exhibit, Source, Workspace, next_id};
+use crate::custody::Record;
+use crate::date::{Timestamp, now_utc};
+use crate::error::{Error, Result};
+use crate::hash::{FileDigest, sha256_file, sha256_stream};
+
+/// What the user says about the exhibits being added (the same for every file of one command).
+#[derive(Debug, Clone, Default)]
+pub struct ExhibitSpec {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub source: Option<String>,
+    pub obtained: Option<String>,
+    pub source_url: Option<String>,
+    pub confidential_source: bool,
+    pub collected_by: Option<String>,
+    pub collected_at: Option<String>,
+    pub language: Option<String>,
+    pub confidential: bool,
+    pub events: Vec<String>,
+}
+
+/// One exhibit registered by [`add_exhibits`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Added {
+    pub id: String,
+    pub path: String,
+    pub sha256: String,
+    pub size: u64,
+    /// The original, when the file was copied in from outside `evidence/`.
+    pub copied_from: Option<PathBuf>,
+}
+
+/// What [`add_exhibits`] did: exhibits added, and files of a folder skipped as already registered.
+#[derive(Debug, Clone, Default)]
+pub struct Intake {
+    pub added: Vec<Added>,
+    pub skipped: Vec<(String, String)>,
+}
+
+/// A file found for intake, before anything is written.
+struct Candidate {
+    /// The file as given (for messages).
+    shown: PathBuf,
+    /// Where it will live, relative to `evidence/`.
+    path: String,
+    /// Named explicitly (not found by walking a folder).
+    explicit: bool,
+    digest: FileDigest,
+    /// For a file from outside `evidence/`: the original and its verified copy, not yet in place.
+    copy: Option<(PathBuf, tempfile::NamedTempFile)>,
+}
+
+/// Registers files as exhibits: each file in `inputs`, and every file under each folder.
+///
+/// Relative inputs are taken from the case folder (like `git -C`). A file outside `evidence/` is
+/// copied in and the copy's hash checked against the original. Nothing is written unless every
+/// file can be added.
+pub fn add_exhibits(
+    ws: &mut Workspace,
+    inputs: &[PathBuf],
+    spec: &ExhibitSpec,
+    progress: &ProgressBar,
+) -> Result<Intake> {
+    for event in &spec.events {
+        ws.case.require_event(event, "--event")?;
+    }
+    let collected_at = spec
+        .collected_at
+        .as_deref()
+        .map(|t| {
+            t.parse::<Timestamp>()
+                .map_err(|e| e.within("--collected-at"))
+        })
+        .transpose()?;
+
+    let root = &ws.root;
+    let evidence = root.join(EVIDENCE_DIR);
+    let case_real = root
+        .canonicalize()
+        .map_err(|e| Error::io("resolve", root, e))?;
+
+    let mut files = Vec::new();
+    for input in inputs {
+        let absolute = normalize(&root.join(input));
+        let absolute = find_on_disk(&absolute).ok_or_else(|| {
+            Error::input(
+                format!("no such file or folder: {}", input.display()),
+                format!(
+                    "check the name; a relative path is taken from the case folder {}",
+                    root.display()
+                ),
+            )
+        })?;
+        collect(input, &absolute, &evidence, &mut files)?;
+    }
+    let total: u64 = files.iter().map(|f| f.size).sum();
+    progress.set_length(total * 2);
+
+    let registered: HashMap<&str, &Exhibit> = ws
+        .case
+        .exhibits
+        .iter()
+        .map(|e| (e.sha256.as_str(), e))
+        .collect();
+    let by_path: HashMap<String, &Exhibit> =
+        ws.case.exhibits.iter().map(|e| (nfc(&e.path), e)).collect();
+    let mut intake = Intake::default();
+    let mut candidates: Vec<Candidate> = Vec::new();
+    for file in files {
+        let candidate = prepare(&file, &evidence, &case_real, progress)?;
+        if let Some(existing) = by_path.get(&nfc(&candidate.path)) {
+            if existing.sha256 != candidate.digest.sha256 {
+                return Err(Error::input(
+                    format!(
+                        "{} is registered as {} but its content changed since intake \
+                         (intake sha256 {}, now {})",
+                        candidate.shown.display(),
+                        existing.id,
+                        existing.sha256,
+                        candidate.digest.sha256
+                    ),
+                    "an exhibit is never re-hashed: restore the original file, or add the new \
+                     version under another name as a new exhibit",
+                ));
+            }
+            if candidate.explicit {
+                return Err(already(&candidate, existing));
+            }
+            intake.skipped.push((candidate.path, existing.id.clone()));
+            continue;
+        }
+        if let Some(existing) = registered.get(candidate.digest.sha256.as_str()) {
+            return Err(already(&candidate, existing));
+        }
+        if let Some(twin) = candidates
+            .iter()
+            .find(|c| c.digest.sha256 == candidate.digest.sha256)
+        {
+            return Err(Error::input(
+                format!(
+                    "{} and {} have the same content",
+                    twin.shown.display(),
+                    candidate.shown.display()
+                ),
+                "add one of them; the same evidence is registered once",
+            ));
+        }
+        if let Some(twin) = candidates
+            .iter()
+            .find(|c| nfc(&c.path) == nfc(&candidate.path))
+        {
+            return Err(Error::input(
+                format!(
+                    "{} and {} would both be copied to evidence/{}",
+                    twin.shown.display(),
+                    candidate.shown.display(),
+                    candidate.path
+                ),
+                "rename one of them, or copy them into evidence/ yourself and add them from there",
+            ));
+        }
+        candidates.push(candidate);
+    }
+
+    // Every file is acceptable: only now is anything written.
+    for candidate in candidates {
+        let id = next_id("E", ws.case.exhibits.iter().map(|e| e.id.as_str()));
+        let mut copied_from = None;
+        if let Some((original, temp)) = candidate.copy {
+            let target = evidence.join(&candidate.path);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| Error::io("create the folder", parent, e))?;
+            }
+            temp.persist_noclobber(&target)
+                .map_err(|e| Error::io("place the copy at", &target, e.error))?;
+            ws.record(Record {
+                action: "copy",
+                exhibit: Some(id.clone()),
+                sha256: Some(candidate.digest.sha256.clone()),
+                details: format!(
+                    "copied from {} to evidence/{}; the copy's hash matches the original",
+                    original.display(),
+                    candidate.path
+                ),
+            });
+            copied_from = Some(original);
+        }
+        let media_type = media_type(&evidence.join(&candidate.path));
+        ws.record(Record {
+            action: "intake",
+            exhibit: Some(id.clone()),
+            sha256: Some(candidate.digest.sha256.clone()),
+            details: format!(
+                "evidence/{}, {} bytes, {media_type}",
+                candidate.path, candidate.digest.size
+            ),
+        });
+        for event in ws.case.events.iter_mut() {
+            if spec.events.contains(&event.id) {
+                event.exhibits.push(id.clone());
+            }
+        }
+        ws.case.exhibits.push(Exhibit {
+            id: id.clone(),
+            path: candidate.path.clone(),
+            sha256: candidate.digest.sha256.clone(),
+            size: candidate.digest.size,
+            media_type,
+            title: spec.title.clone(),
+            description: spec.description.clone(),
+            source: Source {
+                provider: spec.source.clone(),
+                method: spec.obtained.clone(),
+                url: spec.source_url.clone(),
+                confidential: spec.confidential_source,
+            },
+            collected_by: spec.collected_by.clone(),
+            collected_at,
+            language: spec.language.clone(),
+            confidentiality: if spec.confidential {
+                Confidentiality::Confidential
+            } else {
+                Confidentiality::Public
+            },
+            intake_at: now_utc(),
+        });
+        intake.added.push(Added {
+            id,
+            path: candidate.path,
+            sha256: candidate.digest.sha256,
+            size: candidate.digest.size,
+            copied_from,
+        });
+    }
+    Ok(intake)
+}
+
+fn already(candidate: &Candidate, existing: &Exhibit) -> Error {
+    Error::input(
+        format!(
+            "{} is already registered as {} (evidence/{}, sha256 {})",
+            candidate.shown.display(),
+            existing.id,
+            existing.path,
+            existing.sha256
+        ),
+        format!("nothing to do: refer to it as {}", existing.id),
+    )
+}
+
+/// A file to take in: where it is and where it goes.
+struct Found {
+    shown: PathBuf,
+    absolute: PathBuf,
+    /// Relative to `evidence/` for a file already there; the destination for a copy.
+    path: String,
+    inside: bool,
+    explicit: bool,
+    size: u64,
+}
+
+/// Lists the files of one input: the file itself, or every file under a folder, sorted.
+fn collect(shown: &Path, absolute: &Path, evidence: &Path, out: &mut Vec<Found>) -> Result<()> {
+    let inside = absolute.starts_with(evidence);
+    let meta = std::fs::metadata(absolute).map_err(|e| Error::io("read", absolute, e))?;
+    if !meta.is_dir() {
+        let path = if inside {
+            relative_name(absolute.strip_prefix(evidence).expect("checked"), shown)?
+        } else {
+            relative_name(Path::new(absolute.file_name().unwrap_or_default()), shown)?
+        };
+        out.push(Found {
+            shown: shown.to_path_buf(),
+            absolute: absolute.to_path_buf(),
+            path,
+            inside,
+            explicit: true,
+            size: meta.len(),
+        });
+        return Ok(());
+    }
+    // A folder from outside keeps its own name under evidence/.
+    let base = if inside {
+        evidence
+    } else {
+        absolute.parent().unwrap_or(absolute)
+    };
+    let walker = walkdir::WalkDir::new(absolute).sort_by_file_name();
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(absolute).to_path_buf();
+            Error::io("read the folder", path, e.into())
+        })?;
+        let meta =
+            std::fs::metadata(entry.path()).map_err(|e| Error::io("read", entry.path(), e))?;
+        if meta.is_dir() {
+            continue;
+        }
+        let entry_shown = shown.join(
+            entry
+                .path()
+                .strip_prefix(absolute)
+                .expect("walked under it"),
+        );
+        let path = relative_name(
+            entry.path().strip_prefix(base).expect("walked under it"),
+            &entry_shown,
+        )?;
+        out.push(Found {
+            shown: entry_shown,
+            absolute: entry.path().to_path_buf(),
+            path,
+            inside,
+            explicit: false,
+            size: meta.len(),
+        });
+    }
+    Ok(())
+}
+
+/// Hashes a file in place, or copies it into `evidence/` and checks the copy.
+fn prepare(
+    found: &Found,
+    evidence: &Path,
+    case_real: &Path,
+    progress: &ProgressBar,
+) -> Result<Candidate> {
+    if found.inside {
+        // RFC-style fail-closed rule: a link under evidence/ must not lead out of the case.
+        let real = found
+            .absolute
+            .canonicalize()
+            .map_err(|e| Error::io("resolve", &found.absolute, e))?;
+        if !real.starts_with(case_real) {
+            return Err(Error::input(
+                format!(
+                    "{} is a symbolic link to {}, outside the case folder",
+                    found.shown.display(),
+                    real.display()
+                ),
+                "evidence must be inside the case: remove the link and add the file itself \
+                 (dossier exhibit add copies files from elsewhere into evidence/)",
+            ));
+        }
+        let digest = sha256_file(&found.absolute, progress)?;
+        progress.inc(digest.size);
+        return Ok(Candidate {
+            shown: found.shown.clone(),
+            path: found.path.clone(),
+            explicit: found.explicit,
+            digest,
+            copy: None,
+        });
+    }
+    let target = evidence.join(&found.path);
+    if target.symlink_metadata().is_ok() {
+        return Err(Error::input(
+            format!(
+                "cannot copy {} in: evidence/{} already exists",
+                found.shown.display(),
+                found.path
+            ),
+            "if it is the same file, add evidence/... in place; otherwise rename one of them",
+        ));
+    }
+    std::fs::create_dir_all(evidence).map_err(|e| Error::io("create the folder", evidence, e))?;
+    let temp = tempfile::Builder::new()
+        .prefix(".dossier-copy-")
+        .tempfile_in(evidence)
+        .map_err(|e| Error::io("create a file in", evidence, e))?;
+    let source = File::open(&found.absolute).map_err(|e| Error::io("open", &found.absolute, e))?;
+    let digest = sha256_stream(source, BufWriter::new(temp.as_file()), progress)
+        .map_err(|e| Error::io("copy", &found.absolute, e))?;
+    temp.as_file()
+        .sync_all()
+        .map_err(|e| Error::io("write", temp.path(), e))?;
+    // The copy gets the original's permissions, not the temporary file's private ones.
+    let permissions = std::fs::metadata(&found.absolute)
+        .map_err(|e| Error::io("read", &found.absolute, e))?
+        .permissions();
+    std::fs::set_permissions(temp.path(), permissions)
+        .map_err(|e| Error::io("set the permissions of", temp.path(), e))?;
+    let copy = sha256_file(temp.path(), progress)?;
+    if copy != digest {
+        return Err(Error::input(
+            format!(
+                "the copy of {} does not match the original (original sha256 {}, copy {})",
+                found.shown.display(),
+                digest.sha256,
+                copy.sha256
+            ),
+            "nothing was registered; check the disk and the original, then try again",
+        ));
+    }
+    Ok(Candidate {
+        shown: found.shown.clone(),
+        path: found.path.clone(),
+        explicit: found.explicit,
+        digest,
+        copy: Some((found.absolute.clone(), temp)),
+    })
+}
+
+/// A relative path as stored in `case.json`: UTF-8, `/` between folders.
+fn relative_name(relative: &Path, shown: &Path) -> Result<String> {
+    let parts: Option<Vec<&str>> = relative
+        .components()
+        .map(|c| match c {
+            Component::Normal(part) => part.to_str(),
+            _ => None,
+        })
+        .collect();
+    match parts {
+        Some(parts) if !parts.is_empty() => Ok(parts.join("/")),
+        _ => Err(Error::input(
+            format!("the file name of {} is not valid UTF-8", shown.display()),
+            "rename the file with a UTF-8 name (its content is not affected)",
+        )),
+    }
+}
+
+/// Removes `.` and resolves `..` lexically (symbolic links are judged later, on the real path).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The NFC form of a name, to compare names that differ only in Unicode normalisation.
+pub fn nfc(text: &str) -> String {
+    text.nfc().collect()
+}
+
+/// The path as it is on disk: exact if it exists, else with each missing component matched to a
+/// directory entry of the same NFC form (a name typed in NFC for a file stored in NFD, say).
+pub fn find_on_disk(path: &Path) -> Option<PathBuf> {
+    if path.symlink_metadata().is_ok() {
+        return Some(path.to_path_buf());
+    }
+    let mut found = PathBuf::new();
+    for component in path.components() {
+        let exact = found.join(component);
+        if exact.symlink_metadata().is_ok() {
+            found = exact;
+            continue;
+        }
+        let wanted = nfc(component.as_os_str().to_str()?);
+        let entry = std::fs::read_dir(&found)
+            .ok()?
+            .filter_map(|e| e.ok())
+            .find(|e| e.file_name().to_str().is_some_and(|n| nfc(n) == wanted))?;
+        found.push(entry.file_name());
+    }
+    Some(found)
+}
+
+/// Why a stored exhibit path is unsafe (absolute, `..`, empty parts, NUL, backslash), if it is.
+pub fn unsafe_path(path: &str) -> Option<&'static str> {
+    if path.is_empty() {
+        Some("it is empty")
+    } else if path.starts_with('/') {
+        Some("it is absolute")
+    } else if path.contains('\0') {
+        Some("it contains a NUL character")
+    } else if path.contains('\\') {
+        Some("it contains a backslash")
+    } else if path
+        .split('/')
+        .any(|p| p.is_empty() || p == "." || p == "..")
+    {
+        Some("it has an empty, `.` or `..` part")
+    } else {
+        None
+    }
+}
+
+/// Every file under `evidence/`, relative to it, sorted; names that are not UTF-8 are lossy.
+pub fn evidence_files(root: &Path) -> Result<Vec<String>> {
+    let evidence = root.join(EVIDENCE_DIR);
+    if !evidence.exists() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(&evidence).sort_by_file_name() {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(&evidence).to_path_buf();
+            Error::io("read the folder", path, e.into())
+        })?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let relative = entry
+            .path()
+            .strip_prefix(&evidence)
+            .expect("walked under it");
+        let parts: Vec<String> = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        files.push(parts.join("/"));
+    }
+    Ok(files)
+}
+
+/// The media type from the file's first bytes, else from its extension.
+pub fn media_type(path: &Path) -> String {
+    if let Ok(Some(kind)) = infer::get_from_path(path) {
+        return kind.mime_type().to_string();
+    }
+    mime_guess::from_path(path)
+        .first_raw()
+        .unwrap_or("application/octet-stream")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsafe_paths_are_named() {
+        for bad in ["", "/etc/passwd", "a/../b", "a//b", "./a", "a\\b", "a\0b"] {
+            assert!(unsafe_path(bad).is_some(), "{bad:?}");
+        }
+        for good in ["a.jpg", "photos/2019/gate 1.jpg", "شهادة.txt", "a%20b"] {
+            assert_eq!(unsafe_path(good), None, "{good:?}");
+        }
+    }
+
+    #[test]
+    fn a_name_typed_in_nfc_finds_the_file_stored_in_nfd() {
+        let dir = tempfile::tempdir().unwrap();
+        let nfd: String = "Nguyễn Văn.txt".nfd().collect();
+        std::fs::write(dir.path().join(&nfd), b"x").unwrap();
+        let nfc_name: String = "Nguyễn Văn.txt".nfc().collect();
+        assert_ne!(nfd, nfc_name);
+        let found = find_on_disk(&dir.path().join(&nfc_name)).unwrap();
+        assert_eq!(found.file_name().unwrap().to_str().unwrap(), nfd);
+        assert_eq!(find_on_disk(&dir.path().join("missing.txt")), None);
+    }
+
+    #[test]
+    fn media_types_come_from_content_then_extension() {
+        let dir = tempfile::tempdir().unwrap();
+        let png = dir.path().join("no-extension");
+        std::fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+        assert_eq!(media_type(&png), "image/png");
+        let txt = dir.path().join("statement.txt");
+        std::fs::write(&txt, "I saw").unwrap();
+        assert_eq!(media_type(&txt), "text/plain");
+    }
+}

@@ -1,0 +1,22 @@
+//! dossier: turns a case folder (evidence, timeline, subjects, narrative) into a sealed,
+//! SHA-256-verified dossier for a Magnitsky-style sanctions referral.
+//!
+//! The pipeline, one module per step: `case` (case.json) -> `intake` (exhibits, hashes) and
+//! `records` (subjects, events, signatories) -> `custody` (the chain-of-custody log) ->
+//! `check` against the regime `template`s. `cli` and `commands` are the command line on top.
+
+pub mod case;
+pub mod check;
+pub mod cli;
+pub mod commands;
+pub mod custody;
+pub mod date;
+pub mod error;
+pub mod hash;
+pub mod import;
+pub mod intake;
+pub mod output;
+pub mod records;
+pub mod template;
+
+pub use error::{Error, Result};

@@ -1,0 +1,17 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+use dossier::cli::Cli;
+use dossier::commands::{Outcome, run};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli, &mut std::io::stdout().lock()) {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Problems) => ExitCode::from(1),
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::from(2)
+        }
+    }
+}

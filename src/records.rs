@@ -1,0 +1,452 @@
+//! Subjects, events and signatories as the user describes them, turned into case records.
+//!
+//! Owns the text forms of the command line and of CSV import (`"TITLE, ORG, FROM, TO"`,
+//! `"TYPE:NUMBER:COUNTRY"`, `REGIME:CLAUSE`, `S-ID:ROLE`) and the checks that refuse a bad
+//! record before anything is written. Exhibits are taken in by `intake`.
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::case::{
+    Associate, Case, Criterion, Event, IdDocument, Involvement, Position, Signatory, SignatoryRole,
+    Subject, SubjectKind, next_id,
+};
+use crate::date::CaseDate;
+use crate::error::{Error, Result};
+use crate::template::Registry;
+
+/// A subject as given on the command line or in a CSV row.
+#[derive(Debug, Clone, Default)]
+pub struct SubjectSpec {
+    pub name: String,
+    pub entity: bool,
+    pub original_script: Option<String>,
+    pub transliterations: Vec<String>,
+    pub aliases: Vec<String>,
+    pub born: Option<String>,
+    pub birthplace: Option<String>,
+    pub gender: Option<String>,
+    pub nationalities: Vec<String>,
+    pub positions: Vec<String>,
+    pub id_documents: Vec<String>,
+    pub addresses: Vec<String>,
+    /// `NAME` or `NAME:RELATION`.
+    pub associates: Vec<String>,
+    pub criteria: Vec<String>,
+    /// The argument, attached to every criterion of this spec.
+    pub argument: Option<String>,
+    /// Supporting exhibits, attached to every criterion of this spec.
+    pub exhibits: Vec<String>,
+    pub nexus: Vec<String>,
+    pub exculpatory: Vec<String>,
+}
+
+/// An event as given on the command line or in a CSV row.
+#[derive(Debug, Clone, Default)]
+pub struct EventSpec {
+    pub date: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub location: Option<String>,
+    /// `S-ID` or `S-ID:ROLE`.
+    pub subjects: Vec<String>,
+    pub exhibits: Vec<String>,
+}
+
+/// A signatory as given on the command line.
+#[derive(Debug, Clone, Default)]
+pub struct SignatorySpec {
+    pub name: String,
+    pub role: Option<String>,
+    pub country: Option<String>,
+    pub contact: Option<String>,
+    pub email: Option<String>,
+}
+
+/// Adds a subject and returns its id.
+pub fn add_subject(case: &mut Case, registry: &Registry, spec: &SubjectSpec) -> Result<String> {
+    let name = required_text(
+        &spec.name,
+        "the subject's NAME",
+        "give the full name in Latin script",
+    )?;
+    let born = spec
+        .born
+        .as_deref()
+        .map(|d| parse_date(d, "--born"))
+        .transpose()?;
+    if let Some(twin) = case
+        .subjects
+        .iter()
+        .find(|s| same_name(&s.name, &name) && s.born == born)
+    {
+        return Err(Error::input(
+            format!(
+                "a subject named {name} is already in the case as {}",
+                twin.id
+            ),
+            "refer to it by its id; if it is another person of the same name, add --born to tell them apart",
+        ));
+    }
+    for exhibit in &spec.exhibits {
+        case.require_exhibit(exhibit, "--exhibit")?;
+    }
+    if !spec.exhibits.is_empty() && spec.criteria.is_empty()
+        || spec.argument.is_some() && spec.criteria.is_empty()
+    {
+        return Err(Error::input(
+            "--argument and --exhibit belong to a criterion, and no --criterion was given",
+            "add --criterion REGIME:CLAUSE, e.g. --criterion 'us-glomag:1(a)(ii)(A)' (quoted for the shell)",
+        ));
+    }
+    let criteria = spec
+        .criteria
+        .iter()
+        .map(|text| {
+            let (regime, clause) = parse_criterion(registry, text)?;
+            Ok(Criterion {
+                regime,
+                clause,
+                argument: spec.argument.clone(),
+                exhibits: spec.exhibits.clone(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let subject = Subject {
+        id: next_id("S", case.subjects.iter().map(|s| s.id.as_str())),
+        kind: if spec.entity {
+            SubjectKind::Entity
+        } else {
+            SubjectKind::Person
+        },
+        name,
+        name_original: optional(&spec.original_script),
+        transliterations: texts(&spec.transliterations),
+        aliases: texts(&spec.aliases),
+        born,
+        birthplace: optional(&spec.birthplace),
+        gender: optional(&spec.gender),
+        nationalities: spec
+            .nationalities
+            .iter()
+            .map(|c| country(c, "--nationality"))
+            .collect::<Result<_>>()?,
+        id_documents: spec
+            .id_documents
+            .iter()
+            .map(|d| parse_id_document(d))
+            .collect::<Result<_>>()?,
+        positions: spec
+            .positions
+            .iter()
+            .map(|p| parse_position(p))
+            .collect::<Result<_>>()?,
+        addresses: texts(&spec.addresses),
+        associates: spec
+            .associates
+            .iter()
+            .filter(|a| !a.trim().is_empty())
+            .map(|text| {
+                let (name, relation) = match text.rsplit_once(':') {
+                    Some((name, relation)) => (name, Some(relation.to_string())),
+                    None => (text.as_str(), None),
+                };
+                let subject = case
+                    .subjects
+                    .iter()
+                    .find(|s| same_name(&s.name, name))
+                    .map(|s| s.id.clone());
+                Associate {
+                    name: name.trim().to_string(),
+                    relation: optional(&relation),
+                    subject,
+                }
+            })
+            .collect(),
+        criteria,
+        nexus: texts(&spec.nexus),
+        exculpatory: texts(&spec.exculpatory),
+    };
+    let id = subject.id.clone();
+    case.subjects.push(subject);
+    Ok(id)
+}
+
+/// Adds an event to the timeline and returns its id.
+pub fn add_event(case: &mut Case, spec: &EventSpec) -> Result<String> {
+    let date = parse_date(&spec.date, "DATE")?;
+    let title = required_text(
+        &spec.title,
+        "the event's TITLE",
+        "say in a few words what happened",
+    )?;
+    let subjects = spec
+        .subjects
+        .iter()
+        .map(|text| {
+            let (id, role) = match text.split_once(':') {
+                Some((id, role)) => (id.trim(), optional(&Some(role.to_string()))),
+                None => (text.trim(), None),
+            };
+            case.require_subject(id, "--subject")?;
+            Ok(Involvement {
+                subject: id.to_string(),
+                role,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    for exhibit in &spec.exhibits {
+        case.require_exhibit(exhibit, "--exhibit")?;
+    }
+    let event = Event {
+        id: next_id("V", case.events.iter().map(|e| e.id.as_str())),
+        date,
+        title,
+        description: optional(&spec.description),
+        location: optional(&spec.location),
+        subjects,
+        exhibits: spec.exhibits.clone(),
+    };
+    let id = event.id.clone();
+    case.events.push(event);
+    Ok(id)
+}
+
+/// Adds a signatory organisation.
+pub fn add_signatory(case: &mut Case, spec: &SignatorySpec) -> Result<()> {
+    let name = required_text(
+        &spec.name,
+        "the organisation's NAME",
+        "give the organisation's full name",
+    )?;
+    if let Some(twin) = case.signatories.iter().find(|s| same_name(&s.name, &name)) {
+        return Err(Error::input(
+            format!("{} is already a signatory", twin.name),
+            "each organisation signs once; edit case.json to change its details",
+        ));
+    }
+    let role = match spec.role.as_deref().map(str::trim) {
+        None | Some("co-signer") => SignatoryRole::CoSigner,
+        Some("lead") => SignatoryRole::Lead,
+        Some(other) => {
+            return Err(Error::input(
+                format!("unknown signatory role `{other}`"),
+                "use --role lead (the organisation filing the referral) or --role co-signer",
+            ));
+        }
+    };
+    if role == SignatoryRole::Lead
+        && let Some(lead) = case
+            .signatories
+            .iter()
+            .find(|s| s.role == SignatoryRole::Lead)
+    {
+        return Err(Error::input(
+            format!("{} is already the lead signatory", lead.name),
+            "a referral has one lead organisation: add this one with --role co-signer",
+        ));
+    }
+    let email = optional(&spec.email);
+    if let Some(email) = &email {
+        let valid = email.split_once('@').is_some_and(|(user, host)| {
+            !user.is_empty() && host.contains('.') && !email.contains(' ')
+        });
+        if !valid {
+            return Err(Error::input(
+                format!("`{email}` is not an e-mail address"),
+                "give an address such as legal@example.org",
+            ));
+        }
+    }
+    case.signatories.push(Signatory {
+        name,
+        role,
+        country: spec
+            .country
+            .as_deref()
+            .map(|c| country(c, "--country"))
+            .transpose()?,
+        contact: optional(&spec.contact),
+        email,
+    });
+    Ok(())
+}
+
+/// `REGIME:CLAUSE`, checked against the regime's template.
+pub fn parse_criterion(registry: &Registry, text: &str) -> Result<(String, String)> {
+    let Some((regime, clause)) = text.split_once(':') else {
+        return Err(Error::input(
+            format!("criterion `{text}` has no regime"),
+            "write it as REGIME:CLAUSE, e.g. 'us-glomag:1(a)(ii)(A)' or 'uk-ghr:4(2)(b)' (quoted, as the shell treats brackets specially)",
+        ));
+    };
+    let (regime, clause) = (regime.trim(), dotted_to_brackets(clause.trim()));
+    let clause = clause.as_str();
+    let template = registry.require(regime)?;
+    if template.clause(clause).is_none() {
+        let known: Vec<&str> = template.criteria.iter().map(|c| c.id.as_str()).collect();
+        return Err(Error::input(
+            format!("criterion `{text}`: {regime} has no clause `{clause}`"),
+            format!("clauses of {regime}: {}", known.join(", ")),
+        ));
+    }
+    Ok((regime.to_string(), clause.to_string()))
+}
+
+/// `1.a.ii.A` -> `1(a)(ii)(A)`: the same clause without brackets, which shells do not mangle.
+fn dotted_to_brackets(clause: &str) -> String {
+    if clause.contains('(') || !clause.contains('.') {
+        return clause.to_string();
+    }
+    let mut parts = clause.split('.');
+    let mut out = parts.next().unwrap_or_default().to_string();
+    for part in parts {
+        out.push_str(&format!("({part})"));
+    }
+    out
+}
+
+/// `"TITLE, ORG[, FROM[, TO]]"`.
+fn parse_position(text: &str) -> Result<Position> {
+    let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+    let bad = |why: &str| {
+        Error::input(
+            format!("--position `{text}`: {why}"),
+            "write it as \"TITLE, ORGANISATION[, FROM[, TO]]\", e.g. \"Director, Central Prison, 2014, 2019-06\"",
+        )
+    };
+    if parts.len() > 4 {
+        return Err(bad(
+            "it has more than four parts (a comma inside the title?)",
+        ));
+    }
+    if parts[0].is_empty() {
+        return Err(bad("the title is empty"));
+    }
+    let date = |i: usize| -> Result<Option<CaseDate>> {
+        match parts.get(i) {
+            Some(text) if !text.is_empty() => parse_date(text, "--position").map(Some),
+            _ => Ok(None),
+        }
+    };
+    Ok(Position {
+        title: parts[0].to_string(),
+        organisation: parts
+            .get(1)
+            .filter(|o| !o.is_empty())
+            .map(|o| o.to_string()),
+        from: date(2)?,
+        to: date(3)?,
+    })
+}
+
+/// `"TYPE:NUMBER[:COUNTRY]"`.
+fn parse_id_document(text: &str) -> Result<IdDocument> {
+    let parts: Vec<&str> = text.split(':').map(str::trim).collect();
+    if parts.len() < 2 || parts.len() > 3 || parts[0].is_empty() || parts[1].is_empty() {
+        return Err(Error::input(
+            format!("--id-document `{text}` is not TYPE:NUMBER[:COUNTRY]"),
+            "e.g. --id-document passport:X1234567:XX",
+        ));
+    }
+    Ok(IdDocument {
+        kind: parts[0].to_string(),
+        number: parts[1].to_string(),
+        country: parts
+            .get(2)
+            .map(|c| country(c, "--id-document"))
+            .transpose()?,
+        issued: None,
+        expires: None,
+    })
+}
+
+/// An ISO 3166-1 alpha-2 code, upper-cased.
+fn country(code: &str, flag: &str) -> Result<String> {
+    let code = code.trim().to_ascii_uppercase();
+    if code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()) {
+        Ok(code)
+    } else {
+        Err(Error::input(
+            format!("{flag}: `{code}` is not a two-letter country code"),
+            "use ISO 3166-1 alpha-2 codes such as GB, US, RU (XA-XZ are for places without one)",
+        ))
+    }
+}
+
+fn parse_date(text: &str, flag: &str) -> Result<CaseDate> {
+    text.parse::<CaseDate>().map_err(|e| e.within(flag))
+}
+
+fn required_text(text: &str, what: &str, fix: &str) -> Result<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        Err(Error::input(format!("{what} is empty"), fix))
+    } else {
+        Ok(text.to_string())
+    }
+}
+
+fn optional(text: &Option<String>) -> Option<String> {
+    text.as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+}
+
+fn texts(items: &[String]) -> Vec<String> {
+    items
+        .iter()
+        .map(|t| t.trim())
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Names that differ only in case or Unicode normalisation are the same name.
+fn same_name(a: &str, b: &str) -> bool {
+    let fold = |s: &str| s.nfkc().flat_map(char::to_lowercase).collect::<String>();
+    fold(a) == fold(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_and_documents_parse_with_their_optional_parts() {
+        let p = parse_position("Director, Central Prison, 2014, 2019-06").unwrap();
+        assert_eq!(p.organisation.as_deref(), Some("Central Prison"));
+        assert_eq!(p.to.unwrap().to_string(), "2019-06");
+        let p = parse_position("Minister").unwrap();
+        assert_eq!((p.organisation, p.from), (None, None));
+        assert!(parse_position("A, B, C, D, E").is_err());
+        assert!(parse_position("Director, Prison, last year").is_err());
+
+        let d = parse_id_document("passport:X1234567:xx").unwrap();
+        assert_eq!(
+            (d.kind.as_str(), d.country.as_deref()),
+            ("passport", Some("XX"))
+        );
+        assert!(parse_id_document("passport").is_err());
+        assert!(parse_id_document("passport:1:GBR").is_err());
+    }
+
+    #[test]
+    fn clauses_may_be_written_with_dots() {
+        assert_eq!(dotted_to_brackets("1.a.ii.A"), "1(a)(ii)(A)");
+        assert_eq!(dotted_to_brackets("6A.4"), "6A(4)");
+        assert_eq!(dotted_to_brackets("4(2)(b)"), "4(2)(b)");
+        let registry = Registry::built_in();
+        let (regime, clause) = parse_criterion(&registry, "uk-ghr:4.2.b").unwrap();
+        assert_eq!((regime.as_str(), clause.as_str()), ("uk-ghr", "4(2)(b)"));
+    }
+
+    #[test]
+    fn names_match_across_case_and_normalisation() {
+        assert!(same_name(
+            "Nguyễn Văn An",
+            &"nguyễn văn an".nfd().collect::<String>()
+        ));
+        assert!(!same_name("Anna", "Ana"));
+    }
+}

@@ -1,0 +1,218 @@
+use crate::harness::TestCase;
+
+#[test]
+fn a_case_built_only_from_the_command_line_passes() {
+    let case = TestCase::complete();
+    case.run(&["check"]).ok().stdout_has(&[
+        "check VD-2024",
+        "2 exhibits hashed",
+        "no problems found",
+    ]);
+    let report = case.run(&["check", "--json"]).ok().json();
+    assert_eq!(report["errors"], 0);
+    assert_eq!(report["warnings"], 0);
+    assert_eq!(report["exhibits_hashed"], 2);
+}
+
+#[test]
+fn check_records_itself_in_the_custody_log_and_keeps_the_chain() {
+    let case = TestCase::complete();
+    let before = case.read("custody.jsonl").lines().count();
+    case.run(&["check"]).ok();
+    case.run(&["check"]).ok();
+    let log = case.read("custody.jsonl");
+    assert_eq!(log.lines().count(), before + 2);
+    assert!(log.lines().last().unwrap().contains("\"action\":\"check\""));
+    assert_eq!(case.case_json()["custody"]["entries"], before + 2);
+}
+
+#[test]
+fn an_exhibit_changed_after_intake_is_reported_with_both_hashes() {
+    let case = TestCase::complete();
+    let path = case.root().join("evidence/statements/witness 1.txt");
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[0] ^= 0x01; // same size, one bit flipped
+    std::fs::write(&path, &bytes).unwrap();
+    let expected = case.case_json()["exhibits"][0]["sha256"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let run =
+        case.run(&["check"])
+            .exits(1)
+            .stdout_has(&["E-001", "changed since intake", &expected]);
+    let report = case.run(&["check", "--json"]).exits(1).json();
+    let finding = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["message"].as_str().unwrap().contains("changed"))
+        .unwrap();
+    assert!(
+        finding["place"].as_str().unwrap().contains("witness 1.txt"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(finding["severity"], "error");
+    let log = case.read("custody.jsonl");
+    assert!(
+        log.lines().last().unwrap().contains("E-001"),
+        "the check entry names the changed exhibit"
+    );
+}
+
+#[test]
+fn a_deleted_exhibit_is_reported_missing() {
+    let case = TestCase::complete();
+    std::fs::remove_file(case.root().join("evidence/photos/gate.jpg")).unwrap();
+    case.run(&["check"])
+        .exits(1)
+        .stdout_has(&["E-002", "is missing", "evidence/photos/gate.jpg"]);
+}
+
+#[test]
+fn an_unregistered_file_is_reported() {
+    let case = TestCase::complete();
+    case.write("evidence/photos/new shot.jpg", "not yet registered");
+    case.run(&["check"]).ok().stdout_has(&[
+        "warning",
+        "evidence/photos/new shot.jpg is not registered",
+        "dossier exhibit add",
+    ]);
+}
+
+#[test]
+fn an_edited_custody_line_breaks_the_chain_at_that_line() {
+    let case = TestCase::complete();
+    let log = case.read("custody.jsonl");
+    let edited = log.replacen(
+        "\"actor\":\"test paralegal\"",
+        "\"actor\":\"someone else\"",
+        2,
+    );
+    case.write("custody.jsonl", edited);
+    // Line 2 is the first changed line: the chain breaks at line 2's successor... or line 2
+    // itself if line 1 was also edited. Both first lines were edited: line 2 no longer holds
+    // line 1's hash.
+    case.run(&["check"])
+        .exits(1)
+        .stdout_has(&["custody.jsonl:2", "chain of custody is broken at line 2"]);
+}
+
+#[test]
+fn a_custody_log_cut_short_is_reported() {
+    let case = TestCase::complete();
+    let log = case.read("custody.jsonl");
+    let lines: Vec<&str> = log.lines().collect();
+    case.write(
+        "custody.jsonl",
+        format!("{}\n", lines[..lines.len() - 1].join("\n")),
+    );
+    case.run(&["check"])
+        .exits(1)
+        .stdout_has(&["entries were removed from its end"]);
+}
+
+#[test]
+fn a_hash_edited_in_case_json_disagrees_with_the_custody_log() {
+    let case = TestCase::complete();
+    // Someone "re-hashes" a changed exhibit by hand: custody still has the intake hash.
+    let path = case.root().join("evidence/photos/gate.jpg");
+    std::fs::write(&path, "replaced photo").unwrap();
+    let old = case.case_json()["exhibits"][1]["sha256"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let new = crate::harness::sha256sum(&path).unwrap_or_else(|| "0".repeat(64));
+    let text = case.read("case.json").replace(&old, &new);
+    case.write("case.json", text);
+    case.run(&["check"])
+        .exits(1)
+        .stdout_has(&["E-002", "intake was logged with", &old]);
+}
+
+#[test]
+fn regime_requirements_are_reported_per_regime() {
+    let case = TestCase::complete();
+    case.run(&[
+        "subject",
+        "add",
+        "Lương Bích Diệp",
+        "--criterion",
+        "us-glomag:1(a)(ii)(B)(1)",
+        "--argument",
+        "Took kickbacks.",
+    ])
+    .ok();
+    let out = case.run(&["check"]).exits(1).stdout;
+    let uk = out.find("\nuk-ghr\n").expect("a uk-ghr section");
+    let us = out.find("\nus-glomag\n").expect("a us-glomag section");
+    assert!(us < uk, "sections follow the case's regime order:\n{out}");
+    let uk_part = &out[uk..];
+    assert!(
+        uk_part.contains("S-002") && uk_part.contains("meets no criterion of uk-ghr"),
+        "{out}"
+    );
+    assert!(
+        out[us..uk].contains("requires nationalities, positions for a person"),
+        "{out}"
+    );
+    assert!(
+        out[us..uk].contains("no exhibit supports criterion us-glomag:1(a)(ii)(B)(1)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn hand_edits_that_break_references_are_reported() {
+    let case = TestCase::complete();
+    let text = case
+        .read("case.json")
+        .replace("\"subject\": \"S-001\"", "\"subject\": \"S-404\"")
+        .replace("\"clause\": \"4(2)(b)\"", "\"clause\": \"4(9)\"");
+    case.write("case.json", text);
+    let out = case.run(&["check"]).exits(1).stdout;
+    assert!(out.contains("refers to unknown subject S-404"), "{out}");
+    assert!(
+        out.contains("uk-ghr:4(9)") && out.contains("the template has no such clause"),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_event_without_exhibits_and_missing_signatories_are_reported() {
+    let case = TestCase::new();
+    case.run(&["event", "add", "2019", "Something happened"])
+        .ok();
+    let out = case.run(&["check"]).exits(1).stdout;
+    assert!(
+        out.contains("V-001") && out.contains("has no exhibit supporting it"),
+        "{out}"
+    );
+    assert!(out.contains("no signatory"), "{out}");
+    assert!(out.contains("names no subject"), "{out}");
+    assert!(out.contains("no executive summary"), "{out}");
+}
+
+#[test]
+fn a_case_local_template_adds_a_regime() {
+    let case = TestCase::complete();
+    let builtin = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/templates/ca-jvcfoa.json"
+    ))
+    .unwrap();
+    let local = builtin.replace("\"id\": \"ca-jvcfoa\"", "\"id\": \"xx-test\"");
+    case.write("templates/xx-test.json", local);
+    let text = case
+        .read("case.json")
+        .replace("\"uk-ghr\"\n", "\"uk-ghr\",\n    \"xx-test\"\n");
+    case.write("case.json", text);
+    let out = case.run(&["check"]).exits(1).stdout;
+    assert!(
+        out.contains("\nxx-test\n") && out.contains("meets no criterion of xx-test"),
+        "{out}"
+    );
+    case.run(&["subject", "add", "B", "--criterion", "xx-test:4(2)(a)"])
+        .ok();
+}

@@ -1,0 +1,312 @@
+//! A small builder harness: make a case folder, write files, run the binary, look at the result.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// One run of the binary.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Asserts exit 0.
+    #[track_caller]
+    pub fn ok(self) -> Run {
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    /// Asserts the exit code.
+    #[track_caller]
+    pub fn exits(self, code: i32) -> Run {
+        assert_eq!(
+            self.code, code,
+            "expected exit {code}\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    /// Asserts stderr mentions every piece of text.
+    #[track_caller]
+    pub fn stderr_has(self, texts: &[&str]) -> Run {
+        for text in texts {
+            assert!(
+                self.stderr.contains(text),
+                "stderr lacks {text:?}:\n{}",
+                self.stderr
+            );
+        }
+        self
+    }
+
+    /// Asserts stdout mentions every piece of text.
+    #[track_caller]
+    pub fn stdout_has(self, texts: &[&str]) -> Run {
+        for text in texts {
+            assert!(
+                self.stdout.contains(text),
+                "stdout lacks {text:?}:\n{}",
+                self.stdout
+            );
+        }
+        self
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+/// Runs `dossier ARGS` in `dir`.
+pub fn dossier_in(dir: &Path, args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(args)
+        .current_dir(dir)
+        .env("DOSSIER_ACTOR", "test paralegal")
+        .output()
+        .expect("the binary runs");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// A temporary folder holding a case folder `case/` (and room for files outside it).
+pub struct TestCase {
+    pub dir: TempDir,
+}
+
+impl TestCase {
+    /// A new case targeting us-glomag and uk-ghr.
+    pub fn new() -> TestCase {
+        let case = TestCase::empty();
+        dossier_in(
+            case.dir.path(),
+            &[
+                "init",
+                "case",
+                "--title",
+                "Detentions in Norzhavia",
+                "--id",
+                "VD-2024",
+                "--regime",
+                "us-glomag",
+                "--regime",
+                "uk-ghr",
+            ],
+        )
+        .ok();
+        case
+    }
+
+    /// A temporary folder with no case in it yet.
+    pub fn empty() -> TestCase {
+        TestCase {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// The case folder.
+    pub fn root(&self) -> PathBuf {
+        self.dir.path().join("case")
+    }
+
+    /// The temporary folder around the case (for files "outside" it).
+    pub fn outside(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Runs `dossier -C <case> ARGS`.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let root = self.root();
+        let mut all = vec!["-C", root.to_str().unwrap()];
+        all.extend_from_slice(args);
+        dossier_in(self.dir.path(), &all)
+    }
+
+    /// Writes a file under the case folder, creating folders.
+    pub fn write(&self, relative: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.root().join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    pub fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.root().join(relative)).unwrap()
+    }
+
+    /// case.json as JSON.
+    pub fn case_json(&self) -> Value {
+        serde_json::from_str(&self.read("case.json")).unwrap()
+    }
+
+    /// Every file under the temporary folder with its bytes: to prove nothing changed on disk.
+    pub fn snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+        walkdir::WalkDir::new(self.dir.path())
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| !e.file_type().is_dir())
+            .map(|e| {
+                (
+                    e.path().to_path_buf(),
+                    std::fs::read(e.path()).unwrap_or_default(),
+                )
+            })
+            .collect()
+    }
+
+    /// Runs a command that must fail with exit 2, naming `texts`, and change nothing on disk.
+    #[track_caller]
+    pub fn refuses(&self, args: &[&str], texts: &[&str]) -> Run {
+        let before = self.snapshot();
+        let run = self.run(args).exits(2).stderr_has(texts);
+        let after = self.snapshot();
+        assert_eq!(
+            before.keys().collect::<Vec<_>>(),
+            after.keys().collect::<Vec<_>>(),
+            "files were added or removed by a refused command"
+        );
+        assert!(before == after, "a refused command changed a file");
+        run
+    }
+
+    /// Registers a new evidence file and returns its exhibit id.
+    pub fn exhibit(&self, relative: &str, content: &str) -> String {
+        self.write(&format!("evidence/{relative}"), content);
+        let run = self
+            .run(&["exhibit", "add", &format!("evidence/{relative}")])
+            .ok();
+        run.stdout.split_whitespace().next().unwrap().to_string()
+    }
+
+    /// Builds, through the command line only, a case that `check` passes.
+    pub fn complete() -> TestCase {
+        let case = TestCase::new();
+        case.write(
+            "narrative/summary.md",
+            "# Summary\n\nThe commander of the fictional Norzhavian guard ordered the beatings.\n",
+        );
+        let e1 = case.exhibit(
+            "statements/witness 1.txt",
+            "I was beaten at the gate. (fictional)",
+        );
+        let e2 = case.exhibit("photos/gate.jpg", "\u{FFFD}JPEG fictional bytes");
+        case.run(&[
+            "subject",
+            "add",
+            "Vadim Orzhelov",
+            "--original-script",
+            "Вадим Оржелов",
+            "--alias",
+            "The Warden",
+            "--transliteration",
+            "Vadim Orjelov",
+            "--associate",
+            "Norzhavian Republican Guard:commands it",
+            "--born",
+            "~1971",
+            "--birthplace",
+            "Qelvaran, Norzhavia",
+            "--gender",
+            "male",
+            "--nationality",
+            "XV",
+            "--position",
+            "Commander, Norzhavian Republican Guard, 2015",
+            "--id-document",
+            "passport:VX0012345:XV",
+            "--address",
+            "12 Harbour Road, Qelvaran, Norzhavia",
+            "--criterion",
+            "us-glomag:1(a)(ii)(A)",
+            "--criterion",
+            "uk-ghr:4(2)(b)",
+            "--argument",
+            "He ordered the beating of detainees at the gate (E-001, E-002).",
+            "--exhibit",
+            &e1,
+            "--exhibit",
+            &e2,
+            "--nexus",
+            "Owns a flat in London",
+            "--exculpatory",
+            "Denies being present on 14 March",
+        ])
+        .ok();
+        case.run(&[
+            "event",
+            "add",
+            "2019-03-14",
+            "Beating of detainees at the gate",
+            "--location",
+            "Qelvaran",
+            "--subject",
+            "S-001:ordered it",
+            "--exhibit",
+            &e1,
+            "--exhibit",
+            &e2,
+        ])
+        .ok();
+        case.run(&[
+            "signatory",
+            "add",
+            "Norzhavia Justice Project",
+            "--role",
+            "lead",
+            "--country",
+            "NL",
+            "--contact",
+            "J. Doe",
+            "--email",
+            "legal@example.org",
+        ])
+        .ok();
+        case
+    }
+}
+
+/// Whether an independent checker (sha256sum, ...) can be run. Missing, it skips the assertion
+/// with a message, or fails the test when `DOSSIER_REQUIRE_CHECKERS=1` (as CI sets it).
+pub fn checker(program: &str) -> bool {
+    let found = Command::new(program).arg("--version").output().is_ok();
+    if !found {
+        if std::env::var("DOSSIER_REQUIRE_CHECKERS").as_deref() == Ok("1") {
+            panic!("{program} is required (DOSSIER_REQUIRE_CHECKERS=1) but not installed");
+        }
+        eprintln!("skipped: {program} is not installed");
+    }
+    found
+}
+
+/// The SHA-256 of a file according to `sha256sum` (a tool nobody here wrote), if installed.
+pub fn sha256sum(path: &Path) -> Option<String> {
+    if !checker("sha256sum") {
+        return None;
+    }
+    let output = Command::new("sha256sum").arg(path).output().unwrap();
+    assert!(output.status.success());
+    Some(
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_string(),
+    )
+}

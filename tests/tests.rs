@@ -1,0 +1,12 @@
+//! Integration tests: the real `dossier` binary in temporary case folders, one file per command.
+
+mod harness;
+
+mod check;
+mod event;
+mod exhibit;
+mod import;
+mod init;
+mod names;
+mod signatory;
+mod subject;
