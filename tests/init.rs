@@ -30,8 +30,8 @@ fn init_takes_the_folder_from_dash_c_and_derives_an_id_from_the_title() {
     std::fs::create_dir(case.root()).unwrap();
     case.run(&["init", "--title", "Qelvaran detentions (2019)"])
         .ok()
-        .stdout_has(&["PORT-SELM-DETENTIONS-2019"]);
-    assert_eq!(case.case_json()["id"], "PORT-SELM-DETENTIONS-2019");
+        .stdout_has(&["QELVARAN-DETENTIONS-2019"]);
+    assert_eq!(case.case_json()["id"], "QELVARAN-DETENTIONS-2019");
 }
 
 #[test]
