@@ -228,6 +228,7 @@ dossier exhibit add "evidence/photos/ảnh xe tải Qarvexa 2020.jpg" \
 # --- subjects: after the exhibits, because criteria cite them ------------------------------------
 # S-001
 dossier subject add "Nizar al-Qaswani" \
+  --associate "Velmarch Advisory LP:vehicle that bought the London flat used by his family" \
   --original-script "نزار القسواني" \
   --transliteration "Nizar al-Qaswani" --transliteration "Nizar Al-Kaswani" --transliteration "Nizar el-Qasouani" \
   --alias "Abu Tariq" --alias "Низар аль-Касвани" \
@@ -270,6 +271,7 @@ dossier subject add "Vadim Orzhelov" \
   --exculpatory "In 2021 he issued a circular forbidding 'unauthorised physical measures' (reported second-hand in E-008)."
 # S-003
 dossier subject add "Lương Bích Diệp" \
+  --associate "Nizar al-Qaswani:former superior at the Ministry of Interior" \
   --original-script "Lương Bích Diệp" \
   --transliteration "Luong Bich Diep" --transliteration "Diep Luong" \
   --alias "Madame Diệp" \
@@ -289,6 +291,7 @@ dossier subject add "Lương Bích Diệp" \
 # S-004 (entity)
 dossier subject add "Qarvexa Stroy-Invest LLC" \
   --entity \
+  --associate "Lương Bích Diệp:founder and beneficial owner" \
   --original-script "ООО «Карвекса Строй-Инвест»" \
   --transliteration "OOO Karveksa Stroy-Invest" --transliteration "Qarvexa Stroy-Invest LLC" \
   --alias "Qarvexa" --alias "Карвекса" \

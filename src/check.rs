@@ -404,10 +404,13 @@ fn check_regime(case: &Case, template: &Template, found: &mut Findings) {
                     regime,
                     &subject.id,
                     format!(
-                        "{label}: {} {word} {} for a {}",
+                        "{label}: {} {word} {} for {}",
                         template.id,
                         missing.join(", "),
-                        subject.kind.as_str()
+                        match subject.kind {
+                            crate::case::SubjectKind::Person => "a person",
+                            crate::case::SubjectKind::Entity => "an entity",
+                        }
                     ),
                     "fill these fields in case.json (see docs/case-format.md)",
                 );

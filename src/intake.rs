@@ -89,7 +89,8 @@ pub fn add_exhibits(
         })
         .transpose()?;
 
-    let root = &ws.root;
+    let root =
+        &normalize(&std::path::absolute(&ws.root).map_err(|e| Error::io("resolve", &ws.root, e))?);
     let evidence = root.join(EVIDENCE_DIR);
     let case_real = root
         .canonicalize()

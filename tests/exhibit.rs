@@ -239,3 +239,26 @@ fn exhibit_list_shows_a_table() {
         "text/plain",
     ]);
 }
+
+#[test]
+fn inside_the_case_folder_without_dash_c_files_in_evidence_are_registered_in_place() {
+    let case = TestCase::new();
+    case.write("evidence/photos/gate.jpg", "fictional photo");
+    crate::harness::dossier_in(
+        &case.root(),
+        &["exhibit", "add", "evidence/photos/gate.jpg"],
+    )
+    .ok()
+    .stdout_has(&["E-001  evidence/photos/gate.jpg"]);
+    crate::harness::dossier_in(
+        &case.root().join("evidence"),
+        &["-C", "..", "exhibit", "add", "evidence/photos"],
+    )
+    .ok()
+    .stdout_has(&["already registered"]);
+    assert_eq!(case.case_json()["exhibits"][0]["path"], "photos/gate.jpg");
+    assert!(
+        !case.root().join("evidence/gate.jpg").exists(),
+        "no copy was made"
+    );
+}

@@ -15,8 +15,9 @@ use super::{Outcome, Output};
 const SUMMARY: &str = "# Executive summary\n\n<!-- Who the subjects are, what they did, which criteria it meets, and what proves it. -->\n";
 
 pub fn run(root: &Path, args: InitArgs, out: &mut Output) -> Result<Outcome> {
-    let dir = match &args.dir {
-        Some(dir) => root.join(dir),
+    // Collecting the components drops the `.` of `dossier init .`.
+    let dir: std::path::PathBuf = match &args.dir {
+        Some(dir) => root.join(dir).components().collect(),
         None => root.to_path_buf(),
     };
     if dir.join(CASE_FILE).exists() {

@@ -28,7 +28,9 @@ pub enum Outcome {
 
 /// Runs the command; what it reports goes to `out`, progress to the terminal's stderr.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
+    // An absolute case folder, so that paths under it compare as paths (no `./` prefixes).
     let root = cli.case.unwrap_or_else(|| PathBuf::from("."));
+    let root = std::path::absolute(&root).map_err(|e| Error::io("resolve", &root, e))?;
     let mut out = Output(out);
     match cli.command {
         Command::Init(args) => init::run(&root, args, &mut out),
