@@ -198,7 +198,52 @@ fn check_case(root: &Path, case: &Case, registry: &Registry, found: &mut Finding
             "set \"role\": \"lead\" on the organisation filing the referral",
         );
     }
+    let leads: Vec<&str> = case
+        .signatories
+        .iter()
+        .filter(|s| s.role == SignatoryRole::Lead)
+        .map(|s| s.name.as_str())
+        .collect();
+    if leads.len() > 1 {
+        found.error(
+            "case.json",
+            format!(
+                "{} signatories are the lead: {}",
+                leads.len(),
+                leads.join(", ")
+            ),
+            "one organisation files the referral: set \"role\": \"co-signer\" on the others",
+        );
+    }
+    for subject in &case.subjects {
+        let codes = subject.nationalities.iter().chain(
+            subject
+                .id_documents
+                .iter()
+                .filter_map(|d| d.country.as_ref()),
+        );
+        for code in codes {
+            if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
+                found.warning(
+                    &subject.id,
+                    format!("`{code}` is not a two-letter country code"),
+                    "use ISO 3166-1 alpha-2 codes such as GB, US, RU (XA-XZ for places without one)",
+                );
+            }
+        }
+    }
     for signatory in &case.signatories {
+        if let Some(email) = &signatory.email
+            && !email
+                .split_once('@')
+                .is_some_and(|(user, host)| !user.is_empty() && host.contains('.'))
+        {
+            found.warning(
+                &signatory.name,
+                format!("`{email}` is not an e-mail address"),
+                "set the signatory's \"email\" to an address such as legal@example.org",
+            );
+        }
         if signatory.email.is_none() || signatory.contact.is_none() {
             found.warning(
                 &signatory.name,
@@ -501,6 +546,14 @@ fn check_exhibits(
                     exhibit.id, exhibit.sha256, exhibit.size, d.sha256, d.size
                 ),
                 "restore the original file from your backup; a new version is a new exhibit, never a re-hash",
+            ),
+            Ok(d) if d.size != exhibit.size => found.error(
+                &place,
+                format!(
+                    "case.json gives {} the size {} but the file, unchanged since intake, has {} bytes",
+                    exhibit.id, exhibit.size, d.size
+                ),
+                "restore the exhibit's \"size\" in case.json from version control; never edit it by hand",
             ),
             Ok(_) => {}
             Err(e) => found.error(&place, format!("cannot read the file: {e}"), "check the file's permissions"),

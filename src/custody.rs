@@ -143,7 +143,7 @@ impl Log {
         None
     }
 
-    /// The latest intake or copy entry recorded for an exhibit.
+    /// The latest intake entry recorded for an exhibit (a copy entry precedes it).
     pub fn intake_of(&self, exhibit: &str) -> Option<&Entry> {
         self.lines
             .iter()

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 
 /// What the date forms look like, for error messages.
 pub const ACCEPTED_DATES: &str = "accepted forms: 2017-01-15 (day), 2017-01 (month), 2017 (year), \
-     2011-02-14..2011-03-16 (range, any precision on each side), ~2014 or circa 2014 (approximate)";
+     2011-02-14..2011-03-16 (range, any precision on each side), ~2014, circa 2014 or c. 2014 (approximate)";
 
 /// A date known to a day, a month or a year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -234,7 +234,7 @@ macro_rules! serde_as_text {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let text = String::deserialize(deserializer)?;
                 text.parse().map_err(|err: Error| {
-                    serde::de::Error::custom(err.to_string().replace('\n', ";"))
+                    serde::de::Error::custom(err.to_string().replace("\n  ", "; "))
                 })
             }
         }

@@ -51,6 +51,7 @@ pub const SUBJECT_COLUMNS: &[&str] = &[
     "positions",
     "id_documents",
     "addresses",
+    "associates",
     "criteria",
     "argument",
     "exhibits",

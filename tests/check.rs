@@ -216,3 +216,67 @@ fn a_case_local_template_adds_a_regime() {
     case.run(&["subject", "add", "B", "--criterion", "xx-test:4(2)(a)"])
         .ok();
 }
+
+#[test]
+fn a_damaged_custody_log_stays_reported_on_every_later_check() {
+    let case = TestCase::complete();
+    let log = case.read("custody.jsonl");
+    let lines: Vec<&str> = log.lines().collect();
+    case.write(
+        "custody.jsonl",
+        format!("{}\n", lines[..lines.len() - 1].join("\n")),
+    );
+    for _ in 0..3 {
+        case.run(&["check"]).exits(1);
+    }
+    // Other commands go on working, and do not hide the damage either.
+    case.run(&["event", "add", "2020", "Later event", "--exhibit", "E-001"])
+        .ok();
+    case.run(&["check"])
+        .exits(1)
+        .stdout_has(&["is not the one case.json recorded"]);
+
+    let case = TestCase::complete();
+    let log = case.read("custody.jsonl");
+    case.write(
+        "custody.jsonl",
+        log.replace("\"action\":\"intake\"", "\"action\":\"intake \""),
+    );
+    case.run(&["check"]).exits(1);
+    case.run(&["check"])
+        .exits(1)
+        .stdout_has(&["chain of custody is broken"]);
+}
+
+#[test]
+fn hand_edits_the_command_line_would_refuse_are_reported() {
+    let case = TestCase::complete();
+    case.run(&[
+        "signatory",
+        "add",
+        "Quillwater Press Freedom Trust",
+        "--email",
+        "press@example.org",
+        "--contact",
+        "B",
+    ])
+    .ok();
+    let text = case
+        .read("case.json")
+        .replace("\"role\": \"co-signer\"", "\"role\": \"lead\"")
+        .replace("\"press@example.org\"", "\"press at example\"")
+        .replace("\"XV\"", "\"Norzhavia\"")
+        .replace("\"size\": 37", "\"size\": 36");
+    case.write("case.json", text);
+    let out = case.run(&["check"]).exits(1).stdout;
+    assert!(out.contains("2 signatories are the lead"), "{out}");
+    assert!(
+        out.contains("`press at example` is not an e-mail address"),
+        "{out}"
+    );
+    assert!(
+        out.contains("`Norzhavia` is not a two-letter country code"),
+        "{out}"
+    );
+    assert!(out.contains("gives E-001 the size 36"), "{out}");
+}

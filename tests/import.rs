@@ -8,9 +8,9 @@ fn rows_of_each_kind_are_added_like_the_commands() {
     std::fs::write(&outside, "b").unwrap();
     case.write(
         "subjects.csv",
-        "name,kind,original_script,nationalities,positions,criteria,argument\n\
-         Vadim Orzhelov,person,Вадим Оржелов,XX,\"Head, Block B Detention Centre, 2016\",us-glomag:1(a)(ii)(A);uk-ghr:4(2)(b),Ran block B\n\
-         Qarvexa Stroy-Invest LLC,entity,,XX,,uk-ghr:6(2)(a),\n",
+        "name,kind,original_script,nationalities,positions,criteria,argument,associates\n\
+         Vadim Orzhelov,person,Вадим Оржелов,XX,\"Head, Block B Detention Centre, 2016\",us-glomag:1(a)(ii)(A);uk-ghr:4(2)(b),Ran block B,Qarvexa Stroy-Invest LLC:supplier\n\
+         Qarvexa Stroy-Invest LLC,entity,,XX,,uk-ghr:6(2)(a),,Vadim Orzhelov:client\n",
     );
     case.run(&["import", "subjects.csv", "--as", "subjects"])
         .ok()
@@ -22,6 +22,9 @@ fn rows_of_each_kind_are_added_like_the_commands() {
         "Block B Detention Centre"
     );
     assert_eq!(json["subjects"][1]["kind"], "entity");
+    assert_eq!(json["subjects"][0]["associates"][0]["relation"], "supplier");
+    // An associate who is a subject already is linked to them.
+    assert_eq!(json["subjects"][1]["associates"][0]["subject"], "S-001");
 
     case.write(
         "events.csv",

@@ -134,16 +134,37 @@ impl Workspace {
         &self.log
     }
 
+    /// True if the log's chain holds and it starts with the entries `case.json` recorded.
+    fn log_agrees_with_case(&self) -> bool {
+        if self.log.first_break().is_some() {
+            return false;
+        }
+        match &self.case.custody {
+            None => true,
+            Some(recorded) => {
+                recorded.entries > 0
+                    && self
+                        .log
+                        .lines
+                        .get(recorded.entries - 1)
+                        .is_some_and(|line| line.hash == recorded.last)
+            }
+        }
+    }
+
     /// Queues a custody entry, written by [`Workspace::commit`].
     pub fn record(&mut self, record: Record) {
         self.records.push(record);
     }
 
     /// Appends the queued custody entries, then writes `case.json` with the log's new head.
+    ///
+    /// The recorded head moves only while the log agrees with it: a log that was edited or cut
+    /// short keeps the old head, so the damage stays visible to every later `check`.
     pub fn commit(mut self) -> Result<Case> {
         let path = self.root.join(custody::FILE);
         let head = custody::append(&path, &self.log, &self.records)?;
-        if !self.records.is_empty() {
+        if !self.records.is_empty() && self.log_agrees_with_case() {
             self.case.custody = head;
         }
         save(&self.root, &self.case)?;
