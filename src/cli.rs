@@ -12,7 +12,7 @@ use crate::import::Kind;
 #[derive(Debug, Parser)]
 #[command(name = "dossier", version, propagate_version = true)]
 #[command(
-    after_help = "Example:\n  dossier init my-case --title \"Detentions in Northport\" --regime us-glomag --regime uk-ghr\n  dossier -C my-case exhibit add ~/statements/witness-1.pdf --title \"Statement of witness 1\"\n  dossier -C my-case check"
+    after_help = "Example:\n  dossier init my-case --title \"The Lantern crackdown\" --regime us-glomag --regime uk-ghr\n  dossier -C my-case exhibit add ~/statements/witness-1.pdf --title \"Statement of witness 1\"\n  dossier -C my-case check"
 )]
 pub struct Cli {
     /// Work on the case in DIR instead of the current folder (before or after the command name)
@@ -27,7 +27,7 @@ pub struct Cli {
 pub enum Command {
     /// Start a new case folder: case.json, evidence/, narrative/, custody.jsonl
     #[command(
-        after_help = "Example:\n  dossier init my-case --title \"Detentions in Northport\" --id NP-2024 --regime us-glomag --regime uk-ghr"
+        after_help = "Example:\n  dossier init my-case --title \"The Lantern crackdown\" --id NP-2024 --regime us-glomag --regime uk-ghr"
     )]
     Init(InitArgs),
 
@@ -137,7 +137,7 @@ pub struct ListArgs {
 pub enum SubjectCommand {
     /// Add a person (or, with --entity, an organisation) alleged to be responsible
     #[command(
-        after_help = "Example:\n  dossier subject add \"Fulan al-Fulani\" --original-script \"فلان الفلاني\" --born ~1968 --nationality XA \\\n    --position \"Director, Northport Detention Centre, 2016, 2021\" --id-document passport:X1234567:XA \\\n    --criterion us-glomag:1(a)(ii)(A) --criterion uk-ghr:4(2)(b) --argument \"Ordered the beatings...\" --exhibit E-004\n\n--argument and --exhibit attach to every --criterion of the same command."
+        after_help = "Example:\n  dossier subject add \"Fulan al-Fulani\" --original-script \"فلان الفلاني\" --born ~1968 --nationality XA \\\n    --position \"Director, Detention Centre No. 4, 2016, 2021\" --id-document passport:X1234567:XA \\\n    --criterion us-glomag:1(a)(ii)(A) --criterion uk-ghr:4(2)(b) --argument \"Ordered the beatings...\" --exhibit E-004\n\n--argument and --exhibit attach to every --criterion of the same command."
     )]
     Add(Box<SubjectAddArgs>),
     /// List the subjects
@@ -202,7 +202,7 @@ pub struct SubjectAddArgs {
 pub enum EventCommand {
     /// Add an event to the timeline
     #[command(
-        after_help = "Example:\n  dossier event add 2019-03-14 \"Raid on the newspaper office\" --location Northport --subject S-001:commander --exhibit E-002\n  dossier event add 2011-02-14..2011-03-16 \"Protest camp\"\n  dossier event add ~2014 \"Detention centre opens\""
+        after_help = "Example:\n  dossier event add 2019-03-14 \"Raid on the newspaper office\" --location Qelvaran --subject S-001:commander --exhibit E-002\n  dossier event add 2011-02-14..2011-03-16 \"Protest camp\"\n  dossier event add ~2014 \"Detention centre opens\""
     )]
     Add(EventAddArgs),
     /// List the timeline in date order
@@ -231,7 +231,7 @@ pub struct EventAddArgs {
 pub enum SignatoryCommand {
     /// Add an organisation that submits and signs the referral
     #[command(
-        after_help = "Example:\n  dossier signatory add \"Northport Legal Aid\" --role lead --country GB --contact \"A. Jones\" --email legal@example.org"
+        after_help = "Example:\n  dossier signatory add \"Norzhavia Accountability Project\" --role lead --country GB --contact \"A. Jones\" --email legal@example.org"
     )]
     Add(SignatoryAddArgs),
 }

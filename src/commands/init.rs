@@ -34,7 +34,7 @@ pub fn run(root: &Path, args: InitArgs, out: &mut Output) -> Result<Outcome> {
     if title.is_empty() {
         return Err(Error::input(
             "--title is empty",
-            "give the case a title, e.g. --title \"Detentions in Northport\"",
+            "give the case a title, e.g. --title \"The Lantern crackdown\"",
         ));
     }
     let id = match &args.id {
@@ -114,7 +114,7 @@ fn checked_id(id: &str) -> Result<String> {
     }
 }
 
-/// `Detentions in Northport (2019)` -> `DETENTIONS-IN-NORTHPORT-2019`; `CASE` when no Latin letters.
+/// `The Lantern crackdown (2019)` -> `DETENTIONS-IN-NORTHPORT-2019`; `CASE` when no Latin letters.
 fn id_from_title(title: &str) -> String {
     let words: Vec<String> = title
         .split(|c: char| !c.is_ascii_alphanumeric())
@@ -145,8 +145,8 @@ mod tests {
     #[test]
     fn ids_from_titles_are_file_name_safe() {
         assert_eq!(
-            id_from_title("Detentions in Northport (2019)"),
-            "DETENTIONS-IN-NORTHPORT-2019"
+            id_from_title("The Lantern crackdown (2019)"),
+            "THE-LANTERN-CRACKDOWN-2019"
         );
         assert_eq!(id_from_title("اعتقالات"), "CASE");
         assert!(checked_id("../x").is_err());
