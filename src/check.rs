@@ -9,11 +9,11 @@ use std::path::Path;
 use indicatif::ProgressBar;
 use serde::Serialize;
 
-use crate::case::{Case, EVIDENCE_DIR, NARRATIVE_DIR, SignatoryRole, Subject};
+use crate::case::{Case, NARRATIVE_DIR, SignatoryRole, Subject};
 use crate::custody::{self, Log};
 use crate::error::Result;
 use crate::hash::sha256_files;
-use crate::intake::{evidence_files, find_on_disk, nfc, unsafe_path};
+use crate::intake::{evidence_files, locate_exhibit, nfc};
 use crate::template::{Registry, Template};
 
 /// How bad a finding is: errors block the referral (exit 1), warnings weaken it.
@@ -493,42 +493,15 @@ fn check_exhibits(
     found: &mut Findings,
     progress: &ProgressBar,
 ) -> Result<usize> {
-    let evidence = root.join(EVIDENCE_DIR);
-    let case_real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut to_hash = Vec::new();
     for exhibit in &case.exhibits {
-        let place = format!("{} evidence/{}", exhibit.id, exhibit.path);
-        if let Some(why) = unsafe_path(&exhibit.path) {
-            found.error(
-                &exhibit.id,
-                format!("the path `{}` is refused: {why}", exhibit.path),
-                "an exhibit path is relative to evidence/, with / between folders",
-            );
-            continue;
-        }
-        let Some(on_disk) = find_on_disk(&evidence.join(&exhibit.path)) else {
-            found.error(
-                &place,
-                format!("{} is missing: evidence/{} is not there", exhibit.id, exhibit.path),
-                "restore the file from your backup (its sha256 is in case.json); evidence is never deleted",
-            );
-            continue;
-        };
-        match on_disk.canonicalize() {
-            Ok(real) if real.starts_with(&case_real) => to_hash.push((exhibit, on_disk)),
-            Ok(real) => found.error(
-                &place,
-                format!(
-                    "evidence/{} is a symbolic link leaving the case, to {}",
-                    exhibit.path,
-                    real.display()
-                ),
-                "replace the link with the file itself",
-            ),
-            Err(e) => found.error(
-                &place,
-                format!("cannot read evidence/{}: {e}", exhibit.path),
-                "check the file's permissions",
+        match locate_exhibit(root, &exhibit.path) {
+            Ok(on_disk) => to_hash.push((exhibit, on_disk)),
+            Err(problem) => found.error(
+                &format!("{} evidence/{}", exhibit.id, exhibit.path),
+                format!("{}: {problem}", exhibit.id),
+                "restore the file from your backup (its sha256 is in case.json), or replace a link \
+                 with the file itself; evidence is never deleted or moved",
             ),
         }
     }

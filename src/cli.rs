@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::import::Kind;
+use crate::seal::Profile;
 
 /// Builds sealed, hash-verified evidence dossiers for Magnitsky-style sanctions referrals.
 #[derive(Debug, Parser)]
@@ -56,6 +57,18 @@ pub enum Command {
     /// Report every problem that would weaken or block the referral (exit 1 if any error)
     #[command(after_help = "Example:\n  dossier check\n  dossier -C my-case check --json")]
     Check(CheckArgs),
+
+    /// Seal the case into a dossier: one BagIt 1.0 bag in a reproducible zip
+    #[command(
+        after_help = "Example:\n  dossier build --date 2026-11-21\n  dossier build --profile public --out /tmp/publish --unpacked\n\nThe zip is <case-id>-<profile>-<date>.zip in --out (default: the case's dossiers/ folder)."
+    )]
+    Build(BuildArgs),
+
+    /// Prove a dossier (zip or folder) is as sealed: every hash, tag file and the custody log
+    #[command(
+        after_help = "Example:\n  dossier verify NZ-LANTERN-full-2026-11-21.zip\n  dossier verify NZ-LANTERN-full-2026-11-21.zip --exhibit ~/Downloads/order.pdf\n\nExit 0: intact; 1: problems found; 2: not a dossier or not readable."
+    )]
+    Verify(VerifyArgs),
 }
 
 #[derive(Debug, Args)]
@@ -266,6 +279,43 @@ pub struct CheckArgs {
     /// Machine-readable output
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Folder for the dossier (default: dossiers/ in the case folder)
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// full: everything, for the authority; public: confidential exhibits withheld, confidential sources hidden
+    #[arg(long, value_enum, default_value = "full")]
+    pub profile: Profile,
+    /// The bagging date, YYYY-MM-DD (default: today, UTC); the same date gives the same bytes
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// Replace a dossier of the same name
+    #[arg(long)]
+    pub force: bool,
+    /// Also write the bag unpacked, as a folder beside the zip
+    #[arg(long)]
+    pub unpacked: bool,
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The dossier: its .zip, or the folder of an unpacked one
+    pub path: PathBuf,
+    /// Say which exhibit this loose file is, unaltered, or that it matches none
+    #[arg(long, value_name = "FILE")]
+    pub exhibit: Option<PathBuf>,
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+    /// Show only problems
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 #[cfg(test)]

@@ -41,6 +41,16 @@ pub struct Entry {
     pub prev: String,
 }
 
+/// A line of a public dossier's log about a withheld exhibit: its content is gone, but the
+/// `prev` it held and its own hash keep the chain checkable.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WithheldLine {
+    pub withheld: String,
+    pub prev: String,
+    pub line_sha256: String,
+}
+
 /// What a command wants recorded; time, actor and link are filled in when it is appended.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
@@ -77,29 +87,55 @@ pub struct Log {
 impl Log {
     /// Reads `custody.jsonl`; a missing file is an empty log.
     pub fn read(path: &Path) -> Result<Log> {
-        let bytes = match std::fs::read(path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Log::default()),
-            Err(e) => return Err(Error::io("read", path, e)),
-        };
-        let body = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
+        match std::fs::read(path) {
+            Ok(bytes) => Ok(Log::parse(&bytes, false)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Log::default()),
+            Err(e) => Err(Error::io("read", path, e)),
+        }
+    }
+
+    /// Parses a log. Withheld-line stubs are accepted only in a sealed public dossier's log
+    /// (`sealed`); in a case folder they would hide a line.
+    pub fn parse(bytes: &[u8], sealed: bool) -> Log {
+        let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
         if body.is_empty() {
-            return Ok(Log::default());
+            return Log::default();
         }
         let lines = body
             .split(|&b| b == b'\n')
             .enumerate()
-            .map(|(i, raw)| Line {
-                number: i + 1,
-                hash: sha256_bytes(raw),
-                entry: std::str::from_utf8(raw)
-                    .map_err(|_| "not UTF-8 text".to_string())
-                    .and_then(|text| {
+            .map(|(i, raw)| {
+                let number = i + 1;
+                let text = std::str::from_utf8(raw).map_err(|_| "not UTF-8 text".to_string());
+                if sealed
+                    && let Ok(stub) = text.clone().and_then(|t| {
+                        serde_json::from_str::<WithheldLine>(t).map_err(|e| e.to_string())
+                    })
+                {
+                    return Line {
+                        number,
+                        hash: stub.line_sha256,
+                        entry: Ok(Entry {
+                            time: String::new(),
+                            actor: String::new(),
+                            action: "withheld".to_string(),
+                            exhibit: Some(stub.withheld),
+                            sha256: None,
+                            details: String::new(),
+                            prev: stub.prev,
+                        }),
+                    };
+                }
+                Line {
+                    number,
+                    hash: sha256_bytes(raw),
+                    entry: text.and_then(|text| {
                         serde_json::from_str(text).map_err(|e| format!("not a custody entry ({e})"))
                     }),
+                }
             })
             .collect();
-        Ok(Log { lines })
+        Log { lines }
     }
 
     /// Where the log ends: the number of entries and the hash of the last line.

@@ -69,6 +69,64 @@ pub fn sha256_stream(
     })
 }
 
+/// Copies everything from `reader` to `sink` while a second thread hashes the same bytes, so that
+/// hashing and writing (compression, CRC, disk) overlap on two cores. Memory stays bounded: at
+/// most a few chunks are in flight.
+pub fn sha256_copy(
+    mut reader: impl Read,
+    mut sink: impl Write,
+    progress: &ProgressBar,
+) -> io::Result<FileDigest> {
+    const IN_FLIGHT: usize = 4;
+    let (to_hasher, chunks) = std::sync::mpsc::sync_channel::<std::sync::Arc<Vec<u8>>>(IN_FLIGHT);
+    std::thread::scope(|scope| {
+        let hasher = scope.spawn(move || {
+            let mut hasher = Sha256::new();
+            for chunk in chunks {
+                hasher.update(&chunk[..]);
+            }
+            to_hex(&hasher.finalize())
+        });
+        let mut size = 0u64;
+        let copied = (|| {
+            loop {
+                let mut buffer = vec![0u8; BUFFER];
+                let n = read_full(&mut reader, &mut buffer)?;
+                if n == 0 {
+                    return Ok(());
+                }
+                buffer.truncate(n);
+                let chunk = std::sync::Arc::new(buffer);
+                sink.write_all(&chunk)?;
+                size += n as u64;
+                progress.inc(n as u64);
+                if to_hasher.send(chunk).is_err() {
+                    return Err(io::Error::other("the hashing thread stopped"));
+                }
+            }
+        })();
+        drop(to_hasher);
+        let sha256 = hasher.join().expect("hashing does not panic");
+        copied?;
+        sink.flush()?;
+        Ok(FileDigest { sha256, size })
+    })
+}
+
+/// Reads until `buffer` is full or the input ends; returns how many bytes were read.
+fn read_full(reader: &mut impl Read, buffer: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match reader.read(&mut buffer[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
 /// SHA-256 and size of the file at `path`.
 pub fn sha256_file(path: &Path, progress: &ProgressBar) -> Result<FileDigest> {
     let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
@@ -120,6 +178,16 @@ mod tests {
             sha256_bytes(b"abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+    }
+
+    #[test]
+    fn a_pipelined_copy_hashes_what_it_writes() {
+        let data: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+        let mut out = Vec::new();
+        let digest = sha256_copy(&data[..], &mut out, &ProgressBar::hidden()).unwrap();
+        assert_eq!(out, data);
+        assert_eq!(digest.sha256, sha256_bytes(&data));
+        assert_eq!(digest.size, data.len() as u64);
     }
 
     #[test]

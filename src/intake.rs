@@ -480,6 +480,25 @@ pub fn find_on_disk(path: &Path) -> Option<PathBuf> {
     Some(found)
 }
 
+/// Where a registered exhibit's file is on disk, or why it cannot be used: its path is unsafe, it
+/// is missing, or it is a link leading out of the case.
+pub fn locate_exhibit(root: &Path, path: &str) -> Result<PathBuf, String> {
+    if let Some(why) = unsafe_path(path) {
+        return Err(format!("the path `{path}` is refused: {why}"));
+    }
+    let on_disk = find_on_disk(&root.join(EVIDENCE_DIR).join(path))
+        .ok_or_else(|| format!("evidence/{path} is missing"))?;
+    let case_real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    match on_disk.canonicalize() {
+        Ok(real) if real.starts_with(&case_real) => Ok(on_disk),
+        Ok(real) => Err(format!(
+            "evidence/{path} is a symbolic link leaving the case, to {}",
+            real.display()
+        )),
+        Err(e) => Err(format!("cannot read evidence/{path}: {e}")),
+    }
+}
+
 /// Why a stored exhibit path is unsafe (absolute, `..`, empty parts, NUL, backslash), if it is.
 pub fn unsafe_path(path: &str) -> Option<&'static str> {
     if path.is_empty() {

@@ -5,6 +5,8 @@
 //! `records` (subjects, events, signatories) -> `custody` (the chain-of-custody log) ->
 //! `check` against the regime `template`s. `cli` and `commands` are the command line on top.
 
+pub mod archive;
+pub mod bag;
 pub mod case;
 pub mod check;
 pub mod cli;
@@ -17,6 +19,8 @@ pub mod import;
 pub mod intake;
 pub mod output;
 pub mod records;
+pub mod seal;
 pub mod template;
+pub mod verify;
 
 pub use error::{Error, Result};

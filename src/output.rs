@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use unicode_width::UnicodeWidthStr;
 
 use crate::check::{Report, Severity};
+use crate::verify::{Status, VerifyReport};
 
 /// Writes rows under headers, each column as wide as its widest cell (by display width, so
 /// Arabic, Chinese and combining accents line up). The last column is not padded.
@@ -79,6 +80,97 @@ pub fn write_report(out: &mut dyn Write, report: &Report) -> io::Result<()> {
             "{} errors, {} warnings",
             report.errors, report.warnings
         )
+    }
+}
+
+/// Writes the verify report: one line per file (problems only with `quiet`), then the verdict.
+pub fn write_verify_report(
+    out: &mut dyn Write,
+    report: &VerifyReport,
+    quiet: bool,
+) -> io::Result<()> {
+    if !quiet {
+        writeln!(out, "verify {} (bag {})", report.path.display(), report.bag)?;
+        if let Some(fingerprint) = &report.dossier_fingerprint {
+            writeln!(out, "  dossier fingerprint  {fingerprint}")?;
+        }
+        if let Some(fingerprint) = &report.exhibit_fingerprint {
+            writeln!(out, "  exhibit fingerprint  {fingerprint}")?;
+        }
+    }
+    for file in &report.files {
+        let path = one_line(&file.path);
+        match file.status {
+            Status::Ok if quiet => {}
+            Status::Ok => writeln!(out, "OK          {path}")?,
+            Status::Failed => {
+                writeln!(out, "FAILED      {path}")?;
+                writeln!(
+                    out,
+                    "            expected {}",
+                    file.expected.as_deref().unwrap_or("")
+                )?;
+                writeln!(
+                    out,
+                    "            found    {}",
+                    file.found.as_deref().unwrap_or("")
+                )?;
+                if let Some(detail) = &file.detail {
+                    writeln!(out, "            {detail}")?;
+                }
+            }
+            Status::Missing => writeln!(
+                out,
+                "missing     {path}  (expected sha256 {})",
+                file.expected.as_deref().unwrap_or("")
+            )?,
+            Status::Unexpected => writeln!(out, "unexpected  {path}  (not in the manifest)")?,
+            Status::Unreadable => writeln!(
+                out,
+                "unreadable  {path}  ({})",
+                file.detail.as_deref().unwrap_or("")
+            )?,
+        }
+    }
+    for problem in &report.problems {
+        writeln!(
+            out,
+            "problem     {}: {}",
+            one_line(&problem.place),
+            problem.message
+        )?;
+    }
+    let ok = report
+        .files
+        .iter()
+        .filter(|f| f.status == Status::Ok)
+        .count();
+    let bad = report.files.len() - ok + report.problems.len();
+    if report.intact {
+        writeln!(out, "intact: {} files verified", ok)
+    } else {
+        writeln!(
+            out,
+            "NOT INTACT: {}; {} files verified",
+            plural(bad, "problem"),
+            ok
+        )
+    }
+}
+
+/// `1.2 MiB`.
+pub fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["bytes", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} bytes")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
     }
 }
 

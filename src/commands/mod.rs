@@ -1,6 +1,7 @@
 //! One module per command: each turns its arguments into the library's specs, runs the core and
 //! writes what the user reads. `run` dispatches.
 
+mod build;
 mod check;
 mod event;
 mod exhibit;
@@ -8,6 +9,7 @@ mod import;
 mod init;
 mod signatory;
 mod subject;
+mod verify;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -43,6 +45,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
         Command::Signatory(SignatoryCommand::Add(args)) => signatory::add(&root, args, &mut out),
         Command::Import(args) => import::run(&root, args, &mut out),
         Command::Check(args) => check::run(&root, args, &mut out),
+        Command::Build(args) => build::run(&root, args, &mut out),
+        Command::Verify(args) => verify::run(&root, args, &mut out),
     }
 }
 

@@ -1,0 +1,317 @@
+//! Zip archives: a dossier written reproducibly, and any zip read without trusting it.
+//!
+//! Owns the zip layer only (entry options, store or deflate, zip64, safe listing and bounded
+//! reading). It does not know BagIt: `seal` decides what goes in and `verify` what it means.
+
+use std::fs::File;
+use std::io::{self, Read, Seek, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate};
+use indicatif::ProgressBar;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipArchive, ZipWriter};
+
+use crate::error::{Error, Result};
+use crate::hash::{FileDigest, sha256_copy};
+
+/// Extensions of formats that are compressed already: stored, not deflated again.
+const COMPRESSED: &[&str] = &[
+    "jpg", "jpeg", "png", "gif", "webp", "heic", "heif", "avif", "mp4", "m4v", "mov", "mkv",
+    "webm", "avi", "3gp", "mp3", "m4a", "aac", "ogg", "oga", "opus", "flac", "pdf", "zip", "gz",
+    "tgz", "bz2", "xz", "zst", "7z", "rar", "docx", "xlsx", "pptx", "odt", "ods", "odp", "epub",
+    "jar", "apk",
+];
+
+/// Bytes looked at to decide whether other content is worth deflating.
+const SAMPLE: usize = 64 * 1024;
+
+/// Writes a zip whose bytes depend only on what is added: fixed times and permissions.
+pub struct ZipOut<W: Write + Seek> {
+    zip: ZipWriter<W>,
+    time: zip::DateTime,
+}
+
+impl<W: Write + Seek> ZipOut<W> {
+    /// Every entry gets `date` at midnight as its time.
+    pub fn new(inner: W, date: NaiveDate) -> ZipOut<W> {
+        let time = zip::DateTime::from_date_and_time(
+            date.year().clamp(1980, 2107) as u16,
+            date.month() as u8,
+            date.day() as u8,
+            0,
+            0,
+            0,
+        )
+        .unwrap_or_default();
+        ZipOut {
+            zip: ZipWriter::new(inner),
+            time,
+        }
+    }
+
+    fn options(&self, stored: bool, size: u64) -> SimpleFileOptions {
+        let options = SimpleFileOptions::default()
+            .last_modified_time(self.time)
+            .unix_permissions(0o644)
+            // zip64 only where it is needed, so that small dossiers open everywhere.
+            .large_file(size >= u32::MAX as u64);
+        if stored {
+            options.compression_method(CompressionMethod::Stored)
+        } else {
+            options
+                .compression_method(CompressionMethod::Deflated)
+                .compression_level(Some(6))
+        }
+    }
+
+    /// Adds an entry from memory.
+    pub fn add_bytes(&mut self, name: &str, bytes: &[u8]) -> io::Result<()> {
+        let stored =
+            is_compressed_media(name) || looks_incompressible(&bytes[..bytes.len().min(SAMPLE)]);
+        self.zip
+            .start_file(name, self.options(stored, bytes.len() as u64))
+            .map_err(io::Error::other)?;
+        self.zip.write_all(bytes)
+    }
+
+    /// Adds an entry from a file, hashing it while it is copied (one read), and passes the same
+    /// bytes to `also` (the unpacked bag, when one is written).
+    pub fn add_file(
+        &mut self,
+        name: &str,
+        path: &Path,
+        size: u64,
+        also: Option<&mut File>,
+        progress: &ProgressBar,
+    ) -> io::Result<FileDigest> {
+        let mut file = File::open(path)?;
+        let mut sample = vec![0u8; SAMPLE.min(size as usize)];
+        file.read_exact(&mut sample)?;
+        let stored = is_compressed_media(name) || looks_incompressible(&sample);
+        self.zip
+            .start_file(name, self.options(stored, size))
+            .map_err(io::Error::other)?;
+        let reader = io::Cursor::new(sample).chain(file);
+        match also {
+            Some(copy) => sha256_copy(reader, Tee(&mut self.zip, copy), progress),
+            None => sha256_copy(reader, &mut self.zip, progress),
+        }
+    }
+
+    /// Writes the central directory and returns the underlying writer.
+    pub fn finish(self) -> io::Result<W> {
+        self.zip.finish().map_err(io::Error::other)
+    }
+}
+
+/// Writes to two places.
+struct Tee<'a, A: Write, B: Write>(&'a mut A, &'a mut B);
+
+impl<A: Write, B: Write> Write for Tee<'_, A, B> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write_all(buf)?;
+        self.1.write_all(buf)?;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()?;
+        self.1.flush()
+    }
+}
+
+/// True for names whose format is compressed already (by extension).
+pub fn is_compressed_media(name: &str) -> bool {
+    name.rsplit_once('.')
+        .is_some_and(|(_, ext)| COMPRESSED.contains(&ext.to_ascii_lowercase().as_str()))
+}
+
+/// True if a fast deflate of the sample saves less than a tenth: not worth the CPU.
+fn looks_incompressible(sample: &[u8]) -> bool {
+    if sample.len() < 4096 {
+        return false;
+    }
+    let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+    let compressed = encoder
+        .write_all(sample)
+        .and_then(|()| encoder.finish())
+        .map(|v| v.len());
+    compressed.is_ok_and(|len| len * 10 > sample.len() * 9)
+}
+
+/// One entry of a zip as its central directory lists it.
+#[derive(Debug, Clone)]
+pub struct ZipEntry {
+    pub index: usize,
+    /// The name as stored, if it is UTF-8.
+    pub name: Option<String>,
+    /// The raw name, for messages about names that are not UTF-8.
+    pub shown: String,
+    pub size: u64,
+    pub compressed_size: u64,
+    pub is_dir: bool,
+    pub is_symlink: bool,
+}
+
+/// A zip opened for reading: its entries, and the structural problems found while listing them.
+pub struct ZipIn {
+    path: PathBuf,
+    archive: ZipArchive<File>,
+    pub entries: Vec<ZipEntry>,
+    pub problems: Vec<String>,
+}
+
+impl ZipIn {
+    /// Opens a zip; an unreadable file or one that is not a zip is an error (exit 2).
+    pub fn open(path: &Path) -> Result<ZipIn> {
+        let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
+        let mut archive = ZipArchive::new(file).map_err(|e| {
+            Error::input(
+                format!("{} is not a readable zip file ({e})", path.display()),
+                "give the dossier's .zip, or the folder of an unpacked dossier",
+            )
+        })?;
+        let mut problems = Vec::new();
+        if archive.has_duplicate_names() {
+            problems.push(
+                "the zip lists some entries more than once: tools may extract a different file than the one verified"
+                    .to_string(),
+            );
+        }
+        // Duplicates are reported above; this catches overlapping entries and lying local headers.
+        if let Err(e) = archive.validate_header_consistency()
+            && !archive.has_duplicate_names()
+        {
+            problems.push(format!(
+                "the zip's headers disagree with its directory ({e})"
+            ));
+        }
+        let mut entries = Vec::with_capacity(archive.len());
+        for index in 0..archive.len() {
+            let entry = archive.by_index_raw(index).map_err(|e| {
+                Error::input(
+                    format!(
+                        "{}: cannot read entry {index} of the zip ({e})",
+                        path.display()
+                    ),
+                    "the zip is damaged: ask for a new copy of the dossier",
+                )
+            })?;
+            let raw = entry.name_raw().to_vec();
+            entries.push(ZipEntry {
+                index,
+                name: String::from_utf8(raw.clone()).ok(),
+                shown: String::from_utf8_lossy(&raw).into_owned(),
+                size: entry.size(),
+                compressed_size: entry.compressed_size(),
+                is_dir: entry.is_dir(),
+                is_symlink: entry.is_symlink(),
+            });
+        }
+        Ok(ZipIn {
+            path: path.to_path_buf(),
+            archive,
+            entries,
+            problems,
+        })
+    }
+
+    /// Reads an entry into memory, refusing more than `limit` bytes.
+    pub fn read(&mut self, index: usize, limit: u64) -> io::Result<Vec<u8>> {
+        let entry = self.archive.by_index(index).map_err(io::Error::other)?;
+        let mut bytes = Vec::new();
+        entry.take(limit + 1).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > limit {
+            return Err(io::Error::other(format!("larger than {limit} bytes")));
+        }
+        Ok(bytes)
+    }
+
+    /// Hashes the entries at `indexes`, several at once; an entry is never read past `limits[i]`
+    /// bytes (its size in the manifest), so a zip bomb costs nothing.
+    pub fn sha256_entries(
+        &self,
+        jobs: &[(usize, u64)],
+        progress: &ProgressBar,
+    ) -> Vec<io::Result<FileDigest>> {
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(jobs.len().max(1));
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let results: std::sync::Mutex<Vec<Option<io::Result<FileDigest>>>> =
+            std::sync::Mutex::new((0..jobs.len()).map(|_| None).collect());
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|| {
+                    // Each worker reads through its own handle on the file.
+                    let mut archive = File::open(&self.path)
+                        .map_err(io::Error::other)
+                        .and_then(|f| ZipArchive::new(f).map_err(io::Error::other));
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&(index, limit)) = jobs.get(i) else {
+                            break;
+                        };
+                        let digest = match &mut archive {
+                            Ok(archive) => hash_entry(archive, index, limit, progress),
+                            Err(e) => Err(io::Error::other(e.to_string())),
+                        };
+                        results.lock().expect("no worker panics holding the lock")[i] =
+                            Some(digest);
+                    }
+                });
+            }
+        });
+        results
+            .into_inner()
+            .expect("workers finished")
+            .into_iter()
+            .map(|r| r.expect("every job ran"))
+            .collect()
+    }
+}
+
+fn hash_entry(
+    archive: &mut ZipArchive<File>,
+    index: usize,
+    limit: u64,
+    progress: &ProgressBar,
+) -> io::Result<FileDigest> {
+    let entry = archive.by_index(index).map_err(io::Error::other)?;
+    crate::hash::sha256_stream(entry.take(limit + 1), io::sink(), progress)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn media_is_stored_and_text_deflated() {
+        assert!(is_compressed_media("data/exhibits/E-001-clip.MP4"));
+        assert!(!is_compressed_media("data/dossier.json"));
+        let text = "the same sentence again and again. ".repeat(1000);
+        assert!(!looks_incompressible(text.as_bytes()));
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let noise: Vec<u8> = (0..20_000)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state >> 24) as u8
+            })
+            .collect();
+        assert!(looks_incompressible(&noise));
+    }
+
+    #[test]
+    fn the_same_entries_give_the_same_bytes() {
+        let date = NaiveDate::from_ymd_opt(2024, 5, 1).unwrap();
+        let write = || {
+            let mut out = ZipOut::new(io::Cursor::new(Vec::new()), date);
+            out.add_bytes("bag/a.txt", b"alpha").unwrap();
+            out.add_bytes("bag/b.jpg", b"\xFF\xD8\xFF").unwrap();
+            out.finish().unwrap().into_inner()
+        };
+        assert_eq!(write(), write());
+    }
+}

@@ -1,0 +1,59 @@
+//! `dossier verify`: is this dossier as it was sealed? Or: which exhibit is this loose file?
+
+use std::path::Path;
+
+use crate::cli::VerifyArgs;
+use crate::error::Result;
+use crate::output::write_verify_report;
+use crate::verify::{find_exhibit, verify};
+
+use super::{Outcome, Output, progress_bar, stdout_error};
+
+pub fn run(root: &Path, args: VerifyArgs, out: &mut Output) -> Result<Outcome> {
+    // Like git -C, relative paths are taken from -C DIR (the current folder by default).
+    let path = root.join(&args.path);
+    let progress = progress_bar();
+    progress.set_message("verifying");
+    if let Some(file) = &args.exhibit {
+        let found = find_exhibit(&path, &root.join(file), &progress)?;
+        progress.finish_and_clear();
+        if args.json {
+            out.json(&found)?;
+        } else {
+            match &found.exhibit {
+                Some((id, Some(bag_path))) => out.line(format!(
+                    "{} is exhibit {id} ({bag_path}), unaltered: sha256 {}",
+                    file.display(),
+                    found.sha256
+                ))?,
+                Some((id, None)) => out.line(format!(
+                    "{} is exhibit {id}, withheld from this dossier, unaltered: sha256 {}",
+                    file.display(),
+                    found.sha256
+                ))?,
+                None => out.line(format!(
+                    "{} matches no exhibit of this dossier (sha256 {}): it is another file, or an altered copy",
+                    file.display(),
+                    found.sha256
+                ))?,
+            }
+        }
+        return Ok(if found.exhibit.is_some() {
+            Outcome::Clean
+        } else {
+            Outcome::Problems
+        });
+    }
+    let report = verify(&path, &progress)?;
+    progress.finish_and_clear();
+    if args.json {
+        out.json(&report)?;
+    } else {
+        write_verify_report(out.writer(), &report, args.quiet).map_err(stdout_error)?;
+    }
+    Ok(if report.intact {
+        Outcome::Clean
+    } else {
+        Outcome::Problems
+    })
+}

@@ -1,0 +1,585 @@
+//! `verify`: proves that a dossier (zip or folder) is as it was sealed, or lists every difference.
+//!
+//! Owns the integrity report: each file OK, FAILED (expected and found hash), missing or
+//! unexpected, plus tag-file, bag-info, fingerprint and custody-log problems. It never stops at
+//! the first problem, never trusts the zip (no path leaves the bag, nothing is read past its
+//! declared size, nothing is extracted) and never prints (see `output`).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use indicatif::ProgressBar;
+use serde::Serialize;
+
+use crate::archive::ZipIn;
+use crate::bag::{self, ManifestLine};
+use crate::custody::Log;
+use crate::error::{Error, Result};
+use crate::hash::{FileDigest, sha256_file};
+
+/// Tag files larger than this are not read into memory (a manifest of a million files is ~100 MB).
+const TAG_LIMIT: u64 = 512 * 1024 * 1024;
+
+/// What happened to one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Ok,
+    Failed,
+    Missing,
+    Unexpected,
+    Unreadable,
+}
+
+/// One file of the bag and its status.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileCheck {
+    pub path: String,
+    pub status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub found: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// A problem that is not one file's hash: a tag file, bag-info, the zip's structure, the log.
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    pub place: String,
+    pub message: String,
+}
+
+/// Everything `verify` found.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifyReport {
+    pub path: PathBuf,
+    pub bag: String,
+    pub dossier_fingerprint: Option<String>,
+    pub exhibit_fingerprint: Option<String>,
+    pub files: Vec<FileCheck>,
+    pub problems: Vec<Problem>,
+    pub intact: bool,
+}
+
+/// Where the bag's files are read from.
+enum Source {
+    Folder(PathBuf),
+    Zip {
+        zip: ZipIn,
+        index: HashMap<String, usize>,
+    },
+}
+
+/// The bag opened for verification: its files with their sizes, and problems found on the way.
+struct Bag {
+    name: String,
+    source: Source,
+    files: BTreeMap<String, u64>,
+    problems: Vec<Problem>,
+}
+
+impl Bag {
+    fn open(path: &Path) -> Result<Bag> {
+        let meta = std::fs::metadata(path).map_err(|e| Error::io("open", path, e))?;
+        if meta.is_dir() {
+            Bag::open_folder(path)
+        } else {
+            Bag::open_zip(path)
+        }
+    }
+
+    fn open_folder(root: &Path) -> Result<Bag> {
+        let mut files = BTreeMap::new();
+        let mut problems = Vec::new();
+        for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
+            let entry = entry.map_err(|e| {
+                let path = e.path().unwrap_or(root).to_path_buf();
+                Error::io("read the folder", path, e.into())
+            })?;
+            if entry.file_type().is_dir() {
+                continue;
+            }
+            let relative = entry.path().strip_prefix(root).expect("walked under it");
+            let Some(path) = relative
+                .to_str()
+                .map(|p| p.replace(std::path::MAIN_SEPARATOR, "/"))
+            else {
+                problems.push(problem(
+                    &relative.to_string_lossy(),
+                    "the file name is not UTF-8: not read",
+                ));
+                continue;
+            };
+            if entry.file_type().is_symlink() {
+                problems.push(problem(
+                    &path,
+                    "is a symbolic link, not a file: not followed",
+                ));
+                continue;
+            }
+            let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+            files.insert(path, size);
+        }
+        let name = root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Ok(Bag {
+            name,
+            source: Source::Folder(root.to_path_buf()),
+            files,
+            problems,
+        })
+    }
+
+    fn open_zip(path: &Path) -> Result<Bag> {
+        let zip = ZipIn::open(path)?;
+        let mut problems: Vec<Problem> = zip.problems.iter().map(|m| problem("zip", m)).collect();
+        // The bag is the zip's one top folder.
+        let name = zip
+            .entries
+            .iter()
+            .filter_map(|e| e.name.as_deref())
+            .find(|n| bag::unsafe_bag_path(n.trim_end_matches('/')).is_none())
+            .and_then(|n| n.split_once('/').map(|(root, _)| root.to_string()))
+            .unwrap_or_default();
+        let mut files = BTreeMap::new();
+        let mut index = HashMap::new();
+        for entry in &zip.entries {
+            let Some(full) = entry.name.as_deref() else {
+                problems.push(problem(
+                    &entry.shown,
+                    "the entry name is not UTF-8: not read",
+                ));
+                continue;
+            };
+            if entry.is_dir {
+                if let Some(why) = bag::unsafe_bag_path(full.trim_end_matches('/')) {
+                    problems.push(problem(full, &format!("hostile entry, not read: {why}")));
+                }
+                continue;
+            }
+            if let Some(why) = bag::unsafe_bag_path(full) {
+                problems.push(problem(full, &format!("hostile entry, not read: {why}")));
+                continue;
+            }
+            let Some(path) = full.strip_prefix(&format!("{name}/")) else {
+                problems.push(problem(
+                    full,
+                    &format!("entry outside the bag folder {name}/: not read"),
+                ));
+                continue;
+            };
+            if entry.is_symlink {
+                problems.push(problem(path, "is a symbolic link entry: not read"));
+                continue;
+            }
+            if entry.compressed_size > 0
+                && entry.size / entry.compressed_size.max(1) > 1000
+                && entry.size > 64 << 20
+            {
+                problems.push(problem(path, &format!(
+                    "expands {}-fold ({} bytes from {}): a zip bomb is read no further than its manifest allows",
+                    entry.size / entry.compressed_size, entry.size, entry.compressed_size
+                )));
+            }
+            if files.insert(path.to_string(), entry.size).is_some() {
+                problems.push(problem(path, "appears more than once in the zip"));
+            }
+            index.insert(path.to_string(), entry.index);
+        }
+        Ok(Bag {
+            name,
+            source: Source::Zip { zip, index },
+            files,
+            problems,
+        })
+    }
+
+    /// A tag file's bytes; `None` if it is not in the bag.
+    fn read_tag(&mut self, path: &str) -> Option<Result<Vec<u8>, String>> {
+        let size = *self.files.get(path)?;
+        if size > TAG_LIMIT {
+            return Some(Err(format!("{size} bytes, too large for a tag file")));
+        }
+        Some(match &mut self.source {
+            Source::Folder(root) => std::fs::read(root.join(path)).map_err(|e| e.to_string()),
+            Source::Zip { zip, index } => {
+                zip.read(index[path], TAG_LIMIT).map_err(|e| e.to_string())
+            }
+        })
+    }
+
+    /// Hashes files several at once; each is read no further than its declared size.
+    fn hash(&self, paths: &[&str], progress: &ProgressBar) -> Vec<Result<FileDigest, String>> {
+        match &self.source {
+            Source::Folder(root) => {
+                let full: Vec<PathBuf> = paths.iter().map(|p| root.join(p)).collect();
+                crate::hash::sha256_files(&full, progress)
+                    .into_iter()
+                    .map(|r| r.map_err(|e| e.to_string()))
+                    .collect()
+            }
+            Source::Zip { zip, index } => {
+                let jobs: Vec<(usize, u64)> =
+                    paths.iter().map(|p| (index[*p], self.files[*p])).collect();
+                zip.sha256_entries(&jobs, progress)
+                    .into_iter()
+                    .map(|r| r.map_err(|e| e.to_string()))
+                    .collect()
+            }
+        }
+    }
+}
+
+fn problem(place: &str, message: &str) -> Problem {
+    Problem {
+        place: place.to_string(),
+        message: message.to_string(),
+    }
+}
+
+/// Verifies the dossier at `path` (a zip or a folder).
+pub fn verify(path: &Path, progress: &ProgressBar) -> Result<VerifyReport> {
+    let mut bag = Bag::open(path)?;
+    if !bag.files.contains_key(bag::BAGIT_TXT) && !bag.files.contains_key(bag::MANIFEST) {
+        return Err(Error::input(
+            format!(
+                "{} is not a dossier: it has no bagit.txt and no manifest-sha256.txt",
+                path.display()
+            ),
+            "give the dossier's .zip, or the folder of an unpacked dossier (the one holding bagit.txt)",
+        ));
+    }
+    let mut problems = std::mem::take(&mut bag.problems);
+    let read = |bag: &mut Bag, problems: &mut Vec<Problem>, file: &str| match bag.read_tag(file) {
+        None => {
+            problems.push(problem(file, "is missing"));
+            None
+        }
+        Some(Err(e)) => {
+            problems.push(problem(file, &format!("cannot be read: {e}")));
+            None
+        }
+        Some(Ok(bytes)) => Some(bytes),
+    };
+
+    if let Some(bytes) = read(&mut bag, &mut problems, bag::BAGIT_TXT) {
+        let text = String::from_utf8_lossy(&bytes);
+        if !text.lines().any(|l| l.trim() == "BagIt-Version: 1.0") {
+            problems.push(problem(
+                bag::BAGIT_TXT,
+                "does not declare BagIt-Version: 1.0",
+            ));
+        }
+    }
+    let manifest_bytes = read(&mut bag, &mut problems, bag::MANIFEST);
+    let manifest = parse_checked(&manifest_bytes, bag::MANIFEST, true, &mut problems);
+    let tag_bytes = read(&mut bag, &mut problems, bag::TAG_MANIFEST);
+    let tag_manifest = parse_checked(&tag_bytes, bag::TAG_MANIFEST, false, &mut problems);
+
+    // Hash every file a manifest names and that is there.
+    let listed: Vec<&ManifestLine> = manifest.iter().chain(&tag_manifest).collect();
+    let present: Vec<&str> = listed
+        .iter()
+        .map(|l| l.path.as_str())
+        .filter(|p| bag.files.contains_key(*p))
+        .collect();
+    progress.set_length(present.iter().map(|p| bag.files[*p]).sum());
+    let digests: HashMap<&str, Result<FileDigest, String>> = present
+        .iter()
+        .copied()
+        .zip(bag.hash(&present, progress))
+        .collect();
+    let mut files = Vec::new();
+    for line in &listed {
+        let check = match digests.get(line.path.as_str()) {
+            None => FileCheck {
+                path: line.path.clone(),
+                status: Status::Missing,
+                expected: Some(line.sha256.clone()),
+                found: None,
+                detail: None,
+            },
+            Some(Err(e)) => FileCheck {
+                path: line.path.clone(),
+                status: Status::Unreadable,
+                expected: Some(line.sha256.clone()),
+                found: None,
+                detail: Some(e.clone()),
+            },
+            Some(Ok(d)) if d.sha256 == line.sha256 && d.size == bag.files[line.path.as_str()] => {
+                FileCheck {
+                    path: line.path.clone(),
+                    status: Status::Ok,
+                    expected: None,
+                    found: None,
+                    detail: None,
+                }
+            }
+            Some(Ok(d)) => FileCheck {
+                path: line.path.clone(),
+                status: Status::Failed,
+                expected: Some(line.sha256.clone()),
+                found: Some(d.sha256.clone()),
+                detail: (d.size != bag.files[line.path.as_str()]).then(|| {
+                    format!(
+                        "{} bytes where {} were declared",
+                        d.size,
+                        bag.files[line.path.as_str()]
+                    )
+                }),
+            },
+        };
+        files.push(check);
+    }
+    let named: HashSet<&str> = listed.iter().map(|l| l.path.as_str()).collect();
+    for path in bag.files.keys() {
+        let tag_file =
+            [bag::TAG_MANIFEST].contains(&path.as_str()) || path.starts_with(bag::SIGNATURES_DIR);
+        if !named.contains(path.as_str()) && !tag_file {
+            files.push(FileCheck {
+                path: path.clone(),
+                status: Status::Unexpected,
+                expected: None,
+                found: None,
+                detail: None,
+            });
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+
+    let exhibit_fingerprint = manifest_bytes
+        .as_ref()
+        .map(|_| bag::exhibit_fingerprint(&manifest));
+    let ok = |path: &str| {
+        files
+            .iter()
+            .any(|f| f.path == path && f.status == Status::Ok)
+    };
+    check_bag_info(&mut bag, &mut problems, exhibit_fingerprint.as_deref());
+    if ok("data/dossier.json")
+        && let Some(Ok(bytes)) = bag.read_tag("data/dossier.json")
+    {
+        check_dossier_json(
+            &bytes,
+            &manifest,
+            exhibit_fingerprint.as_deref(),
+            &mut problems,
+        );
+    }
+    if ok("data/custody.jsonl")
+        && let Some(Ok(bytes)) = bag.read_tag("data/custody.jsonl")
+        && let Some(broken) = Log::parse(&bytes, true).first_break()
+    {
+        problems.push(problem(
+            &format!("data/custody.jsonl:{}", broken.line),
+            &format!(
+                "the chain of custody is broken at line {}: {}",
+                broken.line, broken.problem
+            ),
+        ));
+    }
+    let intact = problems.is_empty() && files.iter().all(|f| f.status == Status::Ok);
+    Ok(VerifyReport {
+        path: path.to_path_buf(),
+        bag: bag.name,
+        dossier_fingerprint: manifest_bytes.as_deref().map(bag::dossier_fingerprint),
+        exhibit_fingerprint,
+        files,
+        problems,
+        intact,
+    })
+}
+
+/// Parses a manifest, turning refused lines and misplaced paths into problems.
+fn parse_checked(
+    bytes: &Option<Vec<u8>>,
+    file: &str,
+    payload: bool,
+    problems: &mut Vec<Problem>,
+) -> Vec<ManifestLine> {
+    let Some(bytes) = bytes else {
+        return Vec::new();
+    };
+    let (lines, bad) = bag::parse_manifest(bytes);
+    for b in bad {
+        problems.push(problem(
+            &format!("{file}:{}", b.line),
+            &format!("refused: {}", b.problem),
+        ));
+    }
+    let mut seen = HashSet::new();
+    let mut kept = Vec::new();
+    for line in lines {
+        let in_data = line.path.starts_with("data/");
+        if in_data != payload {
+            let why = if payload {
+                "lists a file outside data/"
+            } else {
+                "lists a payload file"
+            };
+            problems.push(problem(file, &format!("{why}: {}", line.path)));
+        } else if !seen.insert(line.path.clone()) {
+            problems.push(problem(file, &format!("lists {} twice", line.path)));
+        } else {
+            kept.push(line);
+        }
+    }
+    kept
+}
+
+fn check_bag_info(bag: &mut Bag, problems: &mut Vec<Problem>, exhibit_fingerprint: Option<&str>) {
+    let Some(result) = bag.read_tag(bag::BAG_INFO_TXT) else {
+        problems.push(problem(bag::BAG_INFO_TXT, "is missing"));
+        return;
+    };
+    let Ok(bytes) = result else {
+        problems.push(problem(bag::BAG_INFO_TXT, "cannot be read"));
+        return;
+    };
+    let fields = bag::parse_bag_info(&String::from_utf8_lossy(&bytes));
+    let get = |label: &str| {
+        fields
+            .iter()
+            .find(|(l, _)| l == label)
+            .map(|(_, v)| v.as_str())
+    };
+    for label in [
+        "Bagging-Date",
+        "External-Identifier",
+        "Payload-Oxum",
+        "Bag-Software-Agent",
+        "Source-Organization",
+    ] {
+        if get(label).is_none() {
+            problems.push(problem(bag::BAG_INFO_TXT, &format!("has no {label}")));
+        }
+    }
+    let payload = bag
+        .files
+        .iter()
+        .filter(|(p, _)| p.starts_with("data/"))
+        .map(|(_, s)| *s);
+    let actual = bag::payload_oxum(payload);
+    if let Some(oxum) = get("Payload-Oxum")
+        && oxum != actual
+    {
+        problems.push(problem(
+            bag::BAG_INFO_TXT,
+            &format!("Payload-Oxum is {oxum} but the payload holds {actual} (bytes.files): files were added, removed or changed in size"),
+        ));
+    }
+    if let (Some(recorded), Some(actual)) = (get("Exhibit-Fingerprint"), exhibit_fingerprint)
+        && recorded != actual
+    {
+        problems.push(problem(
+            bag::BAG_INFO_TXT,
+            &format!("Exhibit-Fingerprint is {recorded} but the manifest gives {actual}"),
+        ));
+    }
+}
+
+fn check_dossier_json(
+    bytes: &[u8],
+    manifest: &[ManifestLine],
+    exhibit_fingerprint: Option<&str>,
+    problems: &mut Vec<Problem>,
+) {
+    let place = "data/dossier.json";
+    let json: serde_json::Value = match serde_json::from_slice(bytes) {
+        Ok(json) => json,
+        Err(e) => {
+            problems.push(problem(place, &format!("is not valid JSON ({e})")));
+            return;
+        }
+    };
+    if let (Some(recorded), Some(actual)) =
+        (json["exhibit_fingerprint"].as_str(), exhibit_fingerprint)
+        && recorded != actual
+    {
+        problems.push(problem(
+            place,
+            &format!("records the exhibit fingerprint {recorded} but the manifest gives {actual}"),
+        ));
+    }
+    let by_path: HashMap<&str, &str> = manifest
+        .iter()
+        .map(|l| (l.path.as_str(), l.sha256.as_str()))
+        .collect();
+    for exhibit in json["exhibits"].as_array().into_iter().flatten() {
+        let (Some(id), Some(sha)) = (exhibit["id"].as_str(), exhibit["sha256"].as_str()) else {
+            continue;
+        };
+        if let Some(file) = exhibit["file"].as_str() {
+            match by_path.get(file) {
+                Some(listed) if *listed == sha => {}
+                Some(listed) => problems.push(problem(
+                    place,
+                    &format!("gives {id} the sha256 {sha} but the manifest has {listed}"),
+                )),
+                None => problems.push(problem(
+                    place,
+                    &format!("lists {id} as {file}, which the manifest does not name"),
+                )),
+            }
+        }
+    }
+}
+
+/// Which exhibit of the dossier a loose file is, if any.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExhibitMatch {
+    pub file: PathBuf,
+    pub sha256: String,
+    pub size: u64,
+    /// The exhibit's id and its path in the bag (none for an exhibit withheld from this dossier).
+    pub exhibit: Option<(String, Option<String>)>,
+}
+
+/// Hashes `file` and looks for it among the dossier's exhibits (withheld ones too, by hash).
+pub fn find_exhibit(dossier: &Path, file: &Path, progress: &ProgressBar) -> Result<ExhibitMatch> {
+    let digest = sha256_file(file, progress)?;
+    let mut bag = Bag::open(dossier)?;
+    let manifest = match bag.read_tag(bag::MANIFEST) {
+        Some(Ok(bytes)) => bag::parse_manifest(&bytes).0,
+        _ => {
+            return Err(Error::input(
+                format!("{} has no readable manifest-sha256.txt", dossier.display()),
+                "give the dossier's .zip, or the folder of an unpacked dossier",
+            ));
+        }
+    };
+    let mut exhibit = manifest
+        .iter()
+        .find(|l| l.sha256 == digest.sha256 && l.path.starts_with(bag::EXHIBITS_DIR))
+        .map(|l| {
+            let id = l.path[bag::EXHIBITS_DIR.len()..]
+                .split('-')
+                .take(2)
+                .collect::<Vec<_>>()
+                .join("-");
+            (id, Some(l.path.clone()))
+        });
+    if exhibit.is_none()
+        && let Some(Ok(bytes)) = bag.read_tag("data/dossier.json")
+        && let Ok(json) = serde_json::from_slice::<serde_json::Value>(&bytes)
+    {
+        exhibit = json["exhibits"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find_map(|e| {
+                (e["sha256"].as_str() == Some(digest.sha256.as_str()))
+                    .then(|| (e["id"].as_str().unwrap_or_default().to_string(), None))
+            });
+    }
+    Ok(ExhibitMatch {
+        file: file.to_path_buf(),
+        sha256: digest.sha256,
+        size: digest.size,
+        exhibit,
+    })
+}
