@@ -218,9 +218,10 @@ impl ZipIn {
 
     /// Reads an entry into memory, refusing more than `limit` bytes.
     pub fn read(&mut self, index: usize, limit: u64) -> io::Result<Vec<u8>> {
-        let entry = self.archive.by_index(index).map_err(io::Error::other)?;
         let mut bytes = Vec::new();
-        entry.take(limit + 1).read_to_end(&mut bytes)?;
+        with_content(&mut self.archive, index, |content| {
+            content.take(limit + 1).read_to_end(&mut bytes)
+        })?;
         if bytes.len() as u64 > limit {
             return Err(io::Error::other(format!("larger than {limit} bytes")));
         }
@@ -277,8 +278,26 @@ fn hash_entry(
     limit: u64,
     progress: &ProgressBar,
 ) -> io::Result<FileDigest> {
-    let entry = archive.by_index(index).map_err(io::Error::other)?;
-    crate::hash::sha256_stream(entry.take(limit + 1), io::sink(), progress)
+    with_content(archive, index, |content| {
+        crate::hash::sha256_stream(content.take(limit + 1), io::sink(), progress)
+    })
+}
+
+/// Gives the entry's content, decompressed by us rather than the zip layer, so that a damaged
+/// entry still yields bytes to hash (and a FAILED with the hash found) instead of a CRC error.
+fn with_content<T>(
+    archive: &mut ZipArchive<File>,
+    index: usize,
+    read: impl FnOnce(&mut dyn Read) -> io::Result<T>,
+) -> io::Result<T> {
+    let raw = archive.by_index_raw(index).map_err(io::Error::other)?;
+    match raw.compression() {
+        CompressionMethod::Stored => read(&mut { raw }),
+        CompressionMethod::Deflated => read(&mut flate2::read::DeflateDecoder::new(raw)),
+        other => Err(io::Error::other(format!(
+            "compression method {other} is not one a dossier uses"
+        ))),
+    }
 }
 
 #[cfg(test)]

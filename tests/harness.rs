@@ -310,3 +310,55 @@ pub fn sha256sum(path: &Path) -> Option<String> {
             .to_string(),
     )
 }
+
+/// The date every test dossier is sealed with.
+pub const DATE: &str = "2026-11-21";
+
+impl TestCase {
+    /// Runs `dossier build --date DATE --out <tmp>/out ARGS`.
+    pub fn build(&self, args: &[&str]) -> Run {
+        let out = self.out_dir();
+        let mut all = vec!["build", "--date", DATE, "--out", out.to_str().unwrap()];
+        all.extend_from_slice(args);
+        self.run(&all)
+    }
+
+    /// Where test dossiers are written.
+    pub fn out_dir(&self) -> PathBuf {
+        self.dir.path().join("out")
+    }
+
+    /// The dossier zip of a profile.
+    pub fn zip(&self, profile: &str) -> PathBuf {
+        self.out_dir().join(format!("VD-2024-{profile}-{DATE}.zip"))
+    }
+
+    /// The unpacked bag of a profile (built with --unpacked).
+    pub fn bag(&self, profile: &str) -> PathBuf {
+        self.out_dir().join(format!("VD-2024-{profile}-{DATE}"))
+    }
+}
+
+/// Runs an independent tool; `None` if it is not installed (and allowed to be missing).
+pub fn tool(program: &str, args: &[&str], dir: &Path) -> Option<std::process::Output> {
+    if !checker(program) {
+        return None;
+    }
+    Some(
+        Command::new(program)
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap(),
+    )
+}
+
+/// `bagit.py --validate` on a bag folder: `Some(valid)` if bagit.py is installed.
+pub fn bagit_valid(bag: &Path) -> Option<bool> {
+    tool(
+        "bagit.py",
+        &["--validate", bag.to_str().unwrap()],
+        bag.parent().unwrap(),
+    )
+    .map(|o| o.status.success())
+}

@@ -2,6 +2,7 @@
 
 mod harness;
 
+mod build;
 mod check;
 mod event;
 mod exhibit;
@@ -10,3 +11,4 @@ mod init;
 mod names;
 mod signatory;
 mod subject;
+mod verify;
