@@ -1,1 +1,279 @@
-use crate::harness::TestCase;
+//! Round trips with real damage: each tamper is reported by our verify (exit 1, naming the file)
+//! and, where it applies, rejected by bagit.py.
+
+use std::path::{Path, PathBuf};
+
+use crate::harness::{Run, TestCase, bagit_valid};
+
+/// A complete case built with its unpacked bag.
+fn sealed() -> (TestCase, PathBuf) {
+    let case = TestCase::complete();
+    case.build(&["--unpacked"]).ok();
+    let bag = case.bag("full");
+    (case, bag)
+}
+
+fn verify(case: &TestCase, path: &Path) -> Run {
+    case.run(&["verify", path.to_str().unwrap()])
+}
+
+#[track_caller]
+fn bagit_rejects(bag: &Path) {
+    if let Some(valid) = bagit_valid(bag) {
+        assert!(!valid, "bagit.py accepted a tampered bag");
+    }
+}
+
+#[test]
+fn one_byte_flipped_in_an_exhibit_is_failed_with_both_hashes() {
+    let (case, bag) = sealed();
+    let file = bag.join("data/exhibits/E-002-gate.jpg");
+    let mut bytes = std::fs::read(&file).unwrap();
+    bytes[3] ^= 0x20;
+    std::fs::write(&file, &bytes).unwrap();
+    let expected = case.case_json()["exhibits"][1]["sha256"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    verify(&case, &bag).exits(1).stdout_has(&[
+        "FAILED      data/exhibits/E-002-gate.jpg",
+        &expected,
+        "NOT INTACT",
+    ]);
+    let report = case
+        .run(&["verify", bag.to_str().unwrap(), "--json"])
+        .exits(1)
+        .json();
+    let failed: Vec<&serde_json::Value> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "failed")
+        .collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0]["expected"], expected.as_str());
+    assert_ne!(failed[0]["found"], failed[0]["expected"]);
+    bagit_rejects(&bag);
+}
+
+#[test]
+fn a_deleted_exhibit_is_missing() {
+    let (case, bag) = sealed();
+    std::fs::remove_file(bag.join("data/exhibits/E-001-witness 1.txt")).unwrap();
+    verify(&case, &bag).exits(1).stdout_has(&[
+        "missing     data/exhibits/E-001-witness 1.txt",
+        "Payload-Oxum",
+    ]);
+    bagit_rejects(&bag);
+}
+
+#[test]
+fn a_stray_file_in_data_is_unexpected() {
+    let (case, bag) = sealed();
+    std::fs::write(bag.join("data/exhibits/E-099-planted.txt"), "planted").unwrap();
+    verify(&case, &bag)
+        .exits(1)
+        .stdout_has(&["unexpected  data/exhibits/E-099-planted.txt"]);
+    bagit_rejects(&bag);
+}
+
+#[test]
+fn an_edited_bag_info_fails_the_tag_manifest() {
+    let (case, bag) = sealed();
+    let path = bag.join("bag-info.txt");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("Norzhavia Justice Project", "Another Organisation");
+    std::fs::write(&path, text).unwrap();
+    verify(&case, &bag)
+        .exits(1)
+        .stdout_has(&["FAILED      bag-info.txt"]);
+    bagit_rejects(&bag);
+}
+
+#[test]
+fn an_edited_dossier_json_fails() {
+    let (case, bag) = sealed();
+    let path = bag.join("data/dossier.json");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("Vadim Orzhelov", "Vadim Orzhelov Jr");
+    std::fs::write(&path, text).unwrap();
+    verify(&case, &bag)
+        .exits(1)
+        .stdout_has(&["FAILED      data/dossier.json"]);
+    bagit_rejects(&bag);
+}
+
+#[test]
+fn an_edited_manifest_line_fails() {
+    let (case, bag) = sealed();
+    let path = bag.join("manifest-sha256.txt");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let line = text.lines().find(|l| l.contains("E-002-gate.jpg")).unwrap();
+    let forged = format!("{}{}", "0".repeat(64), &line[64..]);
+    std::fs::write(&path, text.replace(line, &forged)).unwrap();
+    verify(&case, &bag).exits(1).stdout_has(&[
+        "FAILED      manifest-sha256.txt",
+        "FAILED      data/exhibits/E-002-gate.jpg",
+    ]);
+    bagit_rejects(&bag);
+}
+
+#[test]
+fn a_broken_custody_log_inside_the_dossier_is_reported() {
+    // Re-sealed by hand: the manifests agree, but the log inside was edited before sealing.
+    let case = TestCase::complete();
+    let log = case
+        .read("custody.jsonl")
+        .replacen("test paralegal", "someone else", 1);
+    case.write("custody.jsonl", log);
+    case.build(&["--unpacked"]).ok();
+    verify(&case, &case.bag("full"))
+        .exits(1)
+        .stdout_has(&["data/custody.jsonl:2", "chain of custody is broken"]);
+}
+
+#[test]
+fn a_damaged_zip_entry_is_failed_not_just_unreadable() {
+    let (case, _) = sealed();
+    let zip = case.zip("full");
+    let mut bytes = std::fs::read(&zip).unwrap();
+    // The photo is stored: its bytes are in the zip as they are.
+    let at = bytes
+        .windows(20)
+        .position(|w| w == "\u{FFFD}JPEG fictional bytes".as_bytes().get(..20).unwrap())
+        .unwrap();
+    bytes[at + 5] ^= 0x01;
+    std::fs::write(&zip, &bytes).unwrap();
+    verify(&case, &zip)
+        .exits(1)
+        .stdout_has(&["FAILED      data/exhibits/E-002-gate.jpg"]);
+}
+
+#[test]
+fn quiet_shows_only_problems() {
+    let (case, bag) = sealed();
+    case.run(&["verify", bag.to_str().unwrap(), "--quiet"])
+        .ok()
+        .stdout_has(&["intact"]);
+    std::fs::remove_file(bag.join("data/exhibits.csv")).unwrap();
+    let run = case
+        .run(&["verify", bag.to_str().unwrap(), "--quiet"])
+        .exits(1);
+    assert!(!run.stdout.contains("OK "), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("missing     data/exhibits.csv"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_loose_file_is_identified_as_its_exhibit_or_as_none() {
+    let (case, _) = sealed();
+    let zip = case.zip("full");
+    let copy = case.outside("received.txt");
+    std::fs::copy(case.root().join("evidence/statements/witness 1.txt"), &copy).unwrap();
+    case.run(&[
+        "verify",
+        zip.to_str().unwrap(),
+        "--exhibit",
+        copy.to_str().unwrap(),
+    ])
+    .ok()
+    .stdout_has(&[
+        "is exhibit E-001",
+        "data/exhibits/E-001-witness 1.txt",
+        "unaltered",
+    ]);
+    std::fs::write(&copy, "I was beaten at the gate. (fictional, edited)").unwrap();
+    case.run(&[
+        "verify",
+        zip.to_str().unwrap(),
+        "--exhibit",
+        copy.to_str().unwrap(),
+    ])
+    .exits(1)
+    .stdout_has(&["matches no exhibit"]);
+}
+
+#[test]
+fn what_is_not_a_dossier_is_refused() {
+    let case = TestCase::complete();
+    case.refuses(&["verify", "evidence"], &["is not a dossier", "bagit.txt"]);
+    case.write("not-a-zip.zip", "hello");
+    case.refuses(&["verify", "not-a-zip.zip"], &["not a readable zip"]);
+    case.refuses(&["verify", "nowhere.zip"], &["nowhere.zip"]);
+}
+
+/// A zip of a sealed dossier with one more entry, whose name is then patched in place to a
+/// hostile one of the same length (local header and central directory alike).
+fn hostile_zip(case: &TestCase, planted: &str, hostile: &str) -> PathBuf {
+    assert_eq!(planted.len(), hostile.len());
+    let zip = case.zip("full");
+    let file = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .open(&zip)
+        .unwrap();
+    let mut writer = zip::ZipWriter::new_append(file).unwrap();
+    writer
+        .start_file(planted, zip::write::SimpleFileOptions::default())
+        .unwrap();
+    std::io::Write::write_all(&mut writer, b"planted").unwrap();
+    writer.finish().unwrap();
+    let bytes = std::fs::read(&zip).unwrap();
+    let mut patched = bytes.clone();
+    let mut found = 0;
+    for at in 0..bytes.len() - planted.len() {
+        if &bytes[at..at + planted.len()] == planted.as_bytes() {
+            patched[at..at + planted.len()].copy_from_slice(hostile.as_bytes());
+            found += 1;
+        }
+    }
+    assert!(
+        found >= 2,
+        "the name is in the local header and the central directory"
+    );
+    std::fs::write(&zip, patched).unwrap();
+    zip
+}
+
+#[test]
+fn a_zip_entry_climbing_out_with_dot_dot_is_reported_and_not_extracted() {
+    let case = TestCase::complete();
+    case.build(&[]).ok();
+    let zip = hostile_zip(
+        &case,
+        "VD-2024-full-2026-11-21/data/xx/evil.txt",
+        "VD-2024-full-2026-11-21/data/../../evil.t",
+    );
+    verify(&case, &zip)
+        .exits(1)
+        .stdout_has(&["hostile entry", "`..`"]);
+    assert!(!case.dir.path().join("evil.t").exists() && !case.out_dir().join("evil.t").exists());
+}
+
+#[test]
+fn an_absolute_zip_entry_is_reported() {
+    let case = TestCase::complete();
+    case.build(&[]).ok();
+    let zip = hostile_zip(&case, "Xtmp/dossier-evil.txt", "/tmp/dossier-evil.txt");
+    verify(&case, &zip)
+        .exits(1)
+        .stdout_has(&["/tmp/dossier-evil.txt", "absolute"]);
+    assert!(!Path::new("/tmp/dossier-evil.txt").exists());
+}
+
+#[test]
+fn a_duplicated_zip_entry_is_reported() {
+    let case = TestCase::complete();
+    case.build(&[]).ok();
+    let zip = hostile_zip(
+        &case,
+        "VD-2024-full-2026-11-21/data/exhibits.csX",
+        "VD-2024-full-2026-11-21/data/exhibits.csv",
+    );
+    verify(&case, &zip).exits(1).stdout_has(&["more than once"]);
+}
