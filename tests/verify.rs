@@ -246,7 +246,7 @@ fn a_zip_entry_climbing_out_with_dot_dot_is_reported_and_not_extracted() {
     case.build(&[]).ok();
     let zip = hostile_zip(
         &case,
-        "VD-2024-full-2026-11-21/data/xx/evil.txt",
+        "VD-2024-full-2026-11-21/data/xx/xx/evil.t",
         "VD-2024-full-2026-11-21/data/../../evil.t",
     );
     verify(&case, &zip)
