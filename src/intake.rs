@@ -13,11 +13,13 @@ use std::path::{Component, Path, PathBuf};
 use indicatif::ProgressBar;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::case::{Confidentiality, EVIDENCE_DIR, Exhibit, Source, Workspace, next_id};
+use crate::case::{
+    Confidentiality, EVIDENCE_DIR, Exhibit, Source, Workspace, format_id, highest_id,
+};
 use crate::custody::Record;
 use crate::date::{Timestamp, now_utc};
 use crate::error::{Error, Result};
-use crate::hash::{FileDigest, sha256_file, sha256_stream};
+use crate::hash::{FileDigest, sha256_file, sha256_files, sha256_stream};
 
 /// What the user says about the exhibits being added (the same for every file of one command).
 #[derive(Debug, Clone, Default)]
@@ -123,8 +125,30 @@ pub fn add_exhibits(
         ws.case.exhibits.iter().map(|e| (nfc(&e.path), e)).collect();
     let mut intake = Intake::default();
     let mut candidates: Vec<Candidate> = Vec::new();
+    // Files already under evidence/ are hashed several at once; copies are made one by one.
+    let inside: Vec<PathBuf> = files
+        .iter()
+        .filter(|f| f.inside)
+        .map(|f| f.absolute.clone())
+        .collect();
+    for file in files.iter().filter(|f| f.inside) {
+        check_inside(file, &case_real)?;
+    }
+    let mut digests = sha256_files(&inside, progress).into_iter();
     for file in files {
-        let candidate = prepare(&file, &evidence, &case_real, progress)?;
+        let candidate = if file.inside {
+            let digest = digests.next().expect("one digest per file inside")?;
+            progress.inc(digest.size);
+            Candidate {
+                shown: file.shown.clone(),
+                path: file.path.clone(),
+                explicit: file.explicit,
+                digest,
+                copy: None,
+            }
+        } else {
+            copy_in(&file, &evidence, progress)?
+        };
         if let Some(existing) = by_path.get(&nfc(&candidate.path)) {
             if existing.sha256 != candidate.digest.sha256 {
                 return Err(Error::input(
@@ -180,8 +204,9 @@ pub fn add_exhibits(
     }
 
     // Every file is acceptable: only now is anything written.
-    for candidate in candidates {
-        let id = next_id("E", ws.case.exhibits.iter().map(|e| e.id.as_str()));
+    let first = highest_id("E", ws.case.exhibits.iter().map(|e| e.id.as_str())) + 1;
+    for (number, candidate) in (first..).zip(candidates) {
+        let id = format_id("E", number);
         let mut copied_from = None;
         if let Some((original, temp)) = candidate.copy {
             let target = evidence.join(&candidate.path);
@@ -337,39 +362,28 @@ fn collect(shown: &Path, absolute: &Path, evidence: &Path, out: &mut Vec<Found>)
 }
 
 /// Hashes a file in place, or copies it into `evidence/` and checks the copy.
-fn prepare(
-    found: &Found,
-    evidence: &Path,
-    case_real: &Path,
-    progress: &ProgressBar,
-) -> Result<Candidate> {
-    if found.inside {
-        // RFC-style fail-closed rule: a link under evidence/ must not lead out of the case.
-        let real = found
-            .absolute
-            .canonicalize()
-            .map_err(|e| Error::io("resolve", &found.absolute, e))?;
-        if !real.starts_with(case_real) {
-            return Err(Error::input(
-                format!(
-                    "{} is a symbolic link to {}, outside the case folder",
-                    found.shown.display(),
-                    real.display()
-                ),
-                "evidence must be inside the case: remove the link and add the file itself \
-                 (dossier exhibit add copies files from elsewhere into evidence/)",
-            ));
-        }
-        let digest = sha256_file(&found.absolute, progress)?;
-        progress.inc(digest.size);
-        return Ok(Candidate {
-            shown: found.shown.clone(),
-            path: found.path.clone(),
-            explicit: found.explicit,
-            digest,
-            copy: None,
-        });
+/// Refuses a file under evidence/ that is a link leading out of the case (fail closed).
+fn check_inside(found: &Found, case_real: &Path) -> Result<()> {
+    let real = found
+        .absolute
+        .canonicalize()
+        .map_err(|e| Error::io("resolve", &found.absolute, e))?;
+    if real.starts_with(case_real) {
+        return Ok(());
     }
+    Err(Error::input(
+        format!(
+            "{} is a symbolic link to {}, outside the case folder",
+            found.shown.display(),
+            real.display()
+        ),
+        "evidence must be inside the case: remove the link and add the file itself \
+         (dossier exhibit add copies files from elsewhere into evidence/)",
+    ))
+}
+
+/// Copies a file from outside evidence/ into a temporary file there and checks the copy.
+fn copy_in(found: &Found, evidence: &Path, progress: &ProgressBar) -> Result<Candidate> {
     let target = evidence.join(&found.path);
     if target.symlink_metadata().is_ok() {
         return Err(Error::input(

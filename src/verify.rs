@@ -280,12 +280,35 @@ pub fn verify(path: &Path, progress: &ProgressBar) -> Result<VerifyReport> {
     let tag_bytes = read(&mut bag, &mut problems, bag::TAG_MANIFEST);
     let tag_manifest = parse_checked(&tag_bytes, bag::TAG_MANIFEST, false, &mut problems);
 
+    // No payload file can be larger than the whole payload: one that says so (a zip bomb, or a
+    // planted file) is reported and never read.
+    let oxum_octets = bag
+        .read_tag(bag::BAG_INFO_TXT)
+        .and_then(|r| r.ok())
+        .map(|bytes| bag::parse_bag_info(&String::from_utf8_lossy(&bytes)))
+        .and_then(|fields| fields.into_iter().find(|(l, _)| l == "Payload-Oxum"))
+        .and_then(|(_, v)| v.split('.').next()?.parse::<u64>().ok());
+    let mut oversized = HashSet::new();
+    if let Some(total) = oxum_octets {
+        for (path, size) in bag.files.iter().filter(|(p, _)| p.starts_with("data/")) {
+            if *size > total {
+                problems.push(problem(
+                    path,
+                    &format!(
+                        "declares {size} bytes, more than the whole payload ({total} bytes by Payload-Oxum): not read"
+                    ),
+                ));
+                oversized.insert(path.clone());
+            }
+        }
+    }
+
     // Hash every file a manifest names and that is there.
     let listed: Vec<&ManifestLine> = manifest.iter().chain(&tag_manifest).collect();
     let present: Vec<&str> = listed
         .iter()
         .map(|l| l.path.as_str())
-        .filter(|p| bag.files.contains_key(*p))
+        .filter(|p| bag.files.contains_key(*p) && !oversized.contains(*p))
         .collect();
     progress.set_length(present.iter().map(|p| bag.files[*p]).sum());
     let digests: HashMap<&str, Result<FileDigest, String>> = present
@@ -296,6 +319,13 @@ pub fn verify(path: &Path, progress: &ProgressBar) -> Result<VerifyReport> {
     let mut files = Vec::new();
     for line in &listed {
         let check = match digests.get(line.path.as_str()) {
+            None if oversized.contains(&line.path) => FileCheck {
+                path: line.path.clone(),
+                status: Status::Unreadable,
+                expected: Some(line.sha256.clone()),
+                found: None,
+                detail: Some("not read: larger than the whole payload".into()),
+            },
             None => FileCheck {
                 path: line.path.clone(),
                 status: Status::Missing,

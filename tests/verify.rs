@@ -277,3 +277,36 @@ fn a_duplicated_zip_entry_is_reported() {
     );
     verify(&case, &zip).exits(1).stdout_has(&["more than once"]);
 }
+
+#[test]
+fn a_zip_bomb_is_reported_and_not_read() {
+    let case = TestCase::complete();
+    case.build(&[]).ok();
+    let zip = case.zip("full");
+    let file = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .open(&zip)
+        .unwrap();
+    let mut writer = zip::ZipWriter::new_append(file).unwrap();
+    writer
+        .start_file(
+            "VD-2024-full-2026-11-21/data/bomb.bin",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..8 {
+        std::io::Write::write_all(&mut writer, &zeros).unwrap();
+    }
+    writer.finish().unwrap();
+    assert!(
+        std::fs::metadata(&zip).unwrap().len() < 1 << 20,
+        "the bomb is small on disk"
+    );
+    verify(&case, &zip).exits(1).stdout_has(&[
+        "data/bomb.bin",
+        "declares 8388608 bytes, more than the whole payload",
+        "not read",
+    ]);
+}

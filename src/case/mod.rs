@@ -85,8 +85,12 @@ pub fn default_permissions() -> std::fs::Permissions {
 
 /// The next free id with `prefix` ("E", "S", "V"): one more than the highest in use.
 pub fn next_id<'a>(prefix: &str, used: impl IntoIterator<Item = &'a str>) -> String {
-    let highest = used
-        .into_iter()
+    format_id(prefix, highest_id(prefix, used) + 1)
+}
+
+/// The highest number in use among ids with `prefix` (0 if none).
+pub fn highest_id<'a>(prefix: &str, used: impl IntoIterator<Item = &'a str>) -> u32 {
+    used.into_iter()
         .filter_map(|id| {
             id.strip_prefix(prefix)?
                 .strip_prefix('-')?
@@ -94,8 +98,12 @@ pub fn next_id<'a>(prefix: &str, used: impl IntoIterator<Item = &'a str>) -> Str
                 .ok()
         })
         .max()
-        .unwrap_or(0);
-    format!("{prefix}-{:03}", highest + 1)
+        .unwrap_or(0)
+}
+
+/// `E-007`, `E-1000`.
+pub fn format_id(prefix: &str, number: u32) -> String {
+    format!("{prefix}-{number:03}")
 }
 
 /// A case opened for editing: changes are made in memory and written by [`Workspace::commit`].
