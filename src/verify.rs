@@ -44,6 +44,18 @@ pub struct FileCheck {
     pub detail: Option<String>,
 }
 
+impl FileCheck {
+    fn new(path: &str, status: Status) -> FileCheck {
+        FileCheck {
+            path: path.to_string(),
+            status,
+            expected: None,
+            found: None,
+            detail: None,
+        }
+    }
+}
+
 /// A problem that is not one file's hash: a tag file, bag-info, the zip's structure, the log.
 #[derive(Debug, Clone, Serialize)]
 pub struct Problem {
@@ -318,65 +330,48 @@ pub fn verify(path: &Path, progress: &ProgressBar) -> Result<VerifyReport> {
         .collect();
     let mut files = Vec::new();
     for line in &listed {
-        let check = match digests.get(line.path.as_str()) {
+        let declared = bag.files.get(line.path.as_str()).copied();
+        let check = FileCheck::new(&line.path, Status::Ok);
+        let expected = Some(line.sha256.clone());
+        files.push(match digests.get(line.path.as_str()) {
             None if oversized.contains(&line.path) => FileCheck {
-                path: line.path.clone(),
                 status: Status::Unreadable,
-                expected: Some(line.sha256.clone()),
-                found: None,
+                expected,
                 detail: Some("not read: larger than the whole payload".into()),
+                ..check
             },
             None => FileCheck {
-                path: line.path.clone(),
                 status: Status::Missing,
-                expected: Some(line.sha256.clone()),
-                found: None,
-                detail: None,
+                expected,
+                ..check
             },
             Some(Err(e)) => FileCheck {
-                path: line.path.clone(),
                 status: Status::Unreadable,
-                expected: Some(line.sha256.clone()),
-                found: None,
+                expected,
                 detail: Some(e.clone()),
+                ..check
             },
-            Some(Ok(d)) if d.sha256 == line.sha256 && d.size == bag.files[line.path.as_str()] => {
-                FileCheck {
-                    path: line.path.clone(),
-                    status: Status::Ok,
-                    expected: None,
-                    found: None,
-                    detail: None,
-                }
-            }
+            Some(Ok(d)) if d.sha256 == line.sha256 && Some(d.size) == declared => check,
             Some(Ok(d)) => FileCheck {
-                path: line.path.clone(),
                 status: Status::Failed,
-                expected: Some(line.sha256.clone()),
+                expected,
                 found: Some(d.sha256.clone()),
-                detail: (d.size != bag.files[line.path.as_str()]).then(|| {
+                detail: (Some(d.size) != declared).then(|| {
                     format!(
                         "{} bytes where {} were declared",
                         d.size,
-                        bag.files[line.path.as_str()]
+                        declared.unwrap_or(0)
                     )
                 }),
+                ..check
             },
-        };
-        files.push(check);
+        });
     }
     let named: HashSet<&str> = listed.iter().map(|l| l.path.as_str()).collect();
     for path in bag.files.keys() {
-        let tag_file =
-            [bag::TAG_MANIFEST].contains(&path.as_str()) || path.starts_with(bag::SIGNATURES_DIR);
+        let tag_file = path == bag::TAG_MANIFEST || path.starts_with(bag::SIGNATURES_DIR);
         if !named.contains(path.as_str()) && !tag_file {
-            files.push(FileCheck {
-                path: path.clone(),
-                status: Status::Unexpected,
-                expected: None,
-                found: None,
-                detail: None,
-            });
+            files.push(FileCheck::new(path, Status::Unexpected));
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
