@@ -105,6 +105,55 @@ impl<W: Write + Seek> ZipOut<W> {
     }
 }
 
+/// Rewrites the zip at `path` without the entries `drop` selects and with `add` appended,
+/// copying every other entry as it is (no recompression). The new zip is written beside the old
+/// one and renamed over it, so an interruption leaves the old zip whole.
+pub fn rewrite_zip(
+    path: &Path,
+    drop: impl Fn(&str) -> bool,
+    add: &[(String, Vec<u8>)],
+    date: NaiveDate,
+) -> Result<()> {
+    let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
+    let mut archive = ZipArchive::new(file).map_err(|e| {
+        Error::input(
+            format!("{} is not a readable zip ({e})", path.display()),
+            "give the dossier's .zip",
+        )
+    })?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let temp = tempfile::Builder::new()
+        .prefix(".dossier-")
+        .suffix(".zip.part")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io("create a file in", dir, e))?;
+    let failed = |e: zip::result::ZipError| Error::io("write", temp.path(), io::Error::other(e));
+    let mut out = ZipOut::new(io::BufWriter::new(temp.as_file()), date);
+    for index in 0..archive.len() {
+        let entry = archive.by_index_raw(index).map_err(failed)?;
+        if drop(&String::from_utf8_lossy(entry.name_raw())) {
+            continue;
+        }
+        out.zip.raw_copy_file(entry).map_err(failed)?;
+    }
+    for (name, bytes) in add {
+        out.add_bytes(name, bytes)
+            .map_err(|e| Error::io("write", temp.path(), e))?;
+    }
+    out.finish()
+        .and_then(|w| w.into_inner().map_err(|e| e.into_error()))
+        .and_then(|f| f.sync_all())
+        .map_err(|e| Error::io("write", temp.path(), e))?;
+    let permissions = std::fs::metadata(path)
+        .map_err(|e| Error::io("read", path, e))?
+        .permissions();
+    std::fs::set_permissions(temp.path(), permissions)
+        .map_err(|e| Error::io("set the permissions of", temp.path(), e))?;
+    temp.persist(path)
+        .map_err(|e| Error::io("replace", path, e.error))?;
+    Ok(())
+}
+
 /// Writes to two places.
 struct Tee<'a, A: Write, B: Write>(&'a mut A, &'a mut B);
 

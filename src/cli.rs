@@ -69,6 +69,62 @@ pub enum Command {
         after_help = "Example:\n  dossier verify NZ-LANTERN-full-2026-11-21.zip\n  dossier verify NZ-LANTERN-full-2026-11-21.zip --exhibit ~/Downloads/order.pdf\n\nExit 0: intact; 1: problems found; 2: not a dossier or not readable."
     )]
     Verify(VerifyArgs),
+
+    /// Make a signing key for an organisation of the coalition
+    #[command(subcommand)]
+    Key(KeyCommand),
+
+    /// Sign a sealed dossier for an organisation (SSH signature over a statement of its fingerprint)
+    #[command(
+        after_help = "Example:\n  dossier sign NZ-LANTERN-full-2026-11-21.zip --key keys/nap --org \"Norzhavia Accountability Project\" --role lead\n\nThe signature goes into signatures/ of the dossier; data/ and the manifests are not touched, so\nthe dossier fingerprint does not change. A key with a passphrase asks for it, or reads DOSSIER_PASSPHRASE."
+    )]
+    Sign(SignArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Make an Ed25519 OpenSSH key pair: PREFIX (private, mode 0600) and PREFIX.pub
+    #[command(
+        after_help = "Example:\n  dossier key generate --org \"Norzhavia Accountability Project\" --out keys/nap\n  dossier key generate --org \"Quillwater Press Freedom Trust\" --out keys/qpft --passphrase\n\nIt prints the line to give the other organisations for their allowed_signers file."
+    )]
+    Generate(KeyGenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KeyGenerateArgs {
+    /// The organisation the key signs for
+    #[arg(long, value_name = "NAME")]
+    pub org: String,
+    /// Where to write the key: PREFIX and PREFIX.pub
+    #[arg(long, value_name = "PREFIX")]
+    pub out: PathBuf,
+    /// Protect the key with a passphrase, asked on the terminal (or taken from DOSSIER_PASSPHRASE)
+    #[arg(long)]
+    pub passphrase: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The dossier: its .zip, or the folder of an unpacked one
+    pub path: PathBuf,
+    /// The organisation's private key
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+    /// The organisation signing
+    #[arg(long, value_name = "NAME")]
+    pub org: String,
+    /// lead (files the referral) or co-signer
+    #[arg(long, value_name = "lead|co-signer", default_value = "co-signer")]
+    pub role: String,
+    /// The date in the statement, YYYY-MM-DD (default: today, UTC)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// Replace this organisation's own earlier signature
+    #[arg(long)]
+    pub replace: bool,
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -316,6 +372,9 @@ pub struct VerifyArgs {
     /// Show only problems
     #[arg(long)]
     pub quiet: bool,
+    /// Judge signatures by an OpenSSH allowed_signers file: whose keys may sign for which organisation
+    #[arg(long, value_name = "FILE")]
+    pub allowed_signers: Option<PathBuf>,
 }
 
 #[cfg(test)]

@@ -20,6 +20,8 @@ pub mod intake;
 pub mod output;
 pub mod records;
 pub mod seal;
+pub mod sign;
+pub mod signature;
 pub mod template;
 pub mod verify;
 

@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use unicode_width::UnicodeWidthStr;
 
 use crate::check::{Report, Severity};
+use crate::signature::Verdict;
 use crate::verify::{Status, VerifyReport};
 
 /// Writes rows under headers, each column as wide as its widest cell (by display width, so
@@ -139,6 +140,27 @@ pub fn write_verify_report(
             one_line(&problem.place),
             problem.message
         )?;
+    }
+    for signature in &report.signatures {
+        let word = match signature.verdict {
+            Verdict::Valid => "valid",
+            Verdict::Unverified => "unverified",
+            Verdict::NotAllowed => "not allowed",
+            Verdict::OtherDossier => "OTHER DOSSIER",
+            Verdict::Invalid => "INVALID",
+        };
+        if quiet && matches!(signature.verdict, Verdict::Valid | Verdict::Unverified) {
+            continue;
+        }
+        writeln!(
+            out,
+            "signature   {word}: {} ({}) {}  key {}",
+            signature.organisation.as_deref().unwrap_or("?"),
+            signature.role.as_deref().unwrap_or("?"),
+            signature.file,
+            signature.key_fingerprint.as_deref().unwrap_or("?"),
+        )?;
+        writeln!(out, "            {}", signature.detail)?;
     }
     let ok = report
         .files

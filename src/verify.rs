@@ -16,6 +16,7 @@ use crate::bag::{self, ManifestLine};
 use crate::custody::Log;
 use crate::error::{Error, Result};
 use crate::hash::{FileDigest, sha256_file};
+use crate::signature::{self, AllowedSigner, SignatureCheck, Verdict};
 
 /// Tag files larger than this are not read into memory (a manifest of a million files is ~100 MB).
 const TAG_LIMIT: u64 = 512 * 1024 * 1024;
@@ -68,10 +69,14 @@ pub struct Problem {
 pub struct VerifyReport {
     pub path: PathBuf,
     pub bag: String,
+    /// The case id, from bag-info.txt's External-Identifier.
+    pub case: Option<String>,
     pub dossier_fingerprint: Option<String>,
     pub exhibit_fingerprint: Option<String>,
     pub files: Vec<FileCheck>,
     pub problems: Vec<Problem>,
+    /// The signatures under `signatures/`, each judged.
+    pub signatures: Vec<SignatureCheck>,
     pub intact: bool,
 }
 
@@ -254,7 +259,12 @@ fn problem(place: &str, message: &str) -> Problem {
 }
 
 /// Verifies the dossier at `path` (a zip or a folder).
-pub fn verify(path: &Path, progress: &ProgressBar) -> Result<VerifyReport> {
+/// With `allowed` (an allowed_signers file), each signature is also judged by whose key made it.
+pub fn verify(
+    path: &Path,
+    allowed: Option<&[AllowedSigner]>,
+    progress: &ProgressBar,
+) -> Result<VerifyReport> {
     let mut bag = Bag::open(path)?;
     if !bag.files.contains_key(bag::BAGIT_TXT) && !bag.files.contains_key(bag::MANIFEST) {
         return Err(Error::input(
@@ -384,7 +394,7 @@ pub fn verify(path: &Path, progress: &ProgressBar) -> Result<VerifyReport> {
             .iter()
             .any(|f| f.path == path && f.status == Status::Ok)
     };
-    check_bag_info(&mut bag, &mut problems, exhibit_fingerprint.as_deref());
+    let case = check_bag_info(&mut bag, &mut problems, exhibit_fingerprint.as_deref());
     if ok("data/dossier.json")
         && let Some(Ok(bytes)) = bag.read_tag("data/dossier.json")
     {
@@ -407,14 +417,27 @@ pub fn verify(path: &Path, progress: &ProgressBar) -> Result<VerifyReport> {
             ),
         ));
     }
-    let intact = problems.is_empty() && files.iter().all(|f| f.status == Status::Ok);
+    let fingerprint = manifest_bytes.as_deref().map(bag::dossier_fingerprint);
+    let signatures = check_signatures(
+        &mut bag,
+        fingerprint.as_deref().unwrap_or(""),
+        allowed,
+        &mut problems,
+    );
+    let intact = problems.is_empty()
+        && files.iter().all(|f| f.status == Status::Ok)
+        && signatures
+            .iter()
+            .all(|s| !matches!(s.verdict, Verdict::Invalid | Verdict::OtherDossier));
     Ok(VerifyReport {
         path: path.to_path_buf(),
         bag: bag.name,
-        dossier_fingerprint: manifest_bytes.as_deref().map(bag::dossier_fingerprint),
+        case,
+        dossier_fingerprint: fingerprint,
         exhibit_fingerprint,
         files,
         problems,
+        signatures,
         intact,
     })
 }
@@ -456,14 +479,19 @@ fn parse_checked(
     kept
 }
 
-fn check_bag_info(bag: &mut Bag, problems: &mut Vec<Problem>, exhibit_fingerprint: Option<&str>) {
+/// Checks bag-info.txt and returns the case id it names.
+fn check_bag_info(
+    bag: &mut Bag,
+    problems: &mut Vec<Problem>,
+    exhibit_fingerprint: Option<&str>,
+) -> Option<String> {
     let Some(result) = bag.read_tag(bag::BAG_INFO_TXT) else {
         problems.push(problem(bag::BAG_INFO_TXT, "is missing"));
-        return;
+        return None;
     };
     let Ok(bytes) = result else {
         problems.push(problem(bag::BAG_INFO_TXT, "cannot be read"));
-        return;
+        return None;
     };
     let fields = bag::parse_bag_info(&String::from_utf8_lossy(&bytes));
     let get = |label: &str| {
@@ -505,6 +533,7 @@ fn check_bag_info(bag: &mut Bag, problems: &mut Vec<Problem>, exhibit_fingerprin
             &format!("Exhibit-Fingerprint is {recorded} but the manifest gives {actual}"),
         ));
     }
+    get("External-Identifier").map(str::to_string)
 }
 
 fn check_dossier_json(
@@ -552,6 +581,53 @@ fn check_dossier_json(
             }
         }
     }
+}
+
+/// Judges every signature under `signatures/`: `<slug>.sig` over `<slug>.statement.txt`.
+fn check_signatures(
+    bag: &mut Bag,
+    fingerprint: &str,
+    allowed: Option<&[AllowedSigner]>,
+    problems: &mut Vec<Problem>,
+) -> Vec<SignatureCheck> {
+    let files: Vec<String> = bag
+        .files
+        .keys()
+        .filter(|p| p.starts_with(bag::SIGNATURES_DIR))
+        .cloned()
+        .collect();
+    let mut checks = Vec::new();
+    for file in &files {
+        if let Some(stem) = file.strip_suffix(".sig") {
+            let statement_file = format!("{stem}.statement.txt");
+            let signature = bag.read_tag(file).and_then(|r| r.ok()).unwrap_or_default();
+            let statement = bag.read_tag(&statement_file).and_then(|r| r.ok());
+            match statement {
+                Some(statement) => checks.push(signature::check(
+                    file,
+                    &statement,
+                    &signature,
+                    fingerprint,
+                    allowed,
+                )),
+                None => problems.push(problem(
+                    file,
+                    &format!("has no statement ({statement_file} is missing)"),
+                )),
+            }
+        } else if !file.ends_with(".statement.txt") {
+            problems.push(problem(
+                file,
+                "is neither a signature (.sig) nor a statement (.statement.txt)",
+            ));
+        } else if !files.contains(&format!("{}.sig", file.trim_end_matches(".statement.txt"))) {
+            problems.push(problem(
+                file,
+                "is a statement that nobody signed (its .sig is missing)",
+            ));
+        }
+    }
+    checks
 }
 
 /// Which exhibit of the dossier a loose file is, if any.

@@ -9,6 +9,7 @@ mod exhibit;
 mod import;
 mod init;
 mod names;
+mod sign;
 mod signatory;
 mod subject;
 mod verify;

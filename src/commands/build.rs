@@ -2,25 +2,15 @@
 
 use std::path::Path;
 
-use chrono::{NaiveDate, Utc};
-
 use crate::cli::BuildArgs;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::output::human_bytes;
 use crate::seal::{BuildOptions, build};
 
-use super::{Outcome, Output, progress_bar};
+use super::{Outcome, Output, day, progress_bar};
 
 pub fn run(root: &Path, args: BuildArgs, out: &mut Output) -> Result<Outcome> {
-    let date = match &args.date {
-        Some(text) => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-            Error::input(
-                format!("--date `{text}` is not a day"),
-                "write it as YYYY-MM-DD, e.g. --date 2026-11-21",
-            )
-        })?,
-        None => Utc::now().date_naive(),
-    };
+    let date = day(args.date.as_deref())?;
     let options = BuildOptions {
         // Like git -C, a relative --out is taken from the case folder.
         out_dir: root.join(args.out.as_deref().unwrap_or(Path::new("dossiers"))),

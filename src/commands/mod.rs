@@ -7,6 +7,8 @@ mod event;
 mod exhibit;
 mod import;
 mod init;
+mod key;
+mod sign;
 mod signatory;
 mod subject;
 mod verify;
@@ -16,7 +18,9 @@ use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::{Cli, Command, EventCommand, ExhibitCommand, SignatoryCommand, SubjectCommand};
+use crate::cli::{
+    Cli, Command, EventCommand, ExhibitCommand, KeyCommand, SignatoryCommand, SubjectCommand,
+};
 use crate::error::{Error, Result};
 
 /// How a command that ran to its end went.
@@ -47,6 +51,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
         Command::Check(args) => check::run(&root, args, &mut out),
         Command::Build(args) => build::run(&root, args, &mut out),
         Command::Verify(args) => verify::run(&root, args, &mut out),
+        Command::Key(KeyCommand::Generate(args)) => key::generate(&root, args, &mut out),
+        Command::Sign(args) => sign::run(&root, args, &mut out),
     }
 }
 
@@ -70,6 +76,44 @@ impl Output<'_> {
 
 fn stdout_error(e: std::io::Error) -> Error {
     Error::io("write to", Path::new("standard output"), e)
+}
+
+/// The passphrase of a key: `DOSSIER_PASSPHRASE`, else asked on the terminal (`confirm`: twice).
+fn passphrase(prompt: &str, confirm: bool) -> Result<Option<String>> {
+    if let Ok(value) = std::env::var(crate::signature::PASSPHRASE_VAR)
+        && !value.is_empty()
+    {
+        return Ok(Some(value));
+    }
+    if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        return Ok(None);
+    }
+    let first = rpassword::prompt_password(prompt)
+        .map_err(|e| Error::io("read the passphrase from", Path::new("the terminal"), e))?;
+    if confirm {
+        let second = rpassword::prompt_password("again: ")
+            .map_err(|e| Error::io("read the passphrase from", Path::new("the terminal"), e))?;
+        if first != second {
+            return Err(Error::input(
+                "the two passphrases differ",
+                "run the command again and type the same passphrase twice",
+            ));
+        }
+    }
+    Ok(Some(first))
+}
+
+/// A day given as `--date`, or today (UTC).
+fn day(text: Option<&str>) -> Result<chrono::NaiveDate> {
+    match text {
+        Some(text) => chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+            Error::input(
+                format!("--date `{text}` is not a day"),
+                "write it as YYYY-MM-DD, e.g. --date 2026-11-21",
+            )
+        }),
+        None => Ok(chrono::Utc::now().date_naive()),
+    }
 }
 
 /// A byte-counting progress bar on stderr, drawn only on a terminal.

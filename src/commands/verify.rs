@@ -5,6 +5,7 @@ use std::path::Path;
 use crate::cli::VerifyArgs;
 use crate::error::Result;
 use crate::output::write_verify_report;
+use crate::signature::parse_allowed_signers;
 use crate::verify::{find_exhibit, verify};
 
 use super::{Outcome, Output, progress_bar, stdout_error};
@@ -44,7 +45,11 @@ pub fn run(root: &Path, args: VerifyArgs, out: &mut Output) -> Result<Outcome> {
             Outcome::Problems
         });
     }
-    let report = verify(&path, &progress)?;
+    let allowed = match &args.allowed_signers {
+        Some(file) => Some(parse_allowed_signers(&root.join(file))?),
+        None => None,
+    };
+    let report = verify(&path, allowed.as_deref(), &progress)?;
     progress.finish_and_clear();
     if args.json {
         out.json(&report)?;

@@ -1,0 +1,52 @@
+//! `dossier sign`: an organisation signs a sealed dossier.
+
+use std::path::Path;
+
+use crate::cli::SignArgs;
+use crate::error::Result;
+use crate::sign::sign_dossier;
+use crate::signature::load_key;
+
+use super::{Outcome, Output, day, passphrase, progress_bar};
+
+pub fn run(root: &Path, args: SignArgs, out: &mut Output) -> Result<Outcome> {
+    let date = day(args.date.as_deref())?;
+    let key_path = root.join(&args.key);
+    let key = load_key(&key_path, || {
+        passphrase(&format!("passphrase for {}: ", key_path.display()), false)
+            .ok()
+            .flatten()
+    })?;
+    let progress = progress_bar();
+    progress.set_message("verifying before signing");
+    let signed = sign_dossier(
+        &root.join(&args.path),
+        &key,
+        &args.org,
+        &args.role,
+        date,
+        args.replace,
+        &progress,
+    )?;
+    progress.finish_and_clear();
+    if args.json {
+        out.json(&signed)?;
+        return Ok(Outcome::Clean);
+    }
+    out.line(format!(
+        "signed {} for {} ({})",
+        signed.dossier.display(),
+        signed.statement.organisation,
+        signed.statement.role
+    ))?;
+    out.line(format!(
+        "  dossier fingerprint  {}",
+        signed.statement.fingerprint
+    ))?;
+    out.line(format!("  key                  {}", signed.key_fingerprint))?;
+    out.line(format!(
+        "  wrote {} and {}",
+        signed.statement_file, signed.signature_file
+    ))?;
+    Ok(Outcome::Clean)
+}

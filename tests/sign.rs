@@ -1,0 +1,506 @@
+//! Coalition signing: our keys and signatures, interop with ssh-keygen both ways.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::harness::{TestCase, bagit_valid, checker, tool};
+
+const NAP: &str = "Norzhavia Accountability Project";
+const QPFT: &str = "Quillwater Press Freedom Trust";
+
+/// A sealed dossier (zip and unpacked folder) and two organisations' keys.
+struct Coalition {
+    case: TestCase,
+}
+
+impl Coalition {
+    fn new() -> Coalition {
+        let case = TestCase::complete();
+        case.build(&["--unpacked"]).ok();
+        case.run(&[
+            "key",
+            "generate",
+            "--org",
+            NAP,
+            "--out",
+            &case.outside("keys/nap").to_string_lossy(),
+        ])
+        .ok();
+        let with_passphrase = Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .args([
+                "key",
+                "generate",
+                "--org",
+                QPFT,
+                "--out",
+                &case.outside("keys/qpft").to_string_lossy(),
+            ])
+            .env("DOSSIER_PASSPHRASE", "correct horse battery")
+            .output()
+            .unwrap();
+        assert!(
+            with_passphrase.status.success(),
+            "{}",
+            String::from_utf8_lossy(&with_passphrase.stderr)
+        );
+        Coalition { case }
+    }
+
+    fn key(&self, name: &str) -> String {
+        self.case
+            .outside(&format!("keys/{name}"))
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    fn sign(&self, dossier: &Path, key: &str, org: &str, extra: &[&str]) -> crate::harness::Run {
+        let mut args = vec![
+            "sign",
+            dossier.to_str().unwrap(),
+            "--key",
+            key,
+            "--org",
+            org,
+        ];
+        args.extend_from_slice(extra);
+        self.case.run(&args)
+    }
+
+    /// allowed_signers naming both organisations' keys.
+    fn allowed_signers(&self) -> PathBuf {
+        let mut text = String::new();
+        for (principal, key) in [
+            ("norzhavia-accountability-project", "nap"),
+            ("quillwater-press-freedom-trust", "qpft"),
+        ] {
+            let public = std::fs::read_to_string(format!("{}.pub", self.key(key))).unwrap();
+            text.push_str(&format!("{principal} namespaces=\"dossier\" {}", public));
+        }
+        let path = self.case.outside("allowed_signers");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+}
+
+fn passphrase_run(case: &TestCase, args: &[&str], passphrase: &str) -> crate::harness::Run {
+    let root = case.root();
+    let mut all = vec!["-C", root.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let output = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(&all)
+        .env("DOSSIER_PASSPHRASE", passphrase)
+        .output()
+        .unwrap();
+    crate::harness::Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn two_organisations_sign_and_verify_lists_both_valid() {
+    let c = Coalition::new();
+    let zip = c.case.zip("full");
+    let manifest_before = std::fs::read(c.case.bag("full").join("manifest-sha256.txt")).unwrap();
+    let before = c
+        .case
+        .run(&["verify", zip.to_str().unwrap(), "--json"])
+        .ok()
+        .json();
+    c.sign(&zip, &c.key("nap"), NAP, &["--role", "lead"])
+        .ok()
+        .stdout_has(&["signed", NAP]);
+    passphrase_run(
+        &c.case,
+        &[
+            "sign",
+            zip.to_str().unwrap(),
+            "--key",
+            &c.key("qpft"),
+            "--org",
+            QPFT,
+        ],
+        "correct horse battery",
+    )
+    .ok();
+    let allowed = c.allowed_signers();
+    let report = c
+        .case
+        .run(&[
+            "verify",
+            zip.to_str().unwrap(),
+            "--allowed-signers",
+            allowed.to_str().unwrap(),
+            "--json",
+        ])
+        .ok()
+        .json();
+    let verdicts: Vec<(&str, &str)> = report["signatures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["organisation"].as_str().unwrap(),
+                s["verdict"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(verdicts, [(NAP, "valid"), (QPFT, "valid")]);
+    // Signing never changes the fingerprint.
+    assert_eq!(report["dossier_fingerprint"], before["dossier_fingerprint"]);
+    c.case
+        .run(&[
+            "verify",
+            zip.to_str().unwrap(),
+            "--allowed-signers",
+            allowed.to_str().unwrap(),
+        ])
+        .ok()
+        .stdout_has(&["signature   valid: Norzhavia Accountability Project (lead)"]);
+    // Without allowed_signers: listed with their key fingerprints, unverified.
+    c.case
+        .run(&["verify", zip.to_str().unwrap()])
+        .ok()
+        .stdout_has(&["signature   unverified", "key SHA256:"]);
+
+    // The signed zip, unpacked, is still a valid bag whose manifest is byte for byte the same.
+    let extracted = c.case.dir.path().join("extracted");
+    std::fs::create_dir(&extracted).unwrap();
+    if tool("unzip", &["-q", zip.to_str().unwrap()], &extracted).is_some() {
+        let bag = extracted.join("VD-2024-full-2026-11-21");
+        assert_eq!(
+            std::fs::read(bag.join("manifest-sha256.txt")).unwrap(),
+            manifest_before
+        );
+        if let Some(valid) = bagit_valid(&bag) {
+            assert!(valid, "bagit.py rejects the signed bag");
+        }
+        // ssh-keygen, which nobody here wrote, accepts our signatures.
+        for principal in [
+            "norzhavia-accountability-project",
+            "quillwater-press-freedom-trust",
+        ] {
+            let statement =
+                std::fs::read(bag.join(format!("signatures/{principal}.statement.txt"))).unwrap();
+            if let Some(ok) = ssh_keygen_verify(
+                &allowed,
+                principal,
+                &bag.join(format!("signatures/{principal}.sig")),
+                &statement,
+            ) {
+                assert!(ok, "ssh-keygen rejects the signature of {principal}");
+            }
+        }
+    }
+}
+
+/// `ssh-keygen -Y verify`; `None` if ssh-keygen is not installed.
+fn ssh_keygen_verify(
+    allowed: &Path,
+    principal: &str,
+    signature: &Path,
+    message: &[u8],
+) -> Option<bool> {
+    if !checker("ssh-keygen") {
+        return None;
+    }
+    let mut child = Command::new("ssh-keygen")
+        .args([
+            "-Y",
+            "verify",
+            "-f",
+            allowed.to_str().unwrap(),
+            "-I",
+            principal,
+            "-n",
+            "dossier",
+            "-s",
+            signature.to_str().unwrap(),
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), message).unwrap();
+    Some(child.wait_with_output().unwrap().status.success())
+}
+
+#[test]
+fn a_signature_made_by_ssh_keygen_over_our_statement_is_accepted() {
+    let c = Coalition::new();
+    if !checker("ssh-keygen") {
+        return;
+    }
+    let keys = c.case.outside("keys");
+    let own_key = keys.join("own_ed25519");
+    let made = Command::new("ssh-keygen")
+        .args([
+            "-q",
+            "-t",
+            "ed25519",
+            "-N",
+            "",
+            "-C",
+            "tallowmere",
+            "-f",
+            own_key.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(made.status.success());
+    let bag = c.case.bag("full");
+    let fingerprint = c
+        .case
+        .run(&["verify", bag.to_str().unwrap(), "--json"])
+        .ok()
+        .json()["dossier_fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // The statement, written by hand as docs/dossier-format.md describes it.
+    let statement = format!(
+        "Dossier signature statement\nCase: VD-2024\nDossier: VD-2024-full-2026-11-21\nDossier-Fingerprint: {fingerprint}\n\
+         Organisation: Tallowmere Anti-Corruption Institute\nRole: co-signer\nDate: 2026-11-22\n"
+    );
+    let signatures = bag.join("signatures");
+    std::fs::create_dir_all(&signatures).unwrap();
+    let statement_path = signatures.join("tallowmere-anti-corruption-institute.statement.txt");
+    std::fs::write(&statement_path, &statement).unwrap();
+    let signed = Command::new("ssh-keygen")
+        .args([
+            "-Y",
+            "sign",
+            "-f",
+            own_key.to_str().unwrap(),
+            "-n",
+            "dossier",
+            statement_path.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        signed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&signed.stderr)
+    );
+    std::fs::rename(
+        signatures.join("tallowmere-anti-corruption-institute.statement.txt.sig"),
+        signatures.join("tallowmere-anti-corruption-institute.sig"),
+    )
+    .unwrap();
+    let public = std::fs::read_to_string(keys.join("own_ed25519.pub")).unwrap();
+    let allowed = c.case.outside("allowed_tallowmere");
+    std::fs::write(
+        &allowed,
+        format!("tallowmere-anti-corruption-institute {public}"),
+    )
+    .unwrap();
+    c.case
+        .run(&[
+            "verify",
+            bag.to_str().unwrap(),
+            "--allowed-signers",
+            allowed.to_str().unwrap(),
+        ])
+        .ok()
+        .stdout_has(&["signature   valid: Tallowmere Anti-Corruption Institute (co-signer)"]);
+}
+
+#[test]
+fn a_signature_moved_onto_another_dossier_is_reported() {
+    let c = Coalition::new();
+    let bag = c.case.bag("full");
+    c.sign(&bag, &c.key("nap"), NAP, &["--role", "lead"]).ok();
+    // A rebuild on another day is another dossier, with another fingerprint.
+    let other_out = c.case.dir.path().join("other");
+    c.case
+        .run(&[
+            "build",
+            "--date",
+            "2026-12-01",
+            "--unpacked",
+            "--out",
+            other_out.to_str().unwrap(),
+        ])
+        .ok();
+    let other = other_out.join("VD-2024-full-2026-12-01");
+    std::fs::create_dir_all(other.join("signatures")).unwrap();
+    for file in [
+        "norzhavia-accountability-project.sig",
+        "norzhavia-accountability-project.statement.txt",
+    ] {
+        std::fs::copy(
+            bag.join("signatures").join(file),
+            other.join("signatures").join(file),
+        )
+        .unwrap();
+    }
+    c.case
+        .run(&["verify", other.to_str().unwrap()])
+        .exits(1)
+        .stdout_has(&["OTHER DOSSIER", "signs the dossier fingerprint"]);
+}
+
+#[test]
+fn a_tampered_statement_is_invalid() {
+    let c = Coalition::new();
+    let bag = c.case.bag("full");
+    c.sign(&bag, &c.key("nap"), NAP, &["--role", "co-signer"])
+        .ok();
+    let path = bag.join("signatures/norzhavia-accountability-project.statement.txt");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("Role: co-signer", "Role: lead");
+    std::fs::write(&path, text).unwrap();
+    c.case
+        .run(&["verify", bag.to_str().unwrap()])
+        .exits(1)
+        .stdout_has(&["INVALID", "does not match the statement"]);
+}
+
+#[test]
+fn an_organisation_missing_from_allowed_signers_is_reported() {
+    let c = Coalition::new();
+    let zip = c.case.zip("full");
+    c.sign(&zip, &c.key("nap"), NAP, &[]).ok();
+    let public = std::fs::read_to_string(format!("{}.pub", c.key("qpft"))).unwrap();
+    let allowed = c.case.outside("only_qpft");
+    std::fs::write(&allowed, format!("quillwater-press-freedom-trust {public}")).unwrap();
+    c.case
+        .run(&[
+            "verify",
+            zip.to_str().unwrap(),
+            "--allowed-signers",
+            allowed.to_str().unwrap(),
+        ])
+        .stdout_has(&[
+            "not allowed: Norzhavia Accountability Project",
+            "not in the allowed_signers file",
+        ]);
+}
+
+#[test]
+fn signing_again_replaces_only_when_asked() {
+    let c = Coalition::new();
+    let zip = c.case.zip("full");
+    c.sign(&zip, &c.key("nap"), NAP, &["--role", "co-signer"])
+        .ok();
+    let before = std::fs::read(&zip).unwrap();
+    c.sign(&zip, &c.key("nap"), NAP, &["--role", "lead"])
+        .exits(2)
+        .stderr_has(&["has already signed", "--replace"]);
+    assert!(
+        before == std::fs::read(&zip).unwrap(),
+        "a refused signing changed the dossier"
+    );
+    c.sign(&zip, &c.key("nap"), NAP, &["--role", "lead", "--replace"])
+        .ok();
+    let report = c
+        .case
+        .run(&["verify", zip.to_str().unwrap(), "--json"])
+        .ok()
+        .json();
+    let signatures = report["signatures"].as_array().unwrap();
+    assert_eq!(signatures.len(), 1);
+    assert_eq!(signatures[0]["role"], "lead");
+}
+
+#[test]
+fn bad_keys_are_refused_and_the_dossier_is_unchanged() {
+    let c = Coalition::new();
+    let zip = c.case.zip("full");
+    let before = std::fs::read(&zip).unwrap();
+    c.sign(
+        &zip,
+        &c.case.outside("keys/none").to_string_lossy(),
+        NAP,
+        &[],
+    )
+    .exits(2)
+    .stderr_has(&["keys/none"]);
+    c.sign(&zip, &format!("{}.pub", c.key("nap")), NAP, &[])
+        .exits(2)
+        .stderr_has(&["not an OpenSSH private key"]);
+    passphrase_run(
+        &c.case,
+        &[
+            "sign",
+            zip.to_str().unwrap(),
+            "--key",
+            &c.key("qpft"),
+            "--org",
+            QPFT,
+        ],
+        "wrong horse",
+    )
+    .exits(2)
+    .stderr_has(&["wrong passphrase"]);
+    c.sign(&zip, &c.key("qpft"), QPFT, &[])
+        .exits(2)
+        .stderr_has(&["protected by a passphrase", "DOSSIER_PASSPHRASE"]);
+    if checker("ssh-keygen") {
+        let rsa = c.case.outside("keys/rsa");
+        Command::new("ssh-keygen")
+            .args([
+                "-q",
+                "-t",
+                "rsa",
+                "-b",
+                "2048",
+                "-N",
+                "",
+                "-f",
+                rsa.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        c.sign(&zip, rsa.to_str().unwrap(), NAP, &[])
+            .exits(2)
+            .stderr_has(&["type ssh-rsa", "Ed25519"]);
+    }
+    assert!(
+        before == std::fs::read(&zip).unwrap(),
+        "a refused signing changed the dossier"
+    );
+}
+
+#[test]
+fn a_damaged_dossier_is_not_signed() {
+    let c = Coalition::new();
+    let bag = c.case.bag("full");
+    std::fs::write(bag.join("data/exhibits/E-001-witness 1.txt"), "altered").unwrap();
+    c.sign(&bag, &c.key("nap"), NAP, &[])
+        .exits(2)
+        .stderr_has(&["is not intact", "not signed"]);
+    assert!(!bag.join("signatures").exists());
+}
+
+#[test]
+fn keys_are_private_and_never_overwritten() {
+    let c = Coalition::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(c.key("nap"))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    let before = std::fs::read(c.key("nap")).unwrap();
+    c.case
+        .run(&["key", "generate", "--org", NAP, "--out", &c.key("nap")])
+        .exits(2)
+        .stderr_has(&["already exists"]);
+    assert_eq!(before, std::fs::read(c.key("nap")).unwrap());
+    let public = std::fs::read_to_string(format!("{}.pub", c.key("qpft"))).unwrap();
+    assert!(
+        public.starts_with("ssh-ed25519 ")
+            && public.trim().ends_with("quillwater-press-freedom-trust"),
+        "{public}"
+    );
+}
