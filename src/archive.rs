@@ -13,7 +13,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
 use crate::error::{Error, Result};
-use crate::hash::{FileDigest, sha256_copy};
+use crate::hash::{FileDigest, on_every_core, read_full, sha256_copy, sha256_stream};
 
 /// Extensions of formats that are compressed already: stored, not deflated again.
 const COMPRESSED: &[&str] = &[
@@ -25,6 +25,12 @@ const COMPRESSED: &[&str] = &[
 
 /// Bytes looked at to decide whether other content is worth deflating.
 const SAMPLE: usize = 64 * 1024;
+
+/// Files from this size on are hashed on a second core while they are written.
+const PIPELINE_FROM: u64 = 8 * 1024 * 1024;
+
+/// Deflate cannot expand data more than about 1032 times; a zip entry that claims more is lying.
+const DEFLATE_MAX_RATIO: u64 = 1100;
 
 /// Writes a zip whose bytes depend only on what is added: fixed times and permissions.
 pub struct ZipOut<W: Write + Seek> {
@@ -54,8 +60,9 @@ impl<W: Write + Seek> ZipOut<W> {
         let options = SimpleFileOptions::default()
             .last_modified_time(self.time)
             .unix_permissions(0o644)
-            // zip64 only where it is needed, so that small dossiers open everywhere.
-            .large_file(size >= u32::MAX as u64);
+            // zip64 only where it is needed, so that small dossiers open everywhere; the margin
+            // covers deflate's worst-case growth of content that turns out incompressible.
+            .large_file(size >= u32::MAX as u64 - (64 << 20));
         if stored {
             options.compression_method(CompressionMethod::Stored)
         } else {
@@ -86,16 +93,23 @@ impl<W: Write + Seek> ZipOut<W> {
         progress: &ProgressBar,
     ) -> io::Result<FileDigest> {
         let mut file = File::open(path)?;
+        // A file that shrank since intake gives a short sample, not an error: its hash will
+        // differ and the build lists it with the other changed exhibits.
         let mut sample = vec![0u8; SAMPLE.min(size as usize)];
-        file.read_exact(&mut sample)?;
+        let n = read_full(&mut file, &mut sample)?;
+        sample.truncate(n);
         let stored = is_compressed_media(name) || looks_incompressible(&sample);
         self.zip
             .start_file(name, self.options(stored, size))
             .map_err(io::Error::other)?;
         let reader = io::Cursor::new(sample).chain(file);
-        match also {
-            Some(copy) => sha256_copy(reader, Tee(&mut self.zip, copy), progress),
-            None => sha256_copy(reader, &mut self.zip, progress),
+        // Hashing on a second core pays off for large files only; small ones are hashed inline.
+        let pipelined = size >= PIPELINE_FROM;
+        match (also, pipelined) {
+            (Some(copy), true) => sha256_copy(reader, Tee(&mut self.zip, copy), progress),
+            (Some(copy), false) => sha256_stream(reader, Tee(&mut self.zip, copy), progress),
+            (None, true) => sha256_copy(reader, &mut self.zip, progress),
+            (None, false) => sha256_stream(reader, &mut self.zip, progress),
         }
     }
 
@@ -208,6 +222,8 @@ pub struct ZipIn {
     archive: ZipArchive<File>,
     pub entries: Vec<ZipEntry>,
     pub problems: Vec<String>,
+    /// False if entries overlap, names repeat or local headers lie: nothing is then read.
+    pub safe: bool,
 }
 
 impl ZipIn {
@@ -221,7 +237,9 @@ impl ZipIn {
             )
         })?;
         let mut problems = Vec::new();
+        let mut safe = true;
         if archive.has_duplicate_names() {
+            safe = false;
             problems.push(
                 "the zip lists some entries more than once: tools may extract a different file than the one verified"
                     .to_string(),
@@ -231,8 +249,9 @@ impl ZipIn {
         if let Err(e) = archive.validate_header_consistency()
             && !archive.has_duplicate_names()
         {
+            safe = false;
             problems.push(format!(
-                "the zip's headers disagree with its directory ({e})"
+                "the zip's headers disagree with its directory, or its entries overlap ({e})"
             ));
         }
         let mut entries = Vec::with_capacity(archive.len());
@@ -247,10 +266,23 @@ impl ZipIn {
                 )
             })?;
             let raw = entry.name_raw().to_vec();
+            let shown = String::from_utf8_lossy(&raw).into_owned();
+            let impossible = match entry.compression() {
+                CompressionMethod::Stored => entry.size() != entry.compressed_size(),
+                _ => entry.size() / DEFLATE_MAX_RATIO > entry.compressed_size(),
+            };
+            if impossible {
+                safe = false;
+                problems.push(format!(
+                    "{shown}: claims {} bytes from {} compressed, more than compression allows: a zip bomb",
+                    entry.size(),
+                    entry.compressed_size()
+                ));
+            }
             entries.push(ZipEntry {
                 index,
                 name: String::from_utf8(raw.clone()).ok(),
-                shown: String::from_utf8_lossy(&raw).into_owned(),
+                shown,
                 size: entry.size(),
                 compressed_size: entry.compressed_size(),
                 is_dir: entry.is_dir(),
@@ -262,6 +294,7 @@ impl ZipIn {
             archive,
             entries,
             problems,
+            safe,
         })
     }
 
@@ -277,47 +310,23 @@ impl ZipIn {
         Ok(bytes)
     }
 
-    /// Hashes the entries at `indexes`, several at once; an entry is never read past `limits[i]`
-    /// bytes (its size in the manifest), so a zip bomb costs nothing.
+    /// Hashes entries several at once. `jobs` are (index, limit): an entry is never read past
+    /// its limit. Each result carries whether the entry's CRC-32 matched its content.
     pub fn sha256_entries(
         &self,
         jobs: &[(usize, u64)],
         progress: &ProgressBar,
-    ) -> Vec<io::Result<FileDigest>> {
-        let workers = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(jobs.len().max(1));
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let results: std::sync::Mutex<Vec<Option<io::Result<FileDigest>>>> =
-            std::sync::Mutex::new((0..jobs.len()).map(|_| None).collect());
-        std::thread::scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|| {
-                    // Each worker reads through its own handle on the file.
-                    let mut archive = File::open(&self.path)
-                        .map_err(io::Error::other)
-                        .and_then(|f| ZipArchive::new(f).map_err(io::Error::other));
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(&(index, limit)) = jobs.get(i) else {
-                            break;
-                        };
-                        let digest = match &mut archive {
-                            Ok(archive) => hash_entry(archive, index, limit, progress),
-                            Err(e) => Err(io::Error::other(e.to_string())),
-                        };
-                        results.lock().expect("no worker panics holding the lock")[i] =
-                            Some(digest);
-                    }
-                });
-            }
-        });
-        results
-            .into_inner()
-            .expect("workers finished")
-            .into_iter()
-            .map(|r| r.expect("every job ran"))
-            .collect()
+    ) -> Vec<io::Result<(FileDigest, bool)>> {
+        // Each worker reads through its own handle on the file.
+        let open = || {
+            File::open(&self.path)
+                .map_err(io::Error::other)
+                .and_then(|f| ZipArchive::new(f).map_err(io::Error::other))
+        };
+        on_every_core(jobs, open, |archive, &(index, limit)| match archive {
+            Ok(archive) => hash_entry(archive, index, limit, progress),
+            Err(e) => Err(io::Error::other(e.to_string())),
+        })
     }
 }
 
@@ -326,10 +335,34 @@ fn hash_entry(
     index: usize,
     limit: u64,
     progress: &ProgressBar,
-) -> io::Result<FileDigest> {
-    with_content(archive, index, |content| {
-        crate::hash::sha256_stream(content.take(limit + 1), io::sink(), progress)
-    })
+) -> io::Result<(FileDigest, bool)> {
+    let expected = archive
+        .by_index_raw(index)
+        .map_err(io::Error::other)?
+        .crc32();
+    let mut crc = crc32fast::Hasher::new();
+    let digest = with_content(archive, index, |content| {
+        let checked = CrcReader {
+            inner: content.take(limit + 1),
+            crc: &mut crc,
+        };
+        crate::hash::sha256_stream(checked, io::sink(), progress)
+    })?;
+    Ok((digest, crc.finalize() == expected))
+}
+
+/// Passes bytes through, adding them to a CRC-32.
+struct CrcReader<'a, R: Read> {
+    inner: R,
+    crc: &'a mut crc32fast::Hasher,
+}
+
+impl<R: Read> Read for CrcReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.crc.update(&buf[..n]);
+        Ok(n)
+    }
 }
 
 /// Gives the entry's content, decompressed by us rather than the zip layer, so that a damaged

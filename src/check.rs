@@ -281,28 +281,6 @@ fn has_prose(text: &str) -> bool {
 }
 
 fn check_ids(case: &Case, found: &mut Findings) {
-    let fix = "give each record its own id in case.json (new ids continue after the highest)";
-    for (kind, ids) in [
-        (
-            "subject",
-            case.subjects
-                .iter()
-                .map(|s| s.id.as_str())
-                .collect::<Vec<_>>(),
-        ),
-        ("event", case.events.iter().map(|e| e.id.as_str()).collect()),
-        (
-            "exhibit",
-            case.exhibits.iter().map(|e| e.id.as_str()).collect(),
-        ),
-    ] {
-        let mut seen = HashSet::new();
-        for id in ids {
-            if !seen.insert(id) {
-                found.error(id, format!("two {kind}s have the id {id}"), fix);
-            }
-        }
-    }
     let subjects: HashSet<&str> = case.subjects.iter().map(|s| s.id.as_str()).collect();
     let exhibits: HashSet<&str> = case.exhibits.iter().map(|e| e.id.as_str()).collect();
     let unknown = "use an id that `dossier subject list`, `event list` or `exhibit list` shows, or remove the reference";

@@ -114,7 +114,7 @@ pub fn sha256_copy(
 }
 
 /// Reads until `buffer` is full or the input ends; returns how many bytes were read.
-fn read_full(reader: &mut impl Read, buffer: &mut [u8]) -> io::Result<usize> {
+pub fn read_full(reader: &mut impl Read, buffer: &mut [u8]) -> io::Result<usize> {
     let mut filled = 0;
     while filled < buffer.len() {
         match reader.read(&mut buffer[filled..]) {
@@ -137,21 +137,31 @@ pub fn sha256_file(path: &Path, progress: &ProgressBar) -> Result<FileDigest> {
 ///
 /// A file that cannot be read gets its own error; the others are still hashed.
 pub fn sha256_files(paths: &[PathBuf], progress: &ProgressBar) -> Vec<Result<FileDigest>> {
+    on_every_core(paths, || (), |(), path| sha256_file(path, progress))
+}
+
+/// Runs `work` on every job, one thread per core, and returns the results in the jobs' order.
+/// Each thread first makes its own `state` (a file handle, say).
+pub fn on_every_core<J: Sync, S, R: Send>(
+    jobs: &[J],
+    state: impl Fn() -> S + Sync,
+    work: impl Fn(&mut S, &J) -> R + Sync,
+) -> Vec<R> {
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
-        .min(paths.len().max(1));
+        .min(jobs.len().max(1));
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<FileDigest>>>> =
-        Mutex::new((0..paths.len()).map(|_| None).collect());
+    let results: Mutex<Vec<Option<R>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
+                let mut state = state();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(path) = paths.get(i) else { break };
-                    let digest = sha256_file(path, progress);
-                    results.lock().expect("no worker panics holding the lock")[i] = Some(digest);
+                    let Some(job) = jobs.get(i) else { break };
+                    let result = work(&mut state, job);
+                    results.lock().expect("no worker panics holding the lock")[i] = Some(result);
                 }
             });
         }
@@ -160,7 +170,7 @@ pub fn sha256_files(paths: &[PathBuf], progress: &ProgressBar) -> Vec<Result<Fil
         .into_inner()
         .expect("workers finished")
         .into_iter()
-        .map(|r| r.expect("every index was hashed"))
+        .map(|r| r.expect("every job ran"))
         .collect()
 }
 

@@ -19,7 +19,13 @@ use crate::hash::{FileDigest, sha256_file};
 use crate::signature::{self, AllowedSigner, SignatureCheck, Verdict};
 
 /// Tag files larger than this are not read into memory (a manifest of a million files is ~100 MB).
-const TAG_LIMIT: u64 = 512 * 1024 * 1024;
+const TAG_LIMIT: u64 = 192 * 1024 * 1024;
+
+/// bagit.txt, bag-info.txt, statements and signatures are a few lines.
+const SMALL_TAG_LIMIT: u64 = 1024 * 1024;
+
+/// Refused manifest lines reported one by one; the rest are counted.
+const LINES_SHOWN: usize = 20;
 
 /// What happened to one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -154,14 +160,47 @@ impl Bag {
     fn open_zip(path: &Path) -> Result<Bag> {
         let zip = ZipIn::open(path)?;
         let mut problems: Vec<Problem> = zip.problems.iter().map(|m| problem("zip", m)).collect();
-        // The bag is the zip's one top folder.
-        let name = zip
-            .entries
-            .iter()
-            .filter_map(|e| e.name.as_deref())
-            .find(|n| bag::unsafe_bag_path(n.trim_end_matches('/')).is_none())
-            .and_then(|n| n.split_once('/').map(|(root, _)| root.to_string()))
-            .unwrap_or_default();
+        // The bag is the folder holding bagit.txt (else the most common top folder, so that a
+        // bag whose bagit.txt was deleted is still checked); anything else is reported.
+        let safe_names = || {
+            zip.entries
+                .iter()
+                .filter_map(|e| e.name.as_deref())
+                .filter(|n| bag::unsafe_bag_path(n.trim_end_matches('/')).is_none())
+        };
+        let mut roots: Vec<&str> = safe_names()
+            .filter_map(|n| n.strip_suffix(&format!("/{}", bag::BAGIT_TXT)))
+            .filter(|root| !root.contains('/'))
+            .collect();
+        roots.sort_unstable();
+        roots.dedup();
+        if roots.len() > 1 {
+            problems.push(problem(
+                "zip",
+                &format!(
+                    "holds {} bags ({}); only {} is checked",
+                    roots.len(),
+                    roots.join(", "),
+                    roots[0]
+                ),
+            ));
+        }
+        let name = match roots.first() {
+            Some(root) => root.to_string(),
+            None => {
+                let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+                for n in safe_names() {
+                    if let Some((root, _)) = n.split_once('/') {
+                        *counts.entry(root).or_default() += 1;
+                    }
+                }
+                counts
+                    .into_iter()
+                    .max_by_key(|(_, c)| *c)
+                    .map(|(r, _)| r.to_string())
+                    .unwrap_or_default()
+            }
+        };
         let mut files = BTreeMap::new();
         let mut index = HashMap::new();
         for entry in &zip.entries {
@@ -193,15 +232,6 @@ impl Bag {
                 problems.push(problem(path, "is a symbolic link entry: not read"));
                 continue;
             }
-            if entry.compressed_size > 0
-                && entry.size / entry.compressed_size.max(1) > 1000
-                && entry.size > 64 << 20
-            {
-                problems.push(problem(path, &format!(
-                    "expands {}-fold ({} bytes from {}): a zip bomb is read no further than its manifest allows",
-                    entry.size / entry.compressed_size, entry.size, entry.compressed_size
-                )));
-            }
             if files.insert(path.to_string(), entry.size).is_some() {
                 problems.push(problem(path, "appears more than once in the zip"));
             }
@@ -215,22 +245,53 @@ impl Bag {
         })
     }
 
-    /// A tag file's bytes; `None` if it is not in the bag.
+    /// A tag file's bytes; `None` if it is not in the bag. Never more than its declared size,
+    /// nor more than a limit fit for what the file is.
     fn read_tag(&mut self, path: &str) -> Option<Result<Vec<u8>, String>> {
         let size = *self.files.get(path)?;
-        if size > TAG_LIMIT {
-            return Some(Err(format!("{size} bytes, too large for a tag file")));
+        let limit = match path {
+            bag::BAGIT_TXT | bag::BAG_INFO_TXT => SMALL_TAG_LIMIT,
+            p if p.starts_with(bag::SIGNATURES_DIR) => SMALL_TAG_LIMIT,
+            _ => TAG_LIMIT,
+        };
+        if size > limit {
+            return Some(Err(format!(
+                "{size} bytes, more than the {limit} a file like this may have"
+            )));
         }
         Some(match &mut self.source {
-            Source::Folder(root) => std::fs::read(root.join(path)).map_err(|e| e.to_string()),
-            Source::Zip { zip, index } => {
-                zip.read(index[path], TAG_LIMIT).map_err(|e| e.to_string())
+            Source::Folder(root) => {
+                let mut bytes = Vec::new();
+                std::fs::File::open(root.join(path))
+                    .and_then(|f| {
+                        std::io::Read::read_to_end(
+                            &mut std::io::Read::take(f, size + 1),
+                            &mut bytes,
+                        )
+                    })
+                    .map_err(|e| e.to_string())
+                    .and_then(|n| {
+                        if n as u64 > size {
+                            Err("it grew while being read".to_string())
+                        } else {
+                            Ok(bytes)
+                        }
+                    })
             }
+            Source::Zip { zip, .. } if !zip.safe => {
+                Err("not read: the zip's structure is unsafe".to_string())
+            }
+            Source::Zip { zip, index } => zip.read(index[path], size).map_err(|e| e.to_string()),
         })
     }
 
     /// Hashes files several at once; each is read no further than its declared size.
-    fn hash(&self, paths: &[&str], progress: &ProgressBar) -> Vec<Result<FileDigest, String>> {
+    fn hash(
+        &self,
+        paths: &[&str],
+        problems: &mut Vec<Problem>,
+        progress: &ProgressBar,
+    ) -> Vec<Result<FileDigest, String>> {
         match &self.source {
             Source::Folder(root) => {
                 let full: Vec<PathBuf> = paths.iter().map(|p| root.join(p)).collect();
@@ -239,12 +300,28 @@ impl Bag {
                     .map(|r| r.map_err(|e| e.to_string()))
                     .collect()
             }
+            Source::Zip { zip, .. } if !zip.safe => paths
+                .iter()
+                .map(|_| {
+                    Err("not read: the zip's structure is unsafe (see the problems)".to_string())
+                })
+                .collect(),
             Source::Zip { zip, index } => {
                 let jobs: Vec<(usize, u64)> =
                     paths.iter().map(|p| (index[*p], self.files[*p])).collect();
-                zip.sha256_entries(&jobs, progress)
-                    .into_iter()
-                    .map(|r| r.map_err(|e| e.to_string()))
+                let results = zip.sha256_entries(&jobs, progress);
+                paths
+                    .iter()
+                    .zip(results)
+                    .map(|(path, r)| match r {
+                        Ok((digest, crc_ok)) => {
+                            if !crc_ok {
+                                problems.push(problem(path, "its CRC-32 in the zip does not match its content: unzip reports it as damaged"));
+                            }
+                            Ok(digest)
+                        }
+                        Err(e) => Err(e.to_string()),
+                    })
                     .collect()
             }
         }
@@ -289,11 +366,13 @@ pub fn verify(
     };
 
     if let Some(bytes) = read(&mut bag, &mut problems, bag::BAGIT_TXT) {
-        let text = String::from_utf8_lossy(&bytes);
-        if !text.lines().any(|l| l.trim() == "BagIt-Version: 1.0") {
+        // RFC 8493 s2.1.1: exactly these two lines, in this order.
+        if bytes != bag::bagit_txt().as_bytes()
+            && bytes != bag::bagit_txt().replace('\n', "\r\n").as_bytes()
+        {
             problems.push(problem(
                 bag::BAGIT_TXT,
-                "does not declare BagIt-Version: 1.0",
+                "is not exactly `BagIt-Version: 1.0` and `Tag-File-Character-Encoding: UTF-8`",
             ));
         }
     }
@@ -336,7 +415,7 @@ pub fn verify(
     let digests: HashMap<&str, Result<FileDigest, String>> = present
         .iter()
         .copied()
-        .zip(bag.hash(&present, progress))
+        .zip(bag.hash(&present, &mut problems, progress))
         .collect();
     let mut files = Vec::new();
     for line in &listed {
@@ -394,7 +473,11 @@ pub fn verify(
             .iter()
             .any(|f| f.path == path && f.status == Status::Ok)
     };
-    let case = check_bag_info(&mut bag, &mut problems, exhibit_fingerprint.as_deref());
+    let info = check_bag_info(&mut bag, &mut problems, exhibit_fingerprint.as_deref());
+    let case = info
+        .iter()
+        .find(|(l, _)| l == "External-Identifier")
+        .map(|(_, v)| v.clone());
     if ok("data/dossier.json")
         && let Some(Ok(bytes)) = bag.read_tag("data/dossier.json")
     {
@@ -402,6 +485,7 @@ pub fn verify(
             &bytes,
             &manifest,
             exhibit_fingerprint.as_deref(),
+            &info,
             &mut problems,
         );
     }
@@ -453,12 +537,16 @@ fn parse_checked(
         return Vec::new();
     };
     let (lines, bad) = bag::parse_manifest(bytes);
-    for b in bad {
-        problems.push(problem(
-            &format!("{file}:{}", b.line),
-            &format!("refused: {}", b.problem),
-        ));
-    }
+    // A hostile manifest can hold millions of bad lines: the first few are reported one by one.
+    let mut refused: Vec<(String, String)> = bad
+        .into_iter()
+        .map(|b| {
+            (
+                format!("{file}:{}", b.line),
+                format!("refused: {}", b.problem),
+            )
+        })
+        .collect();
     let mut seen = HashSet::new();
     let mut kept = Vec::new();
     for line in lines {
@@ -469,29 +557,39 @@ fn parse_checked(
             } else {
                 "lists a payload file"
             };
-            problems.push(problem(file, &format!("{why}: {}", line.path)));
+            refused.push((file.to_string(), format!("{why}: {}", line.path)));
         } else if !seen.insert(line.path.clone()) {
-            problems.push(problem(file, &format!("lists {} twice", line.path)));
+            refused.push((file.to_string(), format!("lists {} twice", line.path)));
         } else {
             kept.push(line);
         }
     }
+    let more = refused.len().saturating_sub(LINES_SHOWN);
+    for (place, message) in refused.into_iter().take(LINES_SHOWN) {
+        problems.push(problem(&place, &message));
+    }
+    if more > 0 {
+        problems.push(problem(
+            file,
+            &format!("and {more} more refused or repeated lines"),
+        ));
+    }
     kept
 }
 
-/// Checks bag-info.txt and returns the case id it names.
+/// Checks bag-info.txt and returns its fields.
 fn check_bag_info(
     bag: &mut Bag,
     problems: &mut Vec<Problem>,
     exhibit_fingerprint: Option<&str>,
-) -> Option<String> {
+) -> Vec<(String, String)> {
     let Some(result) = bag.read_tag(bag::BAG_INFO_TXT) else {
         problems.push(problem(bag::BAG_INFO_TXT, "is missing"));
-        return None;
+        return Vec::new();
     };
     let Ok(bytes) = result else {
         problems.push(problem(bag::BAG_INFO_TXT, "cannot be read"));
-        return None;
+        return Vec::new();
     };
     let fields = bag::parse_bag_info(&String::from_utf8_lossy(&bytes));
     let get = |label: &str| {
@@ -533,13 +631,14 @@ fn check_bag_info(
             &format!("Exhibit-Fingerprint is {recorded} but the manifest gives {actual}"),
         ));
     }
-    get("External-Identifier").map(str::to_string)
+    fields
 }
 
 fn check_dossier_json(
     bytes: &[u8],
     manifest: &[ManifestLine],
     exhibit_fingerprint: Option<&str>,
+    info: &[(String, String)],
     problems: &mut Vec<Problem>,
 ) {
     let place = "data/dossier.json";
@@ -558,6 +657,36 @@ fn check_dossier_json(
             place,
             &format!("records the exhibit fingerprint {recorded} but the manifest gives {actual}"),
         ));
+    }
+    // bag-info.txt is covered by the tag manifest only: it must also agree with the sealed data.
+    let signatories = json["signatories"].as_array().cloned().unwrap_or_default();
+    let lead = signatories
+        .iter()
+        .find(|s| s["role"] == "lead")
+        .or(signatories.first());
+    let expected = [
+        ("External-Identifier", json["case"]["id"].as_str()),
+        ("Dossier-Profile", json["profile"].as_str()),
+        ("Bagging-Date", json["date"].as_str()),
+        ("Exhibit-Fingerprint", json["exhibit_fingerprint"].as_str()),
+        (
+            "Source-Organization",
+            lead.and_then(|l| l["name"].as_str()).or(Some("not given")),
+        ),
+    ];
+    for (label, sealed) in expected {
+        let given = info
+            .iter()
+            .find(|(l, _)| l == label)
+            .map(|(_, v)| v.as_str());
+        if let (Some(given), Some(sealed)) = (given, sealed)
+            && given != sealed.replace(['\r', '\n'], " ")
+        {
+            problems.push(problem(
+                bag::BAG_INFO_TXT,
+                &format!("gives {label} `{given}` but data/dossier.json says `{sealed}`"),
+            ));
+        }
     }
     let by_path: HashMap<&str, &str> = manifest
         .iter()
@@ -638,11 +767,16 @@ pub struct ExhibitMatch {
     pub size: u64,
     /// The exhibit's id and its path in the bag (none for an exhibit withheld from this dossier).
     pub exhibit: Option<(String, Option<String>)>,
+    /// Whether the dossier itself verified intact: if not, its manifest proves nothing.
+    pub dossier_intact: bool,
+    pub dossier_fingerprint: Option<String>,
 }
 
 /// Hashes `file` and looks for it among the dossier's exhibits (withheld ones too, by hash).
 pub fn find_exhibit(dossier: &Path, file: &Path, progress: &ProgressBar) -> Result<ExhibitMatch> {
     let digest = sha256_file(file, progress)?;
+    // The manifest says what the exhibits are only if the dossier is intact.
+    let report = verify(dossier, None, progress)?;
     let mut bag = Bag::open(dossier)?;
     let manifest = match bag.read_tag(bag::MANIFEST) {
         Some(Ok(bytes)) => bag::parse_manifest(&bytes).0,
@@ -682,5 +816,7 @@ pub fn find_exhibit(dossier: &Path, file: &Path, progress: &ProgressBar) -> Resu
         sha256: digest.sha256,
         size: digest.size,
         exhibit,
+        dossier_intact: report.intact,
+        dossier_fingerprint: report.dossier_fingerprint,
     })
 }

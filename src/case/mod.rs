@@ -34,6 +34,7 @@ pub fn load(root: &Path) -> Result<Case> {
         Err(e) => return Err(Error::io("read", &path, e)),
     };
     let case: Case = serde_json::from_str(&text).map_err(|e| Error::json(&path, &e))?;
+    validate_ids(&case, &path)?;
     if case.schema != SCHEMA {
         return Err(Error::input(
             format!(
@@ -45,6 +46,78 @@ pub fn load(root: &Path) -> Result<Case> {
         ));
     }
     Ok(case)
+}
+
+/// True for a case id usable in file names: letters, digits, `.`, `_`, `-`, at most 64.
+pub fn is_valid_case_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && !id.starts_with('.')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+}
+
+/// Ids become file names in a dossier (`E-001-<name>`): a malformed or repeated one is refused
+/// when the case is read, before it can reach a path.
+fn validate_ids(case: &Case, path: &Path) -> Result<()> {
+    if !is_valid_case_id(&case.id) {
+        return Err(Error::input(
+            format!(
+                "{}: the case id `{}` cannot be used in file names",
+                path.display(),
+                case.id
+            ),
+            "set \"id\" to letters, digits, '.', '_' and '-' only (at most 64), e.g. \"NZ-LANTERN-2019\"",
+        ));
+    }
+    let groups = [
+        (
+            "S",
+            "subject",
+            case.subjects
+                .iter()
+                .map(|s| s.id.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "V",
+            "event",
+            case.events.iter().map(|e| e.id.as_str()).collect(),
+        ),
+        (
+            "E",
+            "exhibit",
+            case.exhibits.iter().map(|e| e.id.as_str()).collect(),
+        ),
+    ];
+    for (prefix, kind, ids) in groups {
+        let mut seen = std::collections::HashSet::new();
+        for id in ids {
+            let digits = id
+                .strip_prefix(prefix)
+                .and_then(|rest| rest.strip_prefix('-'));
+            let well_formed = digits.is_some_and(|d| {
+                d.len() >= 3 && d.len() <= 9 && d.bytes().all(|b| b.is_ascii_digit())
+            });
+            if !well_formed {
+                return Err(Error::input(
+                    format!(
+                        "{}: the {kind} id `{id}` is not of the form {prefix}-001",
+                        path.display()
+                    ),
+                    format!("give the {kind} an id such as {prefix}-001 (three or more digits)"),
+                ));
+            }
+            if !seen.insert(id) {
+                return Err(Error::input(
+                    format!("{}: two {kind}s have the id {id}", path.display()),
+                    "give each record its own id (new ids continue after the highest)",
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Writes `case.json` atomically: a temporary file beside it, then a rename.

@@ -98,13 +98,7 @@ pub fn run(root: &Path, args: InitArgs, out: &mut Output) -> Result<Outcome> {
 /// A case id must be usable in a file name.
 fn checked_id(id: &str) -> Result<String> {
     let id = id.trim();
-    let valid = !id.is_empty()
-        && id.len() <= 64
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
-        && !id.starts_with('.');
-    if valid {
+    if crate::case::is_valid_case_id(id) {
         Ok(id.to_string())
     } else {
         Err(Error::input(

@@ -39,6 +39,17 @@ pub fn run(root: &Path, args: VerifyArgs, out: &mut Output) -> Result<Outcome> {
                 ))?,
             }
         }
+        if !found.dossier_intact {
+            if args.json {
+                return Ok(Outcome::Problems);
+            }
+            out.line(format!(
+                "but the dossier {} is NOT INTACT: its manifest proves nothing; run `dossier verify {}`",
+                path.display(),
+                args.path.display()
+            ))?;
+            return Ok(Outcome::Problems);
+        }
         return Ok(if found.exhibit.is_some() {
             Outcome::Clean
         } else {
