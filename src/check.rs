@@ -472,8 +472,9 @@ fn check_exhibits(
     progress: &ProgressBar,
 ) -> Result<usize> {
     let mut to_hash = Vec::new();
+    let case_real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     for exhibit in &case.exhibits {
-        match locate_exhibit(root, &exhibit.path) {
+        match locate_exhibit(root, &case_real, &exhibit.path) {
             Ok(on_disk) => to_hash.push((exhibit, on_disk)),
             Err(problem) => found.error(
                 &format!("{} evidence/{}", exhibit.id, exhibit.path),
@@ -542,57 +543,24 @@ fn check_exhibits(
 }
 
 fn check_custody(case: &Case, log: &Log, found: &mut Findings) {
-    let file = custody::FILE;
-    if let Some(broken) = log.first_break() {
-        found.error(
-            &format!("{file}:{}", broken.line),
-            format!(
-                "the chain of custody is broken at line {}: {}",
-                broken.line, broken.problem
-            ),
-            "restore custody.jsonl from a backup or version control; never edit it by hand",
-        );
-    }
-    match (&case.custody, log.head()) {
-        (Some(recorded), actual) => {
-            let entries = actual.as_ref().map_or(0, |h| h.entries);
-            if entries < recorded.entries {
-                found.error(
-                    file,
-                    format!(
-                        "the custody log has {entries} entries but case.json records {}: entries were removed from its end",
-                        recorded.entries
-                    ),
-                    "restore custody.jsonl from a backup or version control",
-                );
-            } else if recorded.entries > 0 && log.lines[recorded.entries - 1].hash != recorded.last
-            {
-                found.error(
-                    &format!("{file}:{}", recorded.entries),
-                    format!(
-                        "entry {} is not the one case.json recorded as the log's last",
-                        recorded.entries
-                    ),
-                    "restore custody.jsonl from a backup or version control",
-                );
-            } else if entries > recorded.entries {
-                found.warning(
-                    file,
-                    format!(
-                        "the custody log has {} entries after the last one case.json records",
-                        entries - recorded.entries
-                    ),
-                    "a command was interrupted, or lines were added by hand: review the log's end",
-                );
-            }
-        }
-        (None, Some(_)) => found.warning(
-            "case.json",
-            "case.json does not record where the custody log ends (its \"custody\" field)"
-                .to_string(),
-            "run any dossier command that writes the case (check does) to record it",
-        ),
-        (None, None) => {}
+    for damage in custody::damage(log, case.custody.as_ref()) {
+        let (severity, fix) = if damage.serious {
+            (
+                Severity::Error,
+                "restore custody.jsonl from a backup or version control; never edit it by hand",
+            )
+        } else if damage.place == "case.json" {
+            (
+                Severity::Warning,
+                "run any dossier command that writes the case (check does) to record it",
+            )
+        } else {
+            (
+                Severity::Warning,
+                "a command was interrupted, or lines were added by hand: review the log's end",
+            )
+        };
+        found.add(severity, None, &damage.place, damage.message, fix);
     }
     for exhibit in &case.exhibits {
         match log.intake_of(&exhibit.id) {

@@ -189,6 +189,73 @@ impl Log {
     }
 }
 
+/// Something wrong with a log: where, what, and whether it is serious (an error) or only
+/// worth a look (a warning).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Damage {
+    pub place: String,
+    pub message: String,
+    pub serious: bool,
+}
+
+/// Everything wrong with the log: its first broken link, and where it ends compared with the
+/// head `case.json` recorded (a log cut short, or a last entry that is not the recorded one).
+pub fn damage(log: &Log, recorded: Option<&CustodyHead>) -> Vec<Damage> {
+    let mut found = Vec::new();
+    let mut add = |place: String, message: String, serious: bool| {
+        found.push(Damage {
+            place,
+            message,
+            serious,
+        })
+    };
+    if let Some(broken) = log.first_break() {
+        add(
+            format!("{FILE}:{}", broken.line),
+            format!(
+                "the chain of custody is broken at line {}: {}",
+                broken.line, broken.problem
+            ),
+            true,
+        );
+    }
+    let entries = log.lines.len();
+    match recorded {
+        Some(head) if entries < head.entries => add(
+            FILE.to_string(),
+            format!(
+                "the custody log has {entries} entries but case.json records {}: entries were removed from its end",
+                head.entries
+            ),
+            true,
+        ),
+        Some(head) if head.entries > 0 && log.lines[head.entries - 1].hash != head.last => add(
+            format!("{FILE}:{}", head.entries),
+            format!(
+                "entry {} is not the one case.json recorded as the log's last",
+                head.entries
+            ),
+            true,
+        ),
+        Some(head) if entries > head.entries => add(
+            FILE.to_string(),
+            format!(
+                "the custody log has {} entries after the last one case.json records",
+                entries - head.entries
+            ),
+            false,
+        ),
+        None if entries > 0 => add(
+            "case.json".to_string(),
+            "case.json does not record where the custody log ends (its \"custody\" field)"
+                .to_string(),
+            false,
+        ),
+        _ => {}
+    }
+    found
+}
+
 /// Who is acting: `DOSSIER_ACTOR`, else the login name.
 pub fn actor() -> String {
     ["DOSSIER_ACTOR", "USER", "USERNAME"]

@@ -495,16 +495,15 @@ pub fn find_on_disk(path: &Path) -> Option<PathBuf> {
 }
 
 /// Where a registered exhibit's file is on disk, or why it cannot be used: its path is unsafe, it
-/// is missing, or it is a link leading out of the case.
-pub fn locate_exhibit(root: &Path, path: &str) -> Result<PathBuf, String> {
+/// is missing, or it is a link leading out of the case (`case_real`: the case folder, resolved).
+pub fn locate_exhibit(root: &Path, case_real: &Path, path: &str) -> Result<PathBuf, String> {
     if let Some(why) = unsafe_path(path) {
         return Err(format!("the path `{path}` is refused: {why}"));
     }
     let on_disk = find_on_disk(&root.join(EVIDENCE_DIR).join(path))
         .ok_or_else(|| format!("evidence/{path} is missing"))?;
-    let case_real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     match on_disk.canonicalize() {
-        Ok(real) if real.starts_with(&case_real) => Ok(on_disk),
+        Ok(real) if real.starts_with(case_real) => Ok(on_disk),
         Ok(real) => Err(format!(
             "evidence/{path} is a symbolic link leaving the case, to {}",
             real.display()

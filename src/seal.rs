@@ -102,7 +102,34 @@ pub fn build(root: &Path, options: &BuildOptions, progress: &ProgressBar) -> Res
         }
     }
 
+    // A custody log that was edited or cut short is not sealed: the dossier would carry a
+    // damaged history as if it were whole.
+    let custody_log = std::fs::read(root.join(custody::FILE)).or_else(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        _ => Err(Error::io("read", root.join(custody::FILE), e)),
+    })?;
+    let damage: Vec<String> = custody::damage(
+        &custody::Log::parse(&custody_log, false),
+        case.custody.as_ref(),
+    )
+    .into_iter()
+    .filter(|d| d.serious)
+    .map(|d| format!("{}: {}", d.place, d.message))
+    .collect();
+    if !damage.is_empty() {
+        return Err(Error::input(
+            format!(
+                "cannot seal the dossier: the custody log is damaged:\n  {}",
+                damage.join("\n  ")
+            ),
+            "restore custody.jsonl from a backup or version control, then build again; `dossier check` shows the same",
+        ));
+    }
+
     // Every exhibit file must be there before anything is written.
+    let case_real = root
+        .canonicalize()
+        .map_err(|e| Error::io("resolve", root, e))?;
     let mut files: Vec<(String, Content)> = Vec::new();
     let mut problems = Vec::new();
     let mut sealed_exhibits = Vec::new();
@@ -113,7 +140,7 @@ pub fn build(root: &Path, options: &BuildOptions, progress: &ProgressBar) -> Res
             sealed_exhibits.push(SealedExhibit::withheld(exhibit));
             continue;
         }
-        match locate_exhibit(root, &exhibit.path) {
+        match locate_exhibit(root, &case_real, &exhibit.path) {
             Ok(source) => {
                 let file = format!("{}{}", bag::EXHIBITS_DIR, exhibit_file_name(exhibit));
                 sealed_exhibits.push(SealedExhibit::included(exhibit, &file, options.profile));
@@ -148,10 +175,15 @@ pub fn build(root: &Path, options: &BuildOptions, progress: &ProgressBar) -> Res
         })
         .collect();
     let exhibit_fingerprint = bag::exhibit_fingerprint(&exhibit_lines);
-    let custody_log = std::fs::read(root.join(custody::FILE)).or_else(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        _ => Err(Error::io("read", root.join(custody::FILE), e)),
-    })?;
+    let redacted_ids: Vec<&str> = case
+        .exhibits
+        .iter()
+        .filter(|e| {
+            options.profile == Profile::Public
+                && (e.confidentiality == Confidentiality::Confidential || e.source.confidential)
+        })
+        .map(|e| e.id.as_str())
+        .collect();
     let withheld_ids: Vec<&str> = sealed_exhibits
         .iter()
         .filter(|e| e.withheld)
@@ -176,7 +208,7 @@ pub fn build(root: &Path, options: &BuildOptions, progress: &ProgressBar) -> Res
     ));
     files.push((
         "data/custody.jsonl".into(),
-        Content::Bytes(redact_custody(&custody_log, &withheld_ids)),
+        Content::Bytes(redact_custody(&custody_log, &redacted_ids)),
     ));
 
     let mut manifest_lines = exhibit_lines;
@@ -248,6 +280,14 @@ pub fn build(root: &Path, options: &BuildOptions, progress: &ProgressBar) -> Res
     ));
     // Sorted entries: the same case gives the same zip.
     files.sort_by(|a, b| a.0.cmp(&b.0));
+    for (path, _) in &files {
+        if let Some(why) = bag::unsafe_bag_path(path) {
+            return Err(Error::input(
+                format!("cannot seal `{path}`: {why}"),
+                "check the exhibit's id and file name in case.json",
+            ));
+        }
+    }
 
     progress.set_length(case.exhibits.iter().map(|e| e.size).sum());
     std::fs::create_dir_all(&options.out_dir)
@@ -292,7 +332,12 @@ pub fn build(root: &Path, options: &BuildOptions, progress: &ProgressBar) -> Res
             Content::Exhibit { source, exhibit } => {
                 let digest = zip
                     .add_file(&entry, source, exhibit.size, copy.as_mut(), progress)
-                    .map_err(|e| Error::io("seal", source, e))?;
+                    .map_err(|e| {
+                        Error::input(
+                            format!("{} evidence/{}: cannot be sealed ({e})", exhibit.id, exhibit.path),
+                            "it may have changed since intake: `dossier check` compares every exhibit with its intake hash",
+                        )
+                    })?;
                 if digest.sha256 != exhibit.sha256 || digest.size != exhibit.size {
                     changed.push(format!(
                         "{} evidence/{}: intake sha256 {} ({} bytes), now {} ({} bytes)",
@@ -493,7 +538,8 @@ impl SealedExhibit {
     }
 
     fn included(exhibit: &Exhibit, file: &str, profile: Profile) -> SealedExhibit {
-        let source = if profile == Profile::Public && exhibit.source.confidential {
+        let hide_source = profile == Profile::Public && exhibit.source.confidential;
+        let source = if hide_source {
             Source {
                 provider: Some(CONFIDENTIAL_SOURCE.into()),
                 method: None,
@@ -509,12 +555,13 @@ impl SealedExhibit {
             sha256: exhibit.sha256.clone(),
             size: exhibit.size,
             file: Some(file.to_string()),
-            evidence_path: Some(exhibit.path.clone()),
+            // Where the file sat in the case, and who collected it, can name the source.
+            evidence_path: (!hide_source).then(|| exhibit.path.clone()),
             media_type: Some(exhibit.media_type.clone()),
             title: exhibit.title.clone(),
             description: exhibit.description.clone(),
             source: Some(source),
-            collected_by: exhibit.collected_by.clone(),
+            collected_by: exhibit.collected_by.clone().filter(|_| !hide_source),
             collected_at: exhibit.collected_at.map(|t| t.to_string()),
             language: exhibit.language.clone(),
             confidentiality: Some(exhibit.confidentiality),
@@ -589,7 +636,8 @@ fn exhibits_csv(case: &Case, exhibits: &[SealedExhibit]) -> Result<Vec<u8>> {
     })
 }
 
-/// The custody log as sealed. Lines about withheld exhibits are replaced by a stub that keeps
+/// The custody log as sealed. Lines about withheld exhibits, or exhibits whose source is
+/// confidential (a copy line names where the file came from), are replaced by a stub that keeps
 /// the chain checkable: the line's own hash and the `prev` it held, but none of its content.
 fn redact_custody(log: &[u8], withheld: &[&str]) -> Vec<u8> {
     if withheld.is_empty() {

@@ -142,6 +142,13 @@ impl Bag {
                 ));
                 continue;
             }
+            if !entry.file_type().is_file() {
+                problems.push(problem(
+                    &path,
+                    "is not a regular file (a pipe or a device?): not read",
+                ));
+                continue;
+            }
             let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
             files.insert(path, size);
         }

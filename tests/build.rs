@@ -339,3 +339,88 @@ fn arabic_and_chinese_names_pass_bagit() {
         assert!(valid);
     }
 }
+
+#[test]
+fn a_damaged_custody_log_is_not_sealed() {
+    let case = TestCase::complete();
+    let log = case.read("custody.jsonl");
+    let lines: Vec<&str> = log.lines().collect();
+    case.write(
+        "custody.jsonl",
+        format!("{}\n", lines[..lines.len() - 1].join("\n")),
+    );
+    case.build(&[])
+        .exits(2)
+        .stderr_has(&["custody log is damaged", "removed from its end"]);
+    case.write(
+        "custody.jsonl",
+        log.replacen("test paralegal", "someone else", 1),
+    );
+    case.build(&[])
+        .exits(2)
+        .stderr_has(&["custody log is damaged", "broken at line 2"]);
+    assert!(!case.zip("full").exists());
+}
+
+#[test]
+fn an_exhibit_that_shrank_is_listed_with_both_hashes() {
+    let case = TestCase::complete();
+    std::fs::write(case.root().join("evidence/statements/witness 1.txt"), "I").unwrap();
+    case.build(&[])
+        .exits(2)
+        .stderr_has(&["E-001", "changed since intake", "(1 bytes)"]);
+}
+
+#[test]
+fn malformed_ids_in_case_json_never_reach_a_path() {
+    let case = TestCase::complete();
+    let text =
+        case.read("case.json")
+            .replacen("\"id\": \"E-001\"", "\"id\": \"../../../../escaped\"", 1);
+    case.write("case.json", text);
+    case.refuses(
+        &["build", "--date", DATE],
+        &["exhibit id `../../../../escaped`", "E-001"],
+    );
+    let text =
+        case.read("case.json")
+            .replacen("\"id\": \"../../../../escaped\"", "\"id\": \"E-002\"", 1);
+    case.write("case.json", text);
+    case.refuses(&["check"], &["two exhibits have the id E-002"]);
+}
+
+#[test]
+fn the_public_profile_does_not_name_a_confidential_source_anywhere() {
+    let case = TestCase::complete();
+    let folder = case.outside("from Colonel X");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("ledger.csv"), "date,amount\n2019-03-01,100\n").unwrap();
+    case.run(&[
+        "exhibit",
+        "add",
+        folder.join("ledger.csv").to_str().unwrap(),
+        "--source",
+        "Colonel X",
+        "--collected-by",
+        "Colonel X's driver",
+        "--confidential-source",
+        "--event",
+        "V-001",
+    ])
+    .ok();
+    case.build(&["--profile", "public", "--unpacked"]).ok();
+    let bag = case.bag("public");
+    for file in walkdir::WalkDir::new(&bag)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+    {
+        let text = String::from_utf8_lossy(&std::fs::read(file.path()).unwrap()).into_owned();
+        assert!(
+            !text.contains("Colonel X"),
+            "{} names the source",
+            file.path().display()
+        );
+    }
+    case.run(&["verify", bag.to_str().unwrap()]).ok();
+}

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::harness::{Run, TestCase, bagit_valid};
+use crate::harness::{Run, TestCase, tool};
 
 /// A complete case built with its unpacked bag.
 fn sealed() -> (TestCase, PathBuf) {
@@ -17,10 +17,19 @@ fn verify(case: &TestCase, path: &Path) -> Run {
     case.run(&["verify", path.to_str().unwrap()])
 }
 
+/// bagit.py says the bag is invalid (not merely that it crashed).
 #[track_caller]
 fn bagit_rejects(bag: &Path) {
-    if let Some(valid) = bagit_valid(bag) {
-        assert!(!valid, "bagit.py accepted a tampered bag");
+    if let Some(out) = tool(
+        "bagit.py",
+        &["--validate", bag.to_str().unwrap()],
+        bag.parent().unwrap(),
+    ) {
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success() && said.contains("is invalid"),
+            "bagit.py did not reject the bag:\n{said}"
+        );
     }
 }
 
@@ -120,18 +129,67 @@ fn an_edited_manifest_line_fails() {
     bagit_rejects(&bag);
 }
 
+/// Recomputes the manifest lines of `files` and the tag manifest, as a forger who knows BagIt
+/// would: the bag's own hashes then agree, and only deeper checks can catch the edit.
+fn reseal(bag: &Path, files: &[&str]) {
+    use sha2::{Digest, Sha256};
+    let hex = |bytes: &[u8]| {
+        Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    let rewrite = |manifest: &str, targets: &[&str]| {
+        let path = bag.join(manifest);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<String> = text
+            .lines()
+            .map(|line| {
+                let (_, name) = line.split_once("  ").unwrap();
+                if targets.contains(&name) {
+                    format!("{}  {name}", hex(&std::fs::read(bag.join(name)).unwrap()))
+                } else {
+                    line.to_string()
+                }
+            })
+            .collect();
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    };
+    rewrite("manifest-sha256.txt", files);
+    rewrite(
+        "tagmanifest-sha256.txt",
+        &["manifest-sha256.txt", "bag-info.txt", "bagit.txt"],
+    );
+}
+
 #[test]
-fn a_broken_custody_log_inside_the_dossier_is_reported() {
-    // Re-sealed by hand: the manifests agree, but the log inside was edited before sealing.
-    let case = TestCase::complete();
-    let log = case
-        .read("custody.jsonl")
+fn a_broken_custody_log_inside_a_resealed_dossier_is_reported() {
+    let (case, bag) = sealed();
+    let path = bag.join("data/custody.jsonl");
+    let log = std::fs::read_to_string(&path)
+        .unwrap()
         .replacen("test paralegal", "someone else", 1);
-    case.write("custody.jsonl", log);
-    case.build(&["--unpacked"]).ok();
-    verify(&case, &case.bag("full"))
+    std::fs::write(&path, log).unwrap();
+    reseal(&bag, &["data/custody.jsonl"]);
+    verify(&case, &bag)
         .exits(1)
         .stdout_has(&["data/custody.jsonl:2", "chain of custody is broken"]);
+}
+
+#[test]
+fn bag_info_that_disagrees_with_the_sealed_data_is_reported() {
+    let (case, bag) = sealed();
+    let path = bag.join("bag-info.txt");
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "External-Identifier: VD-2024",
+        "External-Identifier: OTHER-CASE",
+    );
+    std::fs::write(&path, text).unwrap();
+    reseal(&bag, &[]);
+    verify(&case, &bag).exits(1).stdout_has(&[
+        "External-Identifier `OTHER-CASE`",
+        "data/dossier.json says `VD-2024`",
+    ]);
 }
 
 #[test]
@@ -309,4 +367,139 @@ fn a_zip_bomb_is_reported_and_not_read() {
         "declares 8388608 bytes, more than the whole payload",
         "not read",
     ]);
+}
+
+/// The dossier's zip rewritten with the entries `keep` accepts, and one more if given.
+fn rewrite(zip: &Path, keep: impl Fn(&str) -> bool, add: Option<(&str, &[u8])>) {
+    let source = zip::ZipArchive::new(std::fs::File::open(zip).unwrap());
+    let mut source = source.unwrap();
+    let target = zip.with_extension("new");
+    let mut writer = zip::ZipWriter::new(std::fs::File::create(&target).unwrap());
+    for i in 0..source.len() {
+        let entry = source.by_index_raw(i).unwrap();
+        if keep(&String::from_utf8_lossy(entry.name_raw())) {
+            writer.raw_copy_file(entry).unwrap();
+        }
+    }
+    if let Some((name, bytes)) = add {
+        writer
+            .start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut writer, bytes).unwrap();
+    }
+    writer.finish().unwrap();
+    std::fs::rename(target, zip).unwrap();
+}
+
+#[test]
+fn an_exhibit_removed_from_the_zip_is_missing() {
+    let case = TestCase::complete();
+    case.build(&[]).ok();
+    let zip = case.zip("full");
+    rewrite(&zip, |name| !name.ends_with("E-002-gate.jpg"), None);
+    verify(&case, &zip)
+        .exits(1)
+        .stdout_has(&["missing     data/exhibits/E-002-gate.jpg"]);
+}
+
+#[test]
+fn an_entry_added_to_the_zip_is_unexpected() {
+    let case = TestCase::complete();
+    case.build(&[]).ok();
+    let zip = case.zip("full");
+    rewrite(
+        &zip,
+        |_| true,
+        Some((
+            "VD-2024-full-2026-11-21/data/exhibits/E-099-planted.pdf",
+            b"%PDF planted",
+        )),
+    );
+    verify(&case, &zip)
+        .exits(1)
+        .stdout_has(&["unexpected  data/exhibits/E-099-planted.pdf"]);
+    // Planted before the bag, in a folder of its own: still the same bag, and reported.
+    let case = TestCase::complete();
+    case.build(&[]).ok();
+    let zip = case.zip("full");
+    rewrite(&zip, |_| true, Some(("aaa/readme.txt", b"read me first")));
+    verify(&case, &zip)
+        .exits(1)
+        .stdout_has(&["aaa/readme.txt", "outside the bag folder"]);
+}
+
+#[test]
+fn a_wrong_crc_in_the_zip_is_reported_as_unzip_would() {
+    let case = TestCase::complete();
+    case.build(&[]).ok();
+    let zip = case.zip("full");
+    let crc = {
+        let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
+        archive
+            .by_name("VD-2024-full-2026-11-21/data/exhibits.csv")
+            .unwrap()
+            .crc32()
+    };
+    let bytes = std::fs::read(&zip).unwrap();
+    let needle = crc.to_le_bytes();
+    let at: Vec<usize> = (0..bytes.len() - 4)
+        .filter(|&i| bytes[i..i + 4] == needle)
+        .collect();
+    assert_eq!(
+        at.len(),
+        2,
+        "the CRC is in the local header and the central directory"
+    );
+    let mut patched = bytes.clone();
+    for i in at {
+        patched[i] ^= 0xFF;
+    }
+    std::fs::write(&zip, patched).unwrap();
+    verify(&case, &zip)
+        .exits(1)
+        .stdout_has(&["data/exhibits.csv: its CRC-32 in the zip does not match"]);
+    if let Some(out) = tool("unzip", &["-t", zip.to_str().unwrap()], &case.out_dir()) {
+        assert!(
+            !out.status.success(),
+            "unzip -t agrees the entry is damaged"
+        );
+    }
+}
+
+#[test]
+fn a_pipe_in_a_bag_folder_is_reported_not_waited_on() {
+    let (case, bag) = sealed();
+    let csv = bag.join("data/exhibits.csv");
+    std::fs::remove_file(&csv).unwrap();
+    let made = std::process::Command::new("mkfifo").arg(&csv).status();
+    if made.is_ok_and(|s| s.success()) {
+        verify(&case, &bag).exits(1).stdout_has(&[
+            "data/exhibits.csv: is not a regular file",
+            "missing     data/exhibits.csv",
+        ]);
+    }
+}
+
+#[test]
+fn a_loose_file_proves_nothing_against_a_tampered_dossier() {
+    let (case, bag) = sealed();
+    let forged = case.outside("forged.txt");
+    std::fs::write(&forged, "a forged statement").unwrap();
+    use sha2::{Digest, Sha256};
+    let sha: String = Sha256::digest(std::fs::read(&forged).unwrap())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let path = bag.join("manifest-sha256.txt");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let line = text.lines().find(|l| l.contains("E-001-")).unwrap();
+    std::fs::write(&path, text.replace(line, &format!("{sha}{}", &line[64..]))).unwrap();
+    case.run(&[
+        "verify",
+        bag.to_str().unwrap(),
+        "--exhibit",
+        forged.to_str().unwrap(),
+    ])
+    .exits(1)
+    .stdout_has(&["NOT INTACT"]);
 }

@@ -217,20 +217,9 @@ impl Workspace {
 
     /// True if the log's chain holds and it starts with the entries `case.json` recorded.
     fn log_agrees_with_case(&self) -> bool {
-        if self.log.first_break().is_some() {
-            return false;
-        }
-        match &self.case.custody {
-            None => true,
-            Some(recorded) => {
-                recorded.entries > 0
-                    && self
-                        .log
-                        .lines
-                        .get(recorded.entries - 1)
-                        .is_some_and(|line| line.hash == recorded.last)
-            }
-        }
+        custody::damage(&self.log, self.case.custody.as_ref())
+            .iter()
+            .all(|d| !d.serious)
     }
 
     /// Queues a custody entry, written by [`Workspace::commit`].
