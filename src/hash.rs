@@ -77,34 +77,39 @@ pub fn sha256_copy(
     mut sink: impl Write,
     progress: &ProgressBar,
 ) -> io::Result<FileDigest> {
+    use std::sync::mpsc::sync_channel;
     const IN_FLIGHT: usize = 4;
-    let (to_hasher, chunks) = std::sync::mpsc::sync_channel::<std::sync::Arc<Vec<u8>>>(IN_FLIGHT);
+    // Chunks go to the hasher and come back to be filled again: a few buffers serve the whole
+    // file, so memory stays flat and the allocator is not churned.
+    let (to_hasher, chunks) = sync_channel::<(Vec<u8>, usize)>(IN_FLIGHT);
+    let (to_reader, returned) = sync_channel::<Vec<u8>>(IN_FLIGHT + 1);
     std::thread::scope(|scope| {
         let hasher = scope.spawn(move || {
             let mut hasher = Sha256::new();
-            for chunk in chunks {
-                hasher.update(&chunk[..]);
+            for (chunk, n) in chunks {
+                hasher.update(&chunk[..n]);
+                // The reader may have stopped; a buffer nobody takes back is simply dropped.
+                let _ = to_reader.try_send(chunk);
             }
             to_hex(&hasher.finalize())
         });
         let mut size = 0u64;
-        let copied = (|| {
+        let mut copy = || -> io::Result<()> {
             loop {
-                let mut buffer = vec![0u8; BUFFER];
+                let mut buffer = returned.try_recv().unwrap_or_else(|_| vec![0u8; BUFFER]);
                 let n = read_full(&mut reader, &mut buffer)?;
                 if n == 0 {
                     return Ok(());
                 }
-                buffer.truncate(n);
-                let chunk = std::sync::Arc::new(buffer);
-                sink.write_all(&chunk)?;
+                sink.write_all(&buffer[..n])?;
                 size += n as u64;
                 progress.inc(n as u64);
-                if to_hasher.send(chunk).is_err() {
-                    return Err(io::Error::other("the hashing thread stopped"));
-                }
+                to_hasher
+                    .send((buffer, n))
+                    .map_err(|_| io::Error::other("the hashing thread stopped"))?;
             }
-        })();
+        };
+        let copied = copy();
         drop(to_hasher);
         let sha256 = hasher.join().expect("hashing does not panic");
         copied?;
