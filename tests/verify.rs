@@ -503,3 +503,49 @@ fn a_loose_file_proves_nothing_against_a_tampered_dossier() {
     .exits(1)
     .stdout_has(&["NOT INTACT"]);
 }
+
+#[test]
+fn an_entry_claiming_more_than_deflate_allows_makes_the_zip_unsafe_and_unread() {
+    let case = TestCase::complete();
+    case.build(&[]).ok();
+    let zip = case.zip("full");
+    let file = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .open(&zip)
+        .unwrap();
+    let mut writer = zip::ZipWriter::new_append(file).unwrap();
+    writer
+        .start_file(
+            "VD-2024-full-2026-11-21/data/zeros.bin",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+    std::io::Write::write_all(&mut writer, &vec![0u8; 1_234_567]).unwrap();
+    writer.finish().unwrap();
+    // Claim 2 GiB in both headers: no deflate stream of that size is ~1 KiB long.
+    let bytes = std::fs::read(&zip).unwrap();
+    let size = 1_234_567u32.to_le_bytes();
+    let at: Vec<usize> = (0..bytes.len() - 4)
+        .filter(|&i| bytes[i..i + 4] == size)
+        .collect();
+    assert_eq!(at.len(), 2);
+    let mut patched = bytes.clone();
+    for i in at {
+        patched[i..i + 4].copy_from_slice(&0x8000_0000u32.to_le_bytes());
+    }
+    std::fs::write(&zip, patched).unwrap();
+    let run = verify(&case, &zip).exits(1);
+    assert!(
+        run.stdout.contains("more than compression allows")
+            || run.stdout.contains("headers disagree"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("not read: the zip's structure is unsafe"),
+        "{}",
+        run.stdout
+    );
+}
