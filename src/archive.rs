@@ -5,7 +5,7 @@
 
 use std::fs::File;
 use std::io::{self, Read, Seek, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
 use indicatif::ProgressBar;
@@ -202,6 +202,51 @@ fn looks_incompressible(sample: &[u8]) -> bool {
     compressed.is_ok_and(|len| len * 10 > sample.len() * 9)
 }
 
+/// A file read at positions of its own: clones share the open file but not a cursor, so
+/// several threads can read one zip whose directory was parsed once.
+#[derive(Debug, Clone)]
+pub struct SharedFile {
+    file: std::sync::Arc<File>,
+    position: u64,
+    length: u64,
+}
+
+impl SharedFile {
+    fn open(path: &Path) -> io::Result<SharedFile> {
+        let file = File::open(path)?;
+        let length = file.metadata()?.len();
+        Ok(SharedFile {
+            file: std::sync::Arc::new(file),
+            position: 0,
+            length,
+        })
+    }
+}
+
+impl Read for SharedFile {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        #[cfg(unix)]
+        let n = std::os::unix::fs::FileExt::read_at(&*self.file, buf, self.position)?;
+        #[cfg(windows)]
+        let n = std::os::windows::fs::FileExt::seek_read(&*self.file, buf, self.position)?;
+        self.position += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for SharedFile {
+    fn seek(&mut self, to: io::SeekFrom) -> io::Result<u64> {
+        let position = match to {
+            io::SeekFrom::Start(p) => Some(p),
+            io::SeekFrom::End(d) => self.length.checked_add_signed(d),
+            io::SeekFrom::Current(d) => self.position.checked_add_signed(d),
+        };
+        self.position = position
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"))?;
+        Ok(self.position)
+    }
+}
+
 /// One entry of a zip as its central directory lists it.
 #[derive(Debug, Clone)]
 pub struct ZipEntry {
@@ -218,8 +263,7 @@ pub struct ZipEntry {
 
 /// A zip opened for reading: its entries, and the structural problems found while listing them.
 pub struct ZipIn {
-    path: PathBuf,
-    archive: ZipArchive<File>,
+    archive: ZipArchive<SharedFile>,
     pub entries: Vec<ZipEntry>,
     pub problems: Vec<String>,
     /// False if entries overlap, names repeat or local headers lie: nothing is then read.
@@ -229,7 +273,7 @@ pub struct ZipIn {
 impl ZipIn {
     /// Opens a zip; an unreadable file or one that is not a zip is an error (exit 2).
     pub fn open(path: &Path) -> Result<ZipIn> {
-        let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
+        let file = SharedFile::open(path).map_err(|e| Error::io("open", path, e))?;
         let mut archive = ZipArchive::new(file).map_err(|e| {
             Error::input(
                 format!("{} is not a readable zip file ({e})", path.display()),
@@ -256,7 +300,8 @@ impl ZipIn {
         }
         let mut entries = Vec::with_capacity(archive.len());
         for index in 0..archive.len() {
-            let entry = archive.by_index_raw(index).map_err(|e| {
+            // The directory's own record: listing reads nothing more from the file.
+            let entry = archive.by_index_data(index).map_err(|e| {
                 Error::input(
                     format!(
                         "{}: cannot read entry {index} of the zip ({e})",
@@ -290,7 +335,6 @@ impl ZipIn {
             });
         }
         Ok(ZipIn {
-            path: path.to_path_buf(),
             archive,
             entries,
             problems,
@@ -301,13 +345,26 @@ impl ZipIn {
     /// Reads an entry into memory, refusing more than `limit` bytes.
     pub fn read(&mut self, index: usize, limit: u64) -> io::Result<Vec<u8>> {
         let mut bytes = Vec::new();
-        with_content(&mut self.archive, index, |content| {
+        with_content(&mut self.archive, index, |content, _| {
             content.take(limit + 1).read_to_end(&mut bytes)
         })?;
         if bytes.len() as u64 > limit {
             return Err(io::Error::other(format!("larger than {limit} bytes")));
         }
         Ok(bytes)
+    }
+
+    /// Hands an entry's content, at most `limit` bytes of it, to `read` (to parse it as it
+    /// streams, without holding it all in memory).
+    pub fn read_with<T>(
+        &mut self,
+        index: usize,
+        limit: u64,
+        read: impl FnOnce(&mut dyn Read) -> io::Result<T>,
+    ) -> io::Result<T> {
+        with_content(&mut self.archive, index, |content, _| {
+            read(&mut content.take(limit))
+        })
     }
 
     /// Hashes entries several at once. `jobs` are (index, limit): an entry is never read past
@@ -317,36 +374,28 @@ impl ZipIn {
         jobs: &[(usize, u64)],
         progress: &ProgressBar,
     ) -> Vec<io::Result<(FileDigest, bool)>> {
-        // Each worker reads through its own handle on the file.
-        let open = || {
-            File::open(&self.path)
-                .map_err(io::Error::other)
-                .and_then(|f| ZipArchive::new(f).map_err(io::Error::other))
-        };
-        on_every_core(jobs, open, |archive, &(index, limit)| match archive {
-            Ok(archive) => hash_entry(archive, index, limit, progress),
-            Err(e) => Err(io::Error::other(e.to_string())),
-        })
+        // Each worker reads through its own cursor on the file; the parsed directory is shared.
+        on_every_core(
+            jobs,
+            || self.archive.clone(),
+            |archive, &(index, limit)| hash_entry(archive, index, limit, progress),
+        )
     }
 }
 
 fn hash_entry(
-    archive: &mut ZipArchive<File>,
+    archive: &mut ZipArchive<SharedFile>,
     index: usize,
     limit: u64,
     progress: &ProgressBar,
 ) -> io::Result<(FileDigest, bool)> {
-    let expected = archive
-        .by_index_raw(index)
-        .map_err(io::Error::other)?
-        .crc32();
     let mut crc = crc32fast::Hasher::new();
-    let digest = with_content(archive, index, |content| {
+    let (digest, expected) = with_content(archive, index, |content, expected| {
         let checked = CrcReader {
             inner: content.take(limit + 1),
             crc: &mut crc,
         };
-        crate::hash::sha256_stream(checked, io::sink(), progress)
+        crate::hash::sha256_stream(checked, io::sink(), progress).map(|d| (d, expected))
     })?;
     Ok((digest, crc.finalize() == expected))
 }
@@ -366,16 +415,18 @@ impl<R: Read> Read for CrcReader<'_, R> {
 }
 
 /// Gives the entry's content, decompressed by us rather than the zip layer, so that a damaged
-/// entry still yields bytes to hash (and a FAILED with the hash found) instead of a CRC error.
+/// entry still yields bytes to hash (and a FAILED with the hash found) instead of a CRC error;
+/// and the CRC-32 the zip records for it.
 fn with_content<T>(
-    archive: &mut ZipArchive<File>,
+    archive: &mut ZipArchive<SharedFile>,
     index: usize,
-    read: impl FnOnce(&mut dyn Read) -> io::Result<T>,
+    read: impl FnOnce(&mut dyn Read, u32) -> io::Result<T>,
 ) -> io::Result<T> {
     let raw = archive.by_index_raw(index).map_err(io::Error::other)?;
+    let crc = raw.crc32();
     match raw.compression() {
-        CompressionMethod::Stored => read(&mut { raw }),
-        CompressionMethod::Deflated => read(&mut flate2::read::DeflateDecoder::new(raw)),
+        CompressionMethod::Stored => read(&mut { raw }, crc),
+        CompressionMethod::Deflated => read(&mut flate2::read::DeflateDecoder::new(raw), crc),
         other => Err(io::Error::other(format!(
             "compression method {other} is not one a dossier uses"
         ))),

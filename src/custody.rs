@@ -97,45 +97,9 @@ impl Log {
     /// Parses a log. Withheld-line stubs are accepted only in a sealed public dossier's log
     /// (`sealed`); in a case folder they would hide a line.
     pub fn parse(bytes: &[u8], sealed: bool) -> Log {
-        let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
-        if body.is_empty() {
-            return Log::default();
+        Log {
+            lines: lines(bytes, sealed).collect(),
         }
-        let lines = body
-            .split(|&b| b == b'\n')
-            .enumerate()
-            .map(|(i, raw)| {
-                let number = i + 1;
-                let text = std::str::from_utf8(raw).map_err(|_| "not UTF-8 text".to_string());
-                if sealed
-                    && let Ok(stub) = text.clone().and_then(|t| {
-                        serde_json::from_str::<WithheldLine>(t).map_err(|e| e.to_string())
-                    })
-                {
-                    return Line {
-                        number,
-                        hash: stub.line_sha256,
-                        entry: Ok(Entry {
-                            time: String::new(),
-                            actor: String::new(),
-                            action: "withheld".to_string(),
-                            exhibit: Some(stub.withheld),
-                            sha256: None,
-                            details: String::new(),
-                            prev: stub.prev,
-                        }),
-                    };
-                }
-                Line {
-                    number,
-                    hash: sha256_bytes(raw),
-                    entry: text.and_then(|text| {
-                        serde_json::from_str(text).map_err(|e| format!("not a custody entry ({e})"))
-                    }),
-                }
-            })
-            .collect();
-        Log { lines }
     }
 
     /// Where the log ends: the number of entries and the hash of the last line.
@@ -148,35 +112,7 @@ impl Log {
 
     /// The first line that is malformed or does not hold the hash of the line before it.
     pub fn first_break(&self) -> Option<Break> {
-        let mut prev = GENESIS;
-        for line in &self.lines {
-            match &line.entry {
-                Err(problem) => {
-                    return Some(Break {
-                        line: line.number,
-                        problem: problem.clone(),
-                    });
-                }
-                Ok(entry) if entry.prev != prev => {
-                    let problem = if line.number == 1 {
-                        "the first entry does not start the chain: lines before it were removed"
-                            .to_string()
-                    } else {
-                        format!(
-                            "it does not hold the hash of line {}: that line was edited, or lines \
-                             between them were inserted or removed",
-                            line.number - 1
-                        )
-                    };
-                    return Some(Break {
-                        line: line.number,
-                        problem,
-                    });
-                }
-                Ok(_) => prev = &line.hash,
-            }
-        }
-        None
+        first_break_of(self.lines.iter())
     }
 
     /// The latest intake entry recorded for an exhibit (a copy entry precedes it).
@@ -187,6 +123,84 @@ impl Log {
             .filter(|e| e.exhibit.as_deref() == Some(exhibit))
             .rfind(|e| e.action == "intake")
     }
+}
+
+/// The log's lines, parsed one at a time.
+fn lines(bytes: &[u8], sealed: bool) -> impl Iterator<Item = Line> + '_ {
+    let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    body.split(|&b| b == b'\n')
+        .filter(move |_| !body.is_empty())
+        .enumerate()
+        .map(move |(i, raw)| parse_line(i + 1, raw, sealed))
+}
+
+fn parse_line(number: usize, raw: &[u8], sealed: bool) -> Line {
+    let text = std::str::from_utf8(raw).map_err(|_| "not UTF-8 text".to_string());
+    if sealed
+        && let Ok(stub) = text
+            .clone()
+            .and_then(|t| serde_json::from_str::<WithheldLine>(t).map_err(|e| e.to_string()))
+    {
+        return Line {
+            number,
+            hash: stub.line_sha256,
+            entry: Ok(Entry {
+                time: String::new(),
+                actor: String::new(),
+                action: "withheld".to_string(),
+                exhibit: Some(stub.withheld),
+                sha256: None,
+                details: String::new(),
+                prev: stub.prev,
+            }),
+        };
+    }
+    Line {
+        number,
+        hash: sha256_bytes(raw),
+        entry: text.and_then(|text| {
+            serde_json::from_str(text).map_err(|e| format!("not a custody entry ({e})"))
+        }),
+    }
+}
+
+/// The first broken link of a log's bytes, read line by line without keeping the lines (for a
+/// sealed log in a dossier, which may be large).
+pub fn first_break_in(bytes: &[u8], sealed: bool) -> Option<Break> {
+    first_break_of(lines(bytes, sealed))
+}
+
+fn first_break_of<L: std::borrow::Borrow<Line>>(lines: impl Iterator<Item = L>) -> Option<Break> {
+    let mut prev = GENESIS.to_string();
+    for line in lines {
+        let line = line.borrow();
+        match &line.entry {
+            Err(problem) => {
+                return Some(Break {
+                    line: line.number,
+                    problem: problem.clone(),
+                });
+            }
+            Ok(entry) if entry.prev != prev => {
+                let problem = if line.number == 1 {
+                    "the first entry does not start the chain: lines before it were removed"
+                        .to_string()
+                } else {
+                    format!(
+                        "it does not hold the hash of line {}: that line was edited, or lines \
+                         between them were inserted or removed",
+                        line.number - 1
+                    )
+                };
+                return Some(Break {
+                    line: line.number,
+                    problem,
+                });
+            }
+            Ok(_) => prev = line.hash.clone(),
+        }
+    }
+    None
 }
 
 /// Something wrong with a log: where, what, and whether it is serious (an error) or only

@@ -9,11 +9,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use indicatif::ProgressBar;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::archive::ZipIn;
 use crate::bag::{self, ManifestLine};
-use crate::custody::Log;
+use crate::custody;
 use crate::error::{Error, Result};
 use crate::hash::{FileDigest, sha256_file};
 use crate::signature::{self, AllowedSigner, SignatureCheck, Verdict};
@@ -165,7 +165,7 @@ impl Bag {
     }
 
     fn open_zip(path: &Path) -> Result<Bag> {
-        let zip = ZipIn::open(path)?;
+        let mut zip = ZipIn::open(path)?;
         let mut problems: Vec<Problem> = zip.problems.iter().map(|m| problem("zip", m)).collect();
         // The bag is the folder holding bagit.txt (else the most common top folder, so that a
         // bag whose bagit.txt was deleted is still checked); anything else is reported.
@@ -210,7 +210,9 @@ impl Bag {
         };
         let mut files = BTreeMap::new();
         let mut index = HashMap::new();
-        for entry in &zip.entries {
+        // The listing is consumed here: the bag keeps only what it needs of it.
+        let entries = std::mem::take(&mut zip.entries);
+        for entry in &entries {
             let Some(full) = entry.name.as_deref() else {
                 problems.push(problem(
                     &entry.shown,
@@ -289,6 +291,28 @@ impl Bag {
                 Err("not read: the zip's structure is unsafe".to_string())
             }
             Source::Zip { zip, index } => zip.read(index[path], size).map_err(|e| e.to_string()),
+        })
+    }
+
+    /// Parses a JSON tag or payload file as it streams, no further than its declared size.
+    fn read_json<T: serde::de::DeserializeOwned>(
+        &mut self,
+        path: &str,
+    ) -> Option<Result<T, String>> {
+        let size = *self.files.get(path)?;
+        let parse = |reader: &mut dyn std::io::Read| {
+            serde_json::from_reader(std::io::BufReader::new(reader)).map_err(std::io::Error::other)
+        };
+        Some(match &mut self.source {
+            Source::Folder(root) => std::fs::File::open(root.join(path))
+                .and_then(|f| parse(&mut std::io::Read::take(f, size)))
+                .map_err(|e| e.to_string()),
+            Source::Zip { zip, .. } if !zip.safe => {
+                Err("not read: the zip's structure is unsafe".to_string())
+            }
+            Source::Zip { zip, index } => zip
+                .read_with(index[path], size, parse)
+                .map_err(|e| e.to_string()),
         })
     }
 
@@ -485,20 +509,25 @@ pub fn verify(
         .iter()
         .find(|(l, _)| l == "External-Identifier")
         .map(|(_, v)| v.clone());
-    if ok("data/dossier.json")
-        && let Some(Ok(bytes)) = bag.read_tag("data/dossier.json")
-    {
-        check_dossier_json(
-            &bytes,
-            &manifest,
-            exhibit_fingerprint.as_deref(),
-            &info,
-            &mut problems,
-        );
+    if ok("data/dossier.json") {
+        match bag.read_json::<SealedDossier>("data/dossier.json") {
+            Some(Ok(sealed)) => check_dossier_json(
+                &sealed,
+                &manifest,
+                exhibit_fingerprint.as_deref(),
+                &info,
+                &mut problems,
+            ),
+            Some(Err(e)) => problems.push(problem(
+                "data/dossier.json",
+                &format!("is not a dossier description ({e})"),
+            )),
+            None => {}
+        }
     }
     if ok("data/custody.jsonl")
         && let Some(Ok(bytes)) = bag.read_tag("data/custody.jsonl")
-        && let Some(broken) = Log::parse(&bytes, true).first_break()
+        && let Some(broken) = custody::first_break_in(&bytes, true)
     {
         problems.push(problem(
             &format!("data/custody.jsonl:{}", broken.line),
@@ -641,23 +670,48 @@ fn check_bag_info(
     fields
 }
 
+/// The parts of `data/dossier.json` that verify compares; everything else is skipped while
+/// parsing, so a dossier of 100,000 exhibits is read without building a tree of it in memory.
+#[derive(Deserialize)]
+struct SealedDossier {
+    exhibit_fingerprint: Option<String>,
+    profile: Option<String>,
+    date: Option<String>,
+    case: SealedCase,
+    #[serde(default)]
+    exhibits: Vec<SealedExhibit>,
+    #[serde(default)]
+    signatories: Vec<SealedSignatory>,
+}
+
+#[derive(Deserialize)]
+struct SealedCase {
+    id: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct SealedExhibit {
+    id: String,
+    sha256: String,
+    file: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct SealedSignatory {
+    name: String,
+    role: Option<String>,
+}
+
 fn check_dossier_json(
-    bytes: &[u8],
+    sealed: &SealedDossier,
     manifest: &[ManifestLine],
     exhibit_fingerprint: Option<&str>,
     info: &[(String, String)],
     problems: &mut Vec<Problem>,
 ) {
     let place = "data/dossier.json";
-    let json: serde_json::Value = match serde_json::from_slice(bytes) {
-        Ok(json) => json,
-        Err(e) => {
-            problems.push(problem(place, &format!("is not valid JSON ({e})")));
-            return;
-        }
-    };
     if let (Some(recorded), Some(actual)) =
-        (json["exhibit_fingerprint"].as_str(), exhibit_fingerprint)
+        (sealed.exhibit_fingerprint.as_deref(), exhibit_fingerprint)
         && recorded != actual
     {
         problems.push(problem(
@@ -666,32 +720,32 @@ fn check_dossier_json(
         ));
     }
     // bag-info.txt is covered by the tag manifest only: it must also agree with the sealed data.
-    let signatories = json["signatories"].as_array().cloned().unwrap_or_default();
-    let lead = signatories
+    let lead = sealed
+        .signatories
         .iter()
-        .find(|s| s["role"] == "lead")
-        .or(signatories.first());
+        .find(|s| s.role.as_deref() == Some("lead"))
+        .or(sealed.signatories.first());
     let expected = [
-        ("External-Identifier", json["case"]["id"].as_str()),
-        ("Dossier-Profile", json["profile"].as_str()),
-        ("Bagging-Date", json["date"].as_str()),
-        ("Exhibit-Fingerprint", json["exhibit_fingerprint"].as_str()),
+        ("External-Identifier", sealed.case.id.as_deref()),
+        ("Dossier-Profile", sealed.profile.as_deref()),
+        ("Bagging-Date", sealed.date.as_deref()),
+        ("Exhibit-Fingerprint", sealed.exhibit_fingerprint.as_deref()),
         (
             "Source-Organization",
-            lead.and_then(|l| l["name"].as_str()).or(Some("not given")),
+            Some(lead.map_or("not given", |l| l.name.as_str())),
         ),
     ];
-    for (label, sealed) in expected {
+    for (label, value) in expected {
         let given = info
             .iter()
             .find(|(l, _)| l == label)
             .map(|(_, v)| v.as_str());
-        if let (Some(given), Some(sealed)) = (given, sealed)
-            && given != sealed.replace(['\r', '\n'], " ")
+        if let (Some(given), Some(value)) = (given, value)
+            && given != value.replace(['\r', '\n'], " ")
         {
             problems.push(problem(
                 bag::BAG_INFO_TXT,
-                &format!("gives {label} `{given}` but data/dossier.json says `{sealed}`"),
+                &format!("gives {label} `{given}` but data/dossier.json says `{value}`"),
             ));
         }
     }
@@ -699,13 +753,11 @@ fn check_dossier_json(
         .iter()
         .map(|l| (l.path.as_str(), l.sha256.as_str()))
         .collect();
-    for exhibit in json["exhibits"].as_array().into_iter().flatten() {
-        let (Some(id), Some(sha)) = (exhibit["id"].as_str(), exhibit["sha256"].as_str()) else {
-            continue;
-        };
-        if let Some(file) = exhibit["file"].as_str() {
-            match by_path.get(file) {
-                Some(listed) if *listed == sha => {}
+    for exhibit in &sealed.exhibits {
+        let (id, sha) = (&exhibit.id, &exhibit.sha256);
+        if let Some(file) = &exhibit.file {
+            match by_path.get(file.as_str()) {
+                Some(listed) if listed == sha => {}
                 Some(listed) => problems.push(problem(
                     place,
                     &format!("gives {id} the sha256 {sha} but the manifest has {listed}"),
@@ -806,17 +858,13 @@ pub fn find_exhibit(dossier: &Path, file: &Path, progress: &ProgressBar) -> Resu
             (id, Some(l.path.clone()))
         });
     if exhibit.is_none()
-        && let Some(Ok(bytes)) = bag.read_tag("data/dossier.json")
-        && let Ok(json) = serde_json::from_slice::<serde_json::Value>(&bytes)
+        && let Some(Ok(sealed)) = bag.read_json::<SealedDossier>("data/dossier.json")
     {
-        exhibit = json["exhibits"]
-            .as_array()
+        exhibit = sealed
+            .exhibits
             .into_iter()
-            .flatten()
-            .find_map(|e| {
-                (e["sha256"].as_str() == Some(digest.sha256.as_str()))
-                    .then(|| (e["id"].as_str().unwrap_or_default().to_string(), None))
-            });
+            .find(|e| e.sha256 == digest.sha256)
+            .map(|e| (e.id, None));
     }
     Ok(ExhibitMatch {
         file: file.to_path_buf(),
