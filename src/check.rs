@@ -13,7 +13,7 @@ use crate::case::{Case, NARRATIVE_DIR, SignatoryRole, Subject};
 use crate::custody::{self, Log};
 use crate::error::Result;
 use crate::hash::sha256_files;
-use crate::intake::{evidence_files, locate_exhibit, nfc};
+use crate::intake::{Locator, evidence_files, nfc};
 use crate::template::{Registry, Template};
 
 /// How bad a finding is: errors block the referral (exit 1), warnings weaken it.
@@ -472,9 +472,9 @@ fn check_exhibits(
     progress: &ProgressBar,
 ) -> Result<usize> {
     let mut to_hash = Vec::new();
-    let case_real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut locator = Locator::new(root)?;
     for exhibit in &case.exhibits {
-        match locate_exhibit(root, &case_real, &exhibit.path) {
+        match locator.locate(&exhibit.path) {
             Ok(on_disk) => to_hash.push((exhibit, on_disk)),
             Err(problem) => found.error(
                 &format!("{} evidence/{}", exhibit.id, exhibit.path),

@@ -498,21 +498,67 @@ pub fn find_on_disk(path: &Path) -> Option<PathBuf> {
     Some(found)
 }
 
-/// Where a registered exhibit's file is on disk, or why it cannot be used: its path is unsafe, it
-/// is missing, or it is a link leading out of the case (`case_real`: the case folder, resolved).
-pub fn locate_exhibit(root: &Path, case_real: &Path, path: &str) -> Result<PathBuf, String> {
-    if let Some(why) = unsafe_path(path) {
-        return Err(format!("the path `{path}` is refused: {why}"));
+/// Finds registered exhibits' files on disk, refusing unsafe paths, missing files and links
+/// leading out of the case. Each folder is resolved once, so 100,000 exhibits in a few folders
+/// cost 100,000 `lstat`s, not 100,000 full path resolutions.
+pub struct Locator {
+    evidence: PathBuf,
+    case_real: PathBuf,
+    folders: HashMap<PathBuf, Result<PathBuf, String>>,
+}
+
+impl Locator {
+    pub fn new(root: &Path) -> Result<Locator> {
+        Ok(Locator {
+            evidence: root.join(EVIDENCE_DIR),
+            case_real: root
+                .canonicalize()
+                .map_err(|e| Error::io("resolve", root, e))?,
+            folders: HashMap::new(),
+        })
     }
-    let on_disk = find_on_disk(&root.join(EVIDENCE_DIR).join(path))
-        .ok_or_else(|| format!("evidence/{path} is missing"))?;
-    match on_disk.canonicalize() {
-        Ok(real) if real.starts_with(case_real) => Ok(on_disk),
-        Ok(real) => Err(format!(
-            "evidence/{path} is a symbolic link leaving the case, to {}",
-            real.display()
-        )),
-        Err(e) => Err(format!("cannot read evidence/{path}: {e}")),
+
+    /// Where the exhibit at `path` (relative to evidence/) is, or why it cannot be used.
+    pub fn locate(&mut self, path: &str) -> Result<PathBuf, String> {
+        if let Some(why) = unsafe_path(path) {
+            return Err(format!("the path `{path}` is refused: {why}"));
+        }
+        let on_disk = find_on_disk(&self.evidence.join(path))
+            .ok_or_else(|| format!("evidence/{path} is missing"))?;
+        let leaves = |real: &Path| {
+            format!(
+                "evidence/{path} is a symbolic link leaving the case, to {}",
+                real.display()
+            )
+        };
+        let folder = on_disk
+            .parent()
+            .expect("a file under evidence/")
+            .to_path_buf();
+        let case_real = &self.case_real;
+        let folder_real = self
+            .folders
+            .entry(folder)
+            .or_insert_with_key(|f| {
+                f.canonicalize()
+                    .map_err(|e| format!("cannot read the folder of evidence/{path}: {e}"))
+            })
+            .clone()?;
+        let meta = on_disk
+            .symlink_metadata()
+            .map_err(|e| format!("cannot read evidence/{path}: {e}"))?;
+        let real = if meta.file_type().is_symlink() {
+            on_disk
+                .canonicalize()
+                .map_err(|e| format!("cannot read evidence/{path}: {e}"))?
+        } else {
+            folder_real
+        };
+        if real.starts_with(case_real) {
+            Ok(on_disk)
+        } else {
+            Err(leaves(&real))
+        }
     }
 }
 

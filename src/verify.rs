@@ -495,6 +495,8 @@ pub fn verify(
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    // What follows reads dossier.json, which can be large: the lookups are done with.
+    drop((named, digests, present, listed));
 
     let exhibit_fingerprint = manifest_bytes
         .as_ref()
