@@ -354,7 +354,8 @@ impl ZipIn {
 
     /// Reads an entry into memory, refusing more than `limit` bytes.
     pub fn read(&mut self, index: usize, limit: u64) -> io::Result<Vec<u8>> {
-        let mut bytes = Vec::new();
+        // The caller's limit is the entry's declared size: room for it, and no more, up front.
+        let mut bytes = Vec::with_capacity(limit.min(1 << 30) as usize + 1);
         with_content(&mut self.archive, index, |content, _| {
             content.take(limit + 1).read_to_end(&mut bytes)
         })?;

@@ -270,7 +270,7 @@ impl Bag {
         }
         Some(match &mut self.source {
             Source::Folder(root) => {
-                let mut bytes = Vec::new();
+                let mut bytes = Vec::with_capacity(size as usize + 1);
                 std::fs::File::open(root.join(path))
                     .and_then(|f| {
                         std::io::Read::read_to_end(
