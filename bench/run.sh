@@ -1,0 +1,370 @@
+#!/usr/bin/env bash
+# Benchmark: `dossier exhibit add`, `dossier build` and `dossier verify` against sha256sum -c,
+# openssl dgst -sha256 and bagit.py --validate on the same files, in three scenarios:
+#   (a) 8 video files of 512 MiB, (b) 100,000 files of 1-16 KiB, (c) one 5 GiB video.
+# Every command is run once to warm the page cache, then timed with /usr/bin/time -v (wall time
+# and peak RSS). The figures, ratios and targets go to docs/performance.md.
+#
+#   bash bench/run.sh                                full size (~17 GiB free disk, see README)
+#   BENCH_SCALE=0.01 bash bench/run.sh               smoke run (writes to /tmp, not docs/)
+#
+# Settings (environment): BENCH_SCALE (default 1), BENCH_DIR (/tmp/dossier-bench), BENCH_OUT,
+# BENCH_SCENARIOS ("a b c"), BENCH_RUNS (timed runs after the warm-up, default 1; the fastest
+# wall time and the largest RSS are reported), BENCH_KEEP=1 (keep the generated data).
+# See bench/README.md.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SCALE=${BENCH_SCALE:-1}
+BENCH_DIR=${BENCH_DIR:-/tmp/dossier-bench}
+SCENARIOS=${BENCH_SCENARIOS:-a b c}
+RUNS=${BENCH_RUNS:-1}
+KEEP=${BENCH_KEEP:-0}
+DATE=2026-01-01
+MARKER=.dossier-bench
+
+die() {
+  printf 'bench: %s\n' "$*" >&2
+  exit 2
+}
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
+gib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1073741824 }'; }
+
+# --- Settings -----------------------------------------------------------------------------------
+
+command -v python3 >/dev/null || die "python3 is needed (it generates scenario (b) and writes the report)"
+SCALE_PPM=$(python3 -c 'import sys
+try:
+    s = float(sys.argv[1])
+except ValueError:
+    s = -1
+print(round(s * 1e6) if 0 < s <= 10 else -1)' "$SCALE")
+[ "$SCALE_PPM" -gt 0 ] || die "BENCH_SCALE must be a number above 0 and at most 10 (got '$SCALE'); 1 is full size, 0.01 a smoke run"
+[[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a whole number of at least 1 (got '$RUNS')"
+for s in $SCENARIOS; do
+  case $s in a | b | c) ;; *) die "BENCH_SCENARIOS lists scenarios a, b and c (got '$s')" ;; esac
+done
+if [ -z "${BENCH_OUT:-}" ]; then
+  if [ "$SCALE_PPM" -eq 1000000 ] && [ "$SCENARIOS" = "a b c" ]; then
+    BENCH_OUT=$REPO/docs/performance.md
+  else
+    # A smoke or partial run never overwrites the real figures.
+    BENCH_OUT=${TMPDIR:-/tmp}/dossier-performance-scale-$SCALE.md
+  fi
+fi
+case $BENCH_OUT in /*) ;; *) BENCH_OUT=$PWD/$BENCH_OUT ;; esac
+
+# Sizes, scaled (bash integers are 64-bit).
+A_COUNT=8
+A_SIZE=$((512 * 1048576 * SCALE_PPM / 1000000))
+B_COUNT=$((100000 * SCALE_PPM / 1000000))
+C_SIZE=$((5 * 1073741824 * SCALE_PPM / 1000000))
+((A_SIZE >= 65536)) || A_SIZE=65536
+((B_COUNT >= 10)) || B_COUNT=10
+((C_SIZE >= 65536)) || C_SIZE=65536
+# Disk use of the evidence (small files round up to 4 KiB blocks: ~12 KiB each on average).
+declare -A EVIDENCE_BYTES=([a]=$((A_COUNT * A_SIZE)) [b]=$((B_COUNT * 12288)) [c]=$C_SIZE)
+
+# --- Tools ---------------------------------------------------------------------------------------
+
+[ -x /usr/bin/time ] || die "/usr/bin/time is missing: install GNU time (apt-get install time)"
+time_report=$(/usr/bin/time -v true 2>&1 || true)
+[[ "$time_report" == *"Maximum resident set size"* ]] ||
+  die "/usr/bin/time is not GNU time (no -v): install GNU time (apt-get install time)"
+for tool in sha256sum openssl git cargo find xargs; do
+  command -v "$tool" >/dev/null || die "$tool is missing"
+done
+env -C / true 2>/dev/null || die "env -C is not supported: GNU coreutils 8.28 or later is needed"
+if ! command -v bagit.py >/dev/null; then
+  log "bagit.py is missing: installing bagit from PyPI (python3 -m pip install bagit)"
+  python3 -m pip install --quiet bagit || die "could not install bagit: run python3 -m pip install bagit"
+  hash -r
+  command -v bagit.py >/dev/null || die "bagit was installed but bagit.py is not on PATH"
+fi
+
+# --- Work folder and disk -----------------------------------------------------------------------
+
+if [ -e "$BENCH_DIR" ] && [ -n "$(ls -A "$BENCH_DIR" 2>/dev/null)" ] && [ ! -e "$BENCH_DIR/$MARKER" ]; then
+  die "$BENCH_DIR exists and is not empty, and it is not a folder of this benchmark: set BENCH_DIR to a new or empty folder"
+fi
+rm -rf "$BENCH_DIR" # a leftover of an earlier run (it carries the marker) or an empty folder
+mkdir -p "$BENCH_DIR"
+touch "$BENCH_DIR/$MARKER"
+cleanup() {
+  if [ "$KEEP" = 1 ]; then
+    log "BENCH_KEEP=1: the generated data stays in $BENCH_DIR"
+  elif [ -e "$BENCH_DIR/$MARKER" ]; then
+    rm -rf "$BENCH_DIR"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Each scenario needs its evidence, the zip and the unpacked bag at once (3 copies), plus room for
+# the case files; scenarios run one after the other and each is deleted before the next starts.
+# Scenario (b) keeps the outputs of its earlier builds until it ends (see `discard`): 7 copies.
+need=0
+for s in $SCENARIOS; do
+  copies=3
+  [ "$s" = b ] && copies=7
+  n=$((EVIDENCE_BYTES[$s] * copies + EVIDENCE_BYTES[$s] / 10 + 268435456))
+  if [ "$KEEP" = 1 ]; then need=$((need + n)); elif ((n > need)); then need=$n; fi
+done
+avail=$(df -B1 --output=avail "$BENCH_DIR" | tail -n 1 | tr -d ' ')
+if ((avail < need)); then
+  die "not enough free disk in $BENCH_DIR: this run needs about $(gib "$need") GiB, $(gib "$avail") GiB are free. Free some space, point BENCH_DIR at a bigger disk, or run smaller with BENCH_SCALE (e.g. 0.1)."
+fi
+if [[ " $SCENARIOS " == *" b "* ]]; then
+  ifree=$(df --output=iavail "$BENCH_DIR" | tail -n 1 | tr -d ' ')
+  if [[ "$ifree" =~ ^[0-9]+$ ]] && ((ifree > 0 && ifree < B_COUNT * 7 + 10000)); then
+    die "not enough free inodes in $BENCH_DIR for $B_COUNT small files (up to 7 copies): $ifree free"
+  fi
+fi
+
+# --- The dossier binary -------------------------------------------------------------------------
+
+log "building the release binary (cargo build --release)"
+(cd "$REPO" && cargo build --release --quiet) || die "cargo build --release failed"
+mkdir -p "$BENCH_DIR/bin" "$BENCH_DIR/logs"
+# A private copy: a rebuild in the repo during the run does not change what is measured.
+cp "$REPO/target/release/dossier" "$BENCH_DIR/bin/dossier"
+D=$BENCH_DIR/bin/dossier
+LOGS=$BENCH_DIR/logs
+RESULTS=$BENCH_DIR/results.tsv
+FACTS=$BENCH_DIR/facts.tsv
+: >"$RESULTS"
+: >"$FACTS"
+
+# --- Measuring ----------------------------------------------------------------------------------
+
+# Seconds and kbytes from a `/usr/bin/time -v` report.
+parse_time() {
+  awk -F': ' '
+    /Elapsed \(wall clock\) time/ { t = $NF }
+    /Maximum resident set size/ { r = $NF }
+    END { n = split(t, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.2f %d\n", s, r }
+  ' "$1"
+}
+
+# measure SCENARIO KEY "COMMAND AS SHOWN" PREPARE WARM CMD...
+# Warms the cache (WARM, or the command itself when WARM is "self"), then runs CMD BENCH_RUNS
+# times under /usr/bin/time -v; PREPARE runs before every run, then `sync`, so that earlier
+# writes are not flushed inside the measurement. Keeps the fastest wall time and the largest
+# peak RSS. A failing command stops the benchmark.
+measure() {
+  local scen=$1 key=$2 shown=$3 prepare=$4 warm=$5
+  shift 5
+  local run best="" rss=0 tfile lfile secs kb
+  for ((run = 0; run <= RUNS; run++)); do
+    "$prepare"
+    if ((run == 0)) && [ "$warm" != self ]; then
+      "$warm"
+      continue
+    fi
+    sync
+    tfile=$LOGS/$scen-$key-$run.time
+    lfile=$LOGS/$scen-$key-$run.log
+    if ! /usr/bin/time -v -o "$tfile" "$@" >"$lfile" 2>&1; then
+      printf 'bench: scenario (%s), %s failed:\n  %s\n--- last lines of its output:\n' "$scen" "$key" "$*" >&2
+      tail -n 20 "$lfile" >&2
+      head -n 1 "$tfile" >&2
+      [ "$KEEP" = 1 ] || printf 'bench: run again with BENCH_KEEP=1 to keep the case, the output and the logs\n' >&2
+      exit 1
+    fi
+    ((run > 0)) || continue
+    read -r secs kb < <(parse_time "$tfile")
+    if [ -z "$best" ] || awk -v a="$secs" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$secs; fi
+    ((kb > rss)) && rss=$kb
+  done
+  printf '%s\t%s\t%s\t%s\t%s\n' "$scen" "$key" "$shown" "$best" "$rss" >>"$RESULTS"
+  log "  $key: ${best}s, peak RSS $((rss / 1024)) MiB"
+}
+
+fact() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$FACTS"; }
+fact_value() { awk -F '\t' -v s="$1" -v k="$2" '$1 == s && $2 == k { v = $3 } END { printf "%.0f\n", v }' "$FACTS"; }
+nothing() { :; }
+
+# --- Evidence -----------------------------------------------------------------------------------
+
+# A file of SIZE random-looking bytes (AES-CTR keystream: fast, and the same on every run).
+random_file() {
+  local path=$1 size=$2 seed=$3
+  { openssl enc -aes-128-ctr -pbkdf2 -nosalt -pass "pass:dossier-bench-$seed" </dev/zero 2>/dev/null || true; } |
+    head -c "$size" >"$path"
+  [ "$(stat -c %s "$path")" -eq "$size" ] || die "could not write $size bytes to $path"
+}
+
+generate_a() {
+  mkdir -p "$1/video"
+  for ((i = 1; i <= A_COUNT; i++)); do random_file "$1/video/clip-$i.mp4" "$A_SIZE" "a-$i"; done
+}
+
+generate_b() {
+  python3 - "$1" "$B_COUNT" <<'PY'
+import os, random, sys
+root, count = sys.argv[1], int(sys.argv[2])
+rng = random.Random(20260101)  # the same sizes on every run
+for i in range(count):
+    folder = os.path.join(root, f"batch-{i // 1000:03d}")
+    if i % 1000 == 0:
+        os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, f"doc-{i:06d}.bin"), "wb") as f:
+        f.write(os.urandom(rng.randint(1024, 16384)))
+PY
+}
+
+generate_c() {
+  mkdir -p "$1/video"
+  random_file "$1/video/interview.mp4" "$C_SIZE" c
+}
+
+# --- One scenario -------------------------------------------------------------------------------
+
+run_scenario() {
+  local scen=$1
+  local dir=$BENCH_DIR/$scen
+  local case=$dir/case out=$dir/out outzip=$dir/out-zip-only saved=$dir/saved
+  local id="BENCH-${scen^^}"
+  local name="$id-full-$DATE"
+  mkdir -p "$dir" "$saved"
+
+  log "scenario ($scen): generating the evidence"
+  "$D" init "$case" --title "Benchmark scenario $scen" --id "$id" --regime us-glomag >"$LOGS/$scen-init.log" 2>&1 ||
+    die "dossier init failed: see $LOGS/$scen-init.log"
+  local started=$SECONDS
+  "generate_$scen" "$case/evidence"
+  fact "$scen" generate_seconds $((SECONDS - started))
+  fact "$scen" evidence_files "$(find "$case/evidence" -type f | wc -l)"
+  fact "$scen" evidence_bytes "$(find "$case/evidence" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f", s }')"
+
+  # `exhibit add` changes the case: each run starts again from the freshly initialised case.
+  cp "$case/case.json" "$saved/case.json"
+  [ -e "$case/custody.jsonl" ] && cp "$case/custody.jsonl" "$saved/custody.jsonl"
+  restore_case() {
+    cp "$saved/case.json" "$case/case.json"
+    if [ -e "$saved/custody.jsonl" ]; then cp "$saved/custody.jsonl" "$case/custody.jsonl"; else rm -f "$case/custody.jsonl"; fi
+  }
+  # The output of the previous run goes before each build. Scenario (b) moves it aside instead of
+  # deleting it: ext4 searches past recently deleted inodes when creating files, which would
+  # slow the next build of 100,000 files down for a reason that has nothing to do with dossier.
+  local trash=$dir/trash
+  discard() {
+    [ -e "$1" ] || return 0
+    if [ "$scen" = b ]; then
+      mkdir -p "$trash"
+      mv "$1" "$(mktemp -d "$trash/XXXXXX")/"
+    else
+      rm -rf "$1"
+    fi
+  }
+  clear_outzip() { discard "$outzip"; }
+  clear_out() { discard "$out"; }
+  # Intake is warmed by reading the evidence once, not by a whole extra `exhibit add` run.
+  read_evidence() { find "$case/evidence" -type f -print0 | xargs -0 cat >/dev/null; }
+
+  log "scenario ($scen): measuring"
+  measure "$scen" intake "dossier exhibit add evidence" restore_case read_evidence \
+    "$D" -C "$case" exhibit add evidence
+  measure "$scen" build_zip "dossier build --date $DATE --force --out OUT" clear_outzip self \
+    "$D" -C "$case" build --date "$DATE" --force --out "$outzip"
+  fact "$scen" zip_bytes "$(stat -c %s "$outzip/$name.zip")"
+  discard "$outzip"
+  # Scenario (a) writes 4 GiB: is build bound by the CPU or by the disk? The same build with the
+  # zip in memory (tmpfs), and a plain copy of the evidence to the bench disk with its own sync.
+  if [ "$scen" = a ] && [ -d /dev/shm ] &&
+    [ "$(df -Pk /dev/shm | awk 'NR == 2 { print $4 }')" -gt "$(($(fact_value "$scen" evidence_bytes) / 1024 * 3 / 2))" ]; then
+    local shm=/dev/shm/dossier-bench-$$
+    clear_shm() { rm -rf "$shm"; }
+    measure "$scen" build_zip_tmpfs "dossier build --date $DATE --force --out /dev/shm/..." clear_shm self \
+      "$D" -C "$case" build --date "$DATE" --force --out "$shm"
+    rm -rf "$shm"
+    clear_copy() { rm -f "$dir/disk-write-test"; }
+    measure "$scen" disk_write "cat evidence/* > one file on the bench disk && sync it" clear_copy self \
+      sh -c 'find "$1/evidence" -type f -print0 | xargs -0 cat >"$2" && sync "$2"' sh "$case" "$dir/disk-write-test"
+    rm -f "$dir/disk-write-test"
+  fi
+  measure "$scen" build "dossier build --date $DATE --unpacked --force --out OUT" clear_out self \
+    "$D" -C "$case" build --date "$DATE" --unpacked --force --out "$out"
+
+  local zip=$out/$name.zip bag=$out/$name
+  if [ ! -f "$zip" ] || [ ! -d "$bag" ]; then die "build did not write $zip and $bag"; fi
+  local oxum
+  oxum=$(sed -n 's/^Payload-Oxum: *//p' "$bag/bag-info.txt" | tr -d '\r')
+  [ -n "$oxum" ] || die "no Payload-Oxum in $bag/bag-info.txt"
+  fact "$scen" payload_bytes "${oxum%%.*}"
+  fact "$scen" payload_files "${oxum##*.}"
+  # How the exhibits were stored in the zip (stored = not deflated).
+  python3 - "$zip" "$FACTS" "$scen" <<'PY'
+import sys, zipfile
+path, facts, scen = sys.argv[1:]
+stored = deflated = 0
+with zipfile.ZipFile(path) as z:
+    for info in z.infolist():
+        if "/data/exhibits/" in info.filename:
+            if info.compress_type == zipfile.ZIP_STORED:
+                stored += 1
+            else:
+                deflated += 1
+with open(facts, "a") as f:
+    f.write(f"{scen}\texhibits_stored\t{stored}\n{scen}\texhibits_deflated\t{deflated}\n")
+PY
+
+  measure "$scen" verify_zip "dossier verify OUT/$name.zip" nothing self \
+    "$D" verify "$zip"
+  measure "$scen" verify_folder "dossier verify OUT/$name" nothing self \
+    "$D" verify "$bag"
+  measure "$scen" sha256sum "sha256sum -c manifest-sha256.txt (in the bag)" nothing self \
+    env -C "$bag" sha256sum -c manifest-sha256.txt
+  measure "$scen" openssl "find data -type f -print0 | xargs -0 openssl dgst -sha256 (in the bag)" nothing self \
+    env -C "$bag" bash -c 'find data -type f -print0 | xargs -0 openssl dgst -sha256 >/dev/null'
+  measure "$scen" bagit "bagit.py --validate --processes 2 OUT/$name" nothing self \
+    bagit.py --validate --processes 2 "$bag"
+
+  if [ "$KEEP" != 1 ]; then rm -rf "$dir"; fi
+}
+
+# --- Machine facts ------------------------------------------------------------------------------
+
+BENCH_STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+export BENCH_STARTED
+commit=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git -C "$REPO" status --porcelain -- src Cargo.toml Cargo.lock 2>/dev/null)" ]; then
+  commit="$commit (plus uncommitted changes in src/ or Cargo files)"
+fi
+machine() { printf '%s\t%s\n' "$1" "$2" >>"$BENCH_DIR/machine.tsv"; }
+: >"$BENCH_DIR/machine.tsv"
+machine "Date (UTC)" "$BENCH_STARTED"
+machine "dossier commit" "$commit"
+machine "nproc" "$(nproc)"
+machine "CPU model" "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+if grep -qw sha_ni /proc/cpuinfo; then machine "sha_ni in /proc/cpuinfo" "yes"; else machine "sha_ni in /proc/cpuinfo" "no"; fi
+machine "Memory" "$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+machine "Kernel" "$(uname -sr)"
+machine "Work disk" "$BENCH_DIR on $(df -T "$BENCH_DIR" | awk 'NR == 2 { print $2 " (" $1 ")" }')"
+machine "rustc" "$(rustc --version 2>/dev/null || echo unknown)"
+machine "openssl" "$(openssl version)"
+machine "sha256sum" "$(sha256sum --version | sed -n 1p)"
+machine "bagit.py" "$(bagit.py --version 2>&1 | sed -n 1p)"
+machine "python3" "$(python3 --version 2>&1)"
+
+# Sequential write speed with a final fsync: build ends with an fsync of the zip, so a slow disk
+# shows in build's wall time.
+dd_bytes=$((1073741824 * SCALE_PPM / 1000000))
+((dd_bytes >= 16777216)) || dd_bytes=16777216
+sync
+dd_out=$(dd if=/dev/zero of="$BENCH_DIR/dd.test" bs=1M count=$((dd_bytes / 1048576)) conv=fdatasync 2>&1 | tail -n 1)
+rm -f "$BENCH_DIR/dd.test"
+machine "Disk write (dd $((dd_bytes / 1048576)) MiB, fdatasync)" "${dd_out##*, }"
+
+log "scale $SCALE: (a) $A_COUNT x $(mib "$A_SIZE") MiB, (b) $B_COUNT small files, (c) $(mib "$C_SIZE") MiB; work dir $BENCH_DIR"
+for s in $SCENARIOS; do run_scenario "$s"; done
+
+# --- Report -------------------------------------------------------------------------------------
+
+export BENCH_SCALE=$SCALE BENCH_RUNS=$RUNS BENCH_SECONDS=$SECONDS BENCH_SCENARIOS=$SCENARIOS
+export A_COUNT A_SIZE B_COUNT C_SIZE DATE
+mkdir -p "$(dirname "$BENCH_OUT")"
+python3 "$REPO/bench/report.py" "$BENCH_DIR/machine.tsv" "$FACTS" "$RESULTS" >"$BENCH_OUT.part"
+mv "$BENCH_OUT.part" "$BENCH_OUT"
+log "done in $((SECONDS / 60)) min $((SECONDS % 60)) s: $BENCH_OUT"
