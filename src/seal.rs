@@ -194,8 +194,9 @@ pub fn build(root: &Path, options: &BuildOptions, progress: &ProgressBar) -> Res
         ));
     }
 
-    std::fs::create_dir_all(&options.out_dir)
-        .map_err(|e| Error::io("create the folder", &options.out_dir, e))?;
+    // The output folder, if this build makes it, goes again when the build fails. (Declared
+    // before everything that may leave temporary files in it, so it is dropped after them.)
+    let mut out_folder = NewFolder::create(&options.out_dir)?;
 
     // Every exhibit file must be there before anything is written.
     let mut locator = Locator::new(root)?;
@@ -383,10 +384,12 @@ pub fn build(root: &Path, options: &BuildOptions, progress: &ProgressBar) -> Res
         .try_clone()
         .map_err(|e| Error::io("open", temp_zip.path(), e))?;
     let changed = std::thread::scope(|scope| {
-        scope.spawn(|| {
+        let flushing = scope.spawn(|| {
             while writing.load(std::sync::atomic::Ordering::Relaxed) {
-                std::thread::sleep(std::time::Duration::from_millis(250));
-                let _ = flusher.sync_data();
+                std::thread::park_timeout(std::time::Duration::from_millis(250));
+                if writing.load(std::sync::atomic::Ordering::Relaxed) {
+                    let _ = flusher.sync_data();
+                }
             }
         });
         let result = write_entries(
@@ -398,6 +401,7 @@ pub fn build(root: &Path, options: &BuildOptions, progress: &ProgressBar) -> Res
             progress,
         );
         writing.store(false, std::sync::atomic::Ordering::Relaxed);
+        flushing.thread().unpark();
         result
     })?;
     if !changed.is_empty() {
@@ -424,6 +428,7 @@ pub fn build(root: &Path, options: &BuildOptions, progress: &ProgressBar) -> Res
     temp_zip
         .persist(&zip_path)
         .map_err(|e| Error::io("rename the finished dossier to", &zip_path, e.error))?;
+    out_folder.keep();
     let unpacked = match temp_folder {
         Some(dir) => {
             if folder_path.exists() {
@@ -513,6 +518,33 @@ fn write_entries<W: Write + std::io::Seek>(
         }
     }
     Ok(changed)
+}
+
+/// A folder made for the output, removed again (if still empty) unless the build succeeds.
+struct NewFolder<'a> {
+    path: &'a Path,
+    remove: bool,
+}
+
+impl<'a> NewFolder<'a> {
+    fn create(path: &'a Path) -> Result<NewFolder<'a>> {
+        let remove = !path.exists();
+        std::fs::create_dir_all(path).map_err(|e| Error::io("create the folder", path, e))?;
+        Ok(NewFolder { path, remove })
+    }
+
+    fn keep(&mut self) {
+        self.remove = false;
+    }
+}
+
+impl Drop for NewFolder<'_> {
+    fn drop(&mut self) {
+        if self.remove {
+            // Only an empty folder goes: a failed build leaves what it found, and nothing more.
+            let _ = std::fs::remove_dir(self.path);
+        }
+    }
 }
 
 /// Creates a file of the unpacked bag, making its folder the first time it is needed.
