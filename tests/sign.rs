@@ -66,6 +66,19 @@ impl Coalition {
         self.case.run(&args)
     }
 
+    /// The passphrase-protected organisation signs, with the passphrase given in the environment.
+    fn sign_with_passphrase(&self, dossier: &Path, passphrase: &str) -> crate::harness::Run {
+        let args = [
+            "sign",
+            dossier.to_str().unwrap(),
+            "--key",
+            &self.key("qpft"),
+            "--org",
+            QPFT,
+        ];
+        passphrase_run(&self.case, &args, passphrase)
+    }
+
     /// allowed_signers naming both organisations' keys.
     fn allowed_signers(&self) -> PathBuf {
         let mut text = String::new();
@@ -111,19 +124,7 @@ fn two_organisations_sign_and_verify_lists_both_valid() {
     c.sign(&zip, &c.key("nap"), NAP, &["--role", "lead"])
         .ok()
         .stdout_has(&["signed", NAP]);
-    passphrase_run(
-        &c.case,
-        &[
-            "sign",
-            zip.to_str().unwrap(),
-            "--key",
-            &c.key("qpft"),
-            "--org",
-            QPFT,
-        ],
-        "correct horse battery",
-    )
-    .ok();
+    c.sign_with_passphrase(&zip, "correct horse battery").ok();
     let allowed = c.allowed_signers();
     let report = c
         .case
@@ -424,20 +425,9 @@ fn bad_keys_are_refused_and_the_dossier_is_unchanged() {
     c.sign(&zip, &format!("{}.pub", c.key("nap")), NAP, &[])
         .exits(2)
         .stderr_has(&["not an OpenSSH private key"]);
-    passphrase_run(
-        &c.case,
-        &[
-            "sign",
-            zip.to_str().unwrap(),
-            "--key",
-            &c.key("qpft"),
-            "--org",
-            QPFT,
-        ],
-        "wrong horse",
-    )
-    .exits(2)
-    .stderr_has(&["wrong passphrase"]);
+    c.sign_with_passphrase(&zip, "wrong horse")
+        .exits(2)
+        .stderr_has(&["wrong passphrase"]);
     c.sign(&zip, &c.key("qpft"), QPFT, &[])
         .exits(2)
         .stderr_has(&["protected by a passphrase", "DOSSIER_PASSPHRASE"]);

@@ -5,6 +5,13 @@ use std::path::{Path, PathBuf};
 
 use crate::harness::{Run, TestCase, tool};
 
+/// Edits a file of the bag in place.
+fn replace_in(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} lacks {from:?}", path.display());
+    std::fs::write(path, text.replace(from, to)).unwrap();
+}
+
 /// A complete case built with its unpacked bag.
 fn sealed() -> (TestCase, PathBuf) {
     let case = TestCase::complete();
@@ -89,11 +96,11 @@ fn a_stray_file_in_data_is_unexpected() {
 #[test]
 fn an_edited_bag_info_fails_the_tag_manifest() {
     let (case, bag) = sealed();
-    let path = bag.join("bag-info.txt");
-    let text = std::fs::read_to_string(&path)
-        .unwrap()
-        .replace("Norzhavia Justice Project", "Another Organisation");
-    std::fs::write(&path, text).unwrap();
+    replace_in(
+        &bag.join("bag-info.txt"),
+        "Norzhavia Justice Project",
+        "Another Organisation",
+    );
     verify(&case, &bag)
         .exits(1)
         .stdout_has(&["FAILED      bag-info.txt"]);
@@ -103,11 +110,11 @@ fn an_edited_bag_info_fails_the_tag_manifest() {
 #[test]
 fn an_edited_dossier_json_fails() {
     let (case, bag) = sealed();
-    let path = bag.join("data/dossier.json");
-    let text = std::fs::read_to_string(&path)
-        .unwrap()
-        .replace("Vadim Orzhelov", "Vadim Orzhelov Jr");
-    std::fs::write(&path, text).unwrap();
+    replace_in(
+        &bag.join("data/dossier.json"),
+        "Vadim Orzhelov",
+        "Vadim Orzhelov Jr",
+    );
     verify(&case, &bag)
         .exits(1)
         .stdout_has(&["FAILED      data/dossier.json"]);
