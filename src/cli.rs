@@ -79,6 +79,30 @@ pub enum Command {
         after_help = "Example:\n  dossier sign NZ-LANTERN-full-2026-11-21.zip --key keys/nap --org \"Norzhavia Accountability Project\" --role lead\n\nThe signature goes into signatures/ of the dossier; data/ and the manifests are not touched, so\nthe dossier fingerprint does not change. A key with a passphrase asks for it, or reads DOSSIER_PASSPHRASE."
     )]
     Sign(SignArgs),
+
+    /// Export subjects, events and exhibits for other tools (FollowTheMoney JSON lines)
+    #[command(
+        after_help = "Example:\n  dossier export . --format ftm --out lantern.ftm.json\n  dossier export . --format ftm | ftm validate\n\nPATH is a case folder. Entities: Person/Organization per subject, Position + Occupancy per post\nheld, Event per timeline event, Document per exhibit (contentHash = SHA-1, as Aleph expects) with\nDocumentation links, and one Sanction per subject and regime, marked as proposed, not imposed."
+    )]
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The case folder
+    pub path: PathBuf,
+    /// ftm: FollowTheMoney entities, one JSON object a line
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// Write to FILE instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// What `export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Ftm,
 }
 
 #[derive(Debug, Subcommand)]

@@ -155,6 +155,23 @@ pub fn sha256_file(path: &Path, progress: &ProgressBar) -> Result<FileDigest> {
     sha256_stream(file, io::sink(), progress).map_err(|e| Error::io("read", path, e))
 }
 
+/// SHA-1 of a file, lowercase hex: only for tools that key documents by it (FollowTheMoney's
+/// `contentHash`); dossier's own integrity rests on SHA-256.
+pub fn sha1_file(path: &Path) -> Result<String> {
+    use sha1::Digest as _;
+    let mut file = File::open(path).map_err(|e| Error::io("open", path, e))?;
+    let mut hasher = sha1::Sha1::new();
+    let mut buffer = vec![0u8; BUFFER];
+    loop {
+        let n = read_full(&mut file, &mut buffer).map_err(|e| Error::io("read", path, e))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+    }
+    Ok(to_hex(&hasher.finalize()))
+}
+
 /// Hashes every file, several at once (one thread per core), in the order given.
 ///
 /// A file that cannot be read gets its own error; the others are still hashed.

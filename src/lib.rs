@@ -14,6 +14,7 @@ pub mod commands;
 pub mod custody;
 pub mod date;
 pub mod error;
+pub mod export;
 pub mod hash;
 pub mod import;
 pub mod intake;

@@ -6,6 +6,7 @@ mod build;
 mod check;
 mod event;
 mod exhibit;
+mod export;
 mod import;
 mod init;
 mod names;

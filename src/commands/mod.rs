@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod event;
 mod exhibit;
+mod export;
 mod import;
 mod init;
 mod key;
@@ -53,6 +54,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
         Command::Verify(args) => verify::run(&root, args, &mut out),
         Command::Key(KeyCommand::Generate(args)) => key::generate(&root, args, &mut out),
         Command::Sign(args) => sign::run(&root, args, &mut out),
+        Command::Export(args) => export::run(&root, args, &mut out),
     }
 }
 

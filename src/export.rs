@@ -1,0 +1,378 @@
+//! `export --format ftm`: subjects, events and exhibits as FollowTheMoney entities (JSON lines),
+//! the data model of OpenSanctions and OCCRP Aleph.
+//!
+//! Owns the mapping from case records to FtM schemata and values that FtM accepts (ISO 639-2
+//! languages, lower-case ISO 3166 countries, SHA-1 content hashes). A value FtM would reject is
+//! not dropped silently: it goes into the entity's `notes`. Ids are stable: case id + our id.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::case::{Case, Subject, SubjectKind};
+use crate::date::CaseDate;
+use crate::template::Registry;
+
+/// One FollowTheMoney entity.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entity {
+    pub id: String,
+    pub schema: &'static str,
+    pub properties: BTreeMap<&'static str, Vec<String>>,
+}
+
+impl Entity {
+    fn new(id: String, schema: &'static str) -> Entity {
+        Entity {
+            id,
+            schema,
+            properties: BTreeMap::new(),
+        }
+    }
+
+    /// Adds values, skipping empty ones.
+    fn add(
+        &mut self,
+        property: &'static str,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> &mut Self {
+        for value in values {
+            let value: String = value.into();
+            let value = value.trim();
+            if !value.is_empty() {
+                self.properties
+                    .entry(property)
+                    .or_default()
+                    .push(value.to_string());
+            }
+        }
+        self
+    }
+}
+
+/// What is exported of an exhibit: its metadata and the SHA-1 of its content (FtM's
+/// `contentHash`), computed at export time from the file.
+#[derive(Debug, Clone)]
+pub struct ExhibitContent {
+    pub id: String,
+    pub file_name: String,
+    pub sha1: Option<String>,
+}
+
+/// The FtM entities of a case: one per subject, position and post held, event, exhibit, link
+/// between an exhibit and what it documents, and proposed sanction.
+pub fn ftm_entities(case: &Case, registry: &Registry, contents: &[ExhibitContent]) -> Vec<Entity> {
+    let prefix = case.id.to_ascii_lowercase();
+    let key = |id: &str| format!("{prefix}-{}", id.to_ascii_lowercase());
+    let mut entities = Vec::new();
+
+    for subject in &case.subjects {
+        let id = key(&subject.id);
+        entities.push(subject_entity(subject, &id));
+        if subject.kind == SubjectKind::Person {
+            for (n, position) in subject.positions.iter().enumerate() {
+                let post_id = format!("{id}-position-{}", n + 1);
+                let mut post = Entity::new(post_id.clone(), "Position");
+                let name = match &position.organisation {
+                    Some(org) => format!("{}, {org}", position.title),
+                    None => position.title.clone(),
+                };
+                post.add("name", [name]);
+                entities.push(post);
+                let mut occupancy = Entity::new(format!("{id}-occupancy-{}", n + 1), "Occupancy");
+                occupancy.add("holder", [id.clone()]).add("post", [post_id]);
+                occupancy.add("startDate", position.from.iter().map(ftm_date));
+                occupancy.add("endDate", position.to.iter().map(ftm_end_date));
+                entities.push(occupancy);
+            }
+        }
+        // One proposed sanction per regime whose criteria the subject is said to meet.
+        let mut by_regime: BTreeMap<&str, Vec<&crate::case::Criterion>> = BTreeMap::new();
+        for criterion in &subject.criteria {
+            by_regime
+                .entry(criterion.regime.as_str())
+                .or_default()
+                .push(criterion);
+        }
+        for (regime, criteria) in by_regime {
+            let mut sanction = Entity::new(format!("{id}-sanction-{regime}"), "Sanction");
+            sanction.add("entity", [id.clone()]);
+            if let Some(template) = registry.get(regime) {
+                sanction
+                    .add("authority", [template.authority.clone()])
+                    .add("program", [template.name.clone()]);
+            }
+            sanction.add(
+                "provisions",
+                criteria.iter().map(|c| format!("{regime}:{}", c.clause)),
+            );
+            sanction.add("reason", criteria.iter().filter_map(|c| c.argument.clone()));
+            sanction.add(
+                "status",
+                ["Proposed in a referral by civil society; not imposed"],
+            );
+            entities.push(sanction);
+        }
+    }
+
+    for event in &case.events {
+        let mut entity = Entity::new(key(&event.id), "Event");
+        entity.add("name", [event.title.clone()]);
+        match event.date.end {
+            Some(_) => {
+                entity
+                    .add("startDate", [ftm_date(&event.date)])
+                    .add("endDate", [ftm_end_date(&event.date)]);
+            }
+            None => {
+                entity.add("date", [ftm_date(&event.date)]);
+            }
+        }
+        if event.date.circa {
+            entity.add("notes", [format!("Date approximate: {}", event.date)]);
+        }
+        entity.add("summary", event.description.clone());
+        entity.add("location", event.location.clone());
+        entity.add("involved", event.subjects.iter().map(|s| key(&s.subject)));
+        entities.push(entity);
+    }
+
+    for exhibit in &case.exhibits {
+        let Some(content) = contents.iter().find(|c| c.id == exhibit.id) else {
+            continue;
+        };
+        let mut entity = Entity::new(key(&exhibit.id), "Document");
+        entity.add("fileName", [content.file_name.clone()]);
+        entity.add("title", exhibit.title.clone());
+        entity.add("description", exhibit.description.clone());
+        entity.add("mimeType", [exhibit.media_type.clone()]);
+        entity.add("contentHash", content.sha1.clone());
+        entity.add("fileSize", [exhibit.size.to_string()]);
+        entity.add(
+            "notes",
+            [format!(
+                "SHA-256 {} (exhibit {} of case {})",
+                exhibit.sha256, exhibit.id, case.id
+            )],
+        );
+        match exhibit.language.as_deref().map(language) {
+            Some(Some(code)) => {
+                entity.add("language", [code]);
+            }
+            Some(None) => {
+                entity.add(
+                    "notes",
+                    [format!(
+                        "Language: {}",
+                        exhibit.language.as_deref().unwrap_or("")
+                    )],
+                );
+            }
+            None => {}
+        }
+        if !exhibit.source.confidential {
+            entity.add("sourceUrl", exhibit.source.url.clone());
+        }
+        entities.push(entity);
+        let mut documents = |target: String| {
+            let mut link = Entity::new(
+                format!("{}-documents-{target}", key(&exhibit.id)),
+                "Documentation",
+            );
+            link.add("document", [key(&exhibit.id)])
+                .add("entity", [target]);
+            entities.push(link);
+        };
+        for event in case.events_of(&exhibit.id) {
+            documents(key(&event.id));
+        }
+        for subject in case
+            .subjects
+            .iter()
+            .filter(|s| s.criteria.iter().any(|c| c.exhibits.contains(&exhibit.id)))
+        {
+            documents(key(&subject.id));
+        }
+    }
+    entities
+}
+
+fn subject_entity(subject: &Subject, id: &str) -> Entity {
+    let person = subject.kind == SubjectKind::Person;
+    let mut entity = Entity::new(
+        id.to_string(),
+        if person { "Person" } else { "Organization" },
+    );
+    entity.add("name", [subject.name.clone()]);
+    entity.add("name", subject.name_original.clone());
+    entity.add(
+        "alias",
+        subject
+            .aliases
+            .iter()
+            .chain(&subject.transliterations)
+            .cloned(),
+    );
+    entity.add("address", subject.addresses.clone());
+    let mut notes = Vec::new();
+    let country_property = if person { "nationality" } else { "country" };
+    for code in &subject.nationalities {
+        match country(code) {
+            Some(code) => {
+                entity.add(country_property, [code]);
+            }
+            None => notes.push(format!("Country code {code} (not an ISO 3166 country)")),
+        }
+    }
+    if person {
+        entity.add("birthDate", subject.born.iter().map(ftm_date));
+        entity.add("birthPlace", subject.birthplace.clone());
+        match subject
+            .gender
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some(g @ ("male" | "female" | "other")) => {
+                entity.add("gender", [g.to_string()]);
+            }
+            Some(other) => notes.push(format!("Gender: {other}")),
+            None => {}
+        }
+        entity.add(
+            "position",
+            subject.positions.iter().map(|p| match &p.organisation {
+                Some(org) => format!("{}, {org}", p.title),
+                None => p.title.clone(),
+            }),
+        );
+        for document in &subject.id_documents {
+            let property = if document.kind.eq_ignore_ascii_case("passport") {
+                "passportNumber"
+            } else {
+                "idNumber"
+            };
+            entity.add(property, [document.number.clone()]);
+        }
+    } else {
+        entity.add("incorporationDate", subject.born.iter().map(ftm_date));
+        entity.add(
+            "idNumber",
+            subject.id_documents.iter().map(|d| d.number.clone()),
+        );
+    }
+    if let Some(born) = &subject.born
+        && (born.circa || born.end.is_some())
+    {
+        notes.push(format!("Date of birth as known: {born}"));
+    }
+    notes.extend(subject.nexus.iter().map(|n| format!("Nexus: {n}")));
+    notes.extend(
+        subject
+            .exculpatory
+            .iter()
+            .map(|e| format!("Exculpatory: {e}")),
+    );
+    entity.add("notes", notes);
+    entity
+}
+
+/// FtM dates are prefixes of ISO dates (`2019`, `2019-03`, `2019-03-14`): the start of ours.
+fn ftm_date(date: &CaseDate) -> String {
+    date.start.to_string()
+}
+
+fn ftm_end_date(date: &CaseDate) -> String {
+    date.end.unwrap_or(date.start).to_string()
+}
+
+/// A lower-case ISO 3166-1 alpha-2 code FtM accepts, or `None` for user-assigned codes
+/// (AA, QM-QZ, XA-XZ, ZZ), which name no country.
+fn country(code: &str) -> Option<String> {
+    let code = code.to_ascii_uppercase();
+    let user_assigned = code == "AA"
+        || code == "ZZ"
+        || (code.starts_with('Q') && code.as_bytes()[1] >= b'M')
+        || (code.starts_with('X') && code != "XK");
+    (code.len() == 2 && !user_assigned).then(|| code.to_ascii_lowercase())
+}
+
+/// The ISO 639-2 code FtM expects for the common ISO 639-1 codes of evidence.
+fn language(code: &str) -> Option<&'static str> {
+    const CODES: &[(&str, &str)] = &[
+        ("ar", "ara"),
+        ("az", "aze"),
+        ("be", "bel"),
+        ("bn", "ben"),
+        ("de", "deu"),
+        ("en", "eng"),
+        ("es", "spa"),
+        ("fa", "fas"),
+        ("fr", "fra"),
+        ("he", "heb"),
+        ("hi", "hin"),
+        ("hy", "hye"),
+        ("id", "ind"),
+        ("it", "ita"),
+        ("ja", "jpn"),
+        ("ka", "kat"),
+        ("kk", "kaz"),
+        ("ko", "kor"),
+        ("ku", "kur"),
+        ("ky", "kir"),
+        ("my", "mya"),
+        ("nl", "nld"),
+        ("pl", "pol"),
+        ("ps", "pus"),
+        ("pt", "por"),
+        ("ro", "ron"),
+        ("ru", "rus"),
+        ("sw", "swa"),
+        ("tg", "tgk"),
+        ("th", "tha"),
+        ("tk", "tuk"),
+        ("tr", "tur"),
+        ("uk", "ukr"),
+        ("ur", "urd"),
+        ("uz", "uzb"),
+        ("vi", "vie"),
+        ("zh", "zho"),
+    ];
+    let code = code.trim().to_ascii_lowercase();
+    if code.len() == 3 && code.bytes().all(|b| b.is_ascii_lowercase()) {
+        return CODES
+            .iter()
+            .map(|(_, three)| *three)
+            .find(|three| *three == code);
+    }
+    CODES
+        .iter()
+        .find(|(two, _)| *two == code)
+        .map(|(_, three)| *three)
+}
+
+/// Writes entities as JSON lines.
+pub fn write_ftm(out: &mut dyn Write, entities: &[Entity]) -> std::io::Result<()> {
+    for entity in entities {
+        serde_json::to_writer(&mut *out, entity)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_become_what_ftm_accepts() {
+        assert_eq!(country("GB").as_deref(), Some("gb"));
+        assert_eq!(country("XK").as_deref(), Some("xk"));
+        assert_eq!(country("XX"), None);
+        assert_eq!(country("QZ"), None);
+        assert_eq!(language("ar"), Some("ara"));
+        assert_eq!(language("vie"), Some("vie"));
+        assert_eq!(language("klingon"), None);
+    }
+}
