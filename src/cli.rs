@@ -82,7 +82,7 @@ pub enum Command {
 
     /// Export subjects, events and exhibits for other tools (FollowTheMoney JSON lines)
     #[command(
-        after_help = "Example:\n  dossier export . --format ftm --out lantern.ftm.json\n  dossier export . --format ftm | ftm validate\n\nPATH is a case folder. Entities: Person/Organization per subject, Position + Occupancy per post\nheld, Event per timeline event, Document per exhibit (contentHash = SHA-1, as Aleph expects) with\nDocumentation links, and one Sanction per subject and regime, marked as proposed, not imposed."
+        after_help = "Example:\n  dossier export . --format ftm --out lantern.ftm.json\n  dossier export . --format csv --out lantern-csv\n\nPATH is a case folder. CSV: exhibits.csv, subjects.csv, criteria.csv and events.csv in the columns of\n`dossier import`; importing them in that order into a new case rebuilds the records. Entities: Person/Organization per subject, Position + Occupancy per post\nheld, Event per timeline event, Document per exhibit (contentHash = SHA-1, as Aleph expects) with\nDocumentation links, and one Sanction per subject and regime, marked as proposed, not imposed."
     )]
     Export(ExportArgs),
 }
@@ -91,11 +91,11 @@ pub enum Command {
 pub struct ExportArgs {
     /// The case folder
     pub path: PathBuf,
-    /// ftm: FollowTheMoney entities, one JSON object a line
+    /// ftm: FollowTheMoney entities, one JSON object a line; csv: one CSV per record kind
     #[arg(long, value_enum)]
     pub format: ExportFormat,
-    /// Write to FILE instead of standard output
-    #[arg(long, value_name = "FILE")]
+    /// ftm: write to FILE instead of standard output; csv: the folder for the CSV files (required)
+    #[arg(long, value_name = "FILE|DIR")]
     pub out: Option<PathBuf>,
 }
 
@@ -103,6 +103,7 @@ pub struct ExportArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ExportFormat {
     Ftm,
+    Csv,
 }
 
 #[derive(Debug, Subcommand)]

@@ -361,6 +361,173 @@ pub fn write_ftm(out: &mut dyn Write, entities: &[Entity]) -> std::io::Result<()
     Ok(())
 }
 
+/// A CSV file: its name, its columns and its rows.
+type Table<'a> = (&'a str, &'a [&'a str], Vec<Vec<String>>);
+
+/// Writes `exhibits.csv`, `subjects.csv`, `criteria.csv` and `events.csv` into `dir`, in the
+/// columns `dossier import` reads, so that importing them in this order rebuilds the records.
+/// Lists inside a cell are separated by `;`. The link between an exhibit and its events is
+/// written once, in events.csv, where the case keeps it.
+pub fn write_csv(
+    case: &Case,
+    dir: &std::path::Path,
+) -> crate::error::Result<Vec<std::path::PathBuf>> {
+    use crate::error::Error;
+    use crate::import::{CRITERION_COLUMNS, EVENT_COLUMNS, EXHIBIT_COLUMNS, SUBJECT_COLUMNS};
+    let list = |items: &[String]| crate::import::join_list(items);
+    let text = |value: &Option<String>| value.clone().unwrap_or_default();
+    let date = |value: &Option<CaseDate>| value.map(|d| d.to_string()).unwrap_or_default();
+    let flag = |value: bool| if value { "yes" } else { "no" }.to_string();
+
+    let mut tables: Vec<Table> = Vec::new();
+    tables.push((
+        "exhibits.csv",
+        EXHIBIT_COLUMNS,
+        case.exhibits
+            .iter()
+            .map(|e| {
+                vec![
+                    format!("evidence/{}", e.path),
+                    text(&e.title),
+                    text(&e.description),
+                    text(&e.source.provider),
+                    text(&e.source.method),
+                    text(&e.source.url),
+                    flag(e.source.confidential),
+                    text(&e.collected_by),
+                    e.collected_at.map(|t| t.to_string()).unwrap_or_default(),
+                    text(&e.language),
+                    flag(e.confidentiality == crate::case::Confidentiality::Confidential),
+                    String::new(),
+                ]
+            })
+            .collect(),
+    ));
+    tables.push((
+        "subjects.csv",
+        SUBJECT_COLUMNS,
+        case.subjects
+            .iter()
+            .map(|s| {
+                let positions: Vec<String> = s
+                    .positions
+                    .iter()
+                    .map(|p| {
+                        let mut parts = vec![
+                            p.title.clone(),
+                            text(&p.organisation),
+                            date(&p.from),
+                            date(&p.to),
+                        ];
+                        while parts.len() > 1 && parts.last().is_some_and(|x| x.is_empty()) {
+                            parts.pop();
+                        }
+                        parts.join(", ")
+                    })
+                    .collect();
+                let documents: Vec<String> = s
+                    .id_documents
+                    .iter()
+                    .map(|d| match &d.country {
+                        Some(c) => format!("{}:{}:{c}", d.kind, d.number),
+                        None => format!("{}:{}", d.kind, d.number),
+                    })
+                    .collect();
+                let associates: Vec<String> = s
+                    .associates
+                    .iter()
+                    .map(|a| match &a.relation {
+                        Some(r) => format!("{}:{r}", a.name),
+                        None => a.name.clone(),
+                    })
+                    .collect();
+                vec![
+                    s.name.clone(),
+                    s.kind.as_str().to_string(),
+                    text(&s.name_original),
+                    list(&s.transliterations),
+                    list(&s.aliases),
+                    date(&s.born),
+                    text(&s.birthplace),
+                    text(&s.gender),
+                    list(&s.nationalities),
+                    list(&positions),
+                    list(&documents),
+                    list(&s.addresses),
+                    list(&associates),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    list(&s.nexus),
+                    list(&s.exculpatory),
+                ]
+            })
+            .collect(),
+    ));
+    tables.push((
+        "criteria.csv",
+        CRITERION_COLUMNS,
+        case.subjects
+            .iter()
+            .flat_map(|s| {
+                s.criteria.iter().map(move |c| {
+                    vec![
+                        s.id.clone(),
+                        format!("{}:{}", c.regime, c.clause),
+                        text(&c.argument),
+                        list(&c.exhibits),
+                    ]
+                })
+            })
+            .collect(),
+    ));
+    tables.push((
+        "events.csv",
+        EVENT_COLUMNS,
+        case.events
+            .iter()
+            .map(|v| {
+                let subjects: Vec<String> = v
+                    .subjects
+                    .iter()
+                    .map(|s| match &s.role {
+                        Some(role) => format!("{}:{role}", s.subject),
+                        None => s.subject.clone(),
+                    })
+                    .collect();
+                vec![
+                    v.date.to_string(),
+                    v.title.clone(),
+                    text(&v.description),
+                    text(&v.location),
+                    list(&subjects),
+                    list(&v.exhibits),
+                ]
+            })
+            .collect(),
+    ));
+
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, e))?;
+    let mut written = Vec::new();
+    for (name, columns, rows) in tables {
+        let path = dir.join(name);
+        let failed = |e: csv::Error| {
+            Error::input(
+                format!("cannot write {}: {e}", path.display()),
+                "check the folder",
+            )
+        };
+        let mut writer = csv::Writer::from_path(&path).map_err(failed)?;
+        writer.write_record(columns).map_err(failed)?;
+        for row in rows {
+            writer.write_record(&row).map_err(failed)?;
+        }
+        writer.flush().map_err(|e| Error::io("write", &path, e))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

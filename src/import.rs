@@ -12,7 +12,7 @@ use indicatif::ProgressBar;
 use crate::case::{EVIDENCE_DIR, Workspace};
 use crate::error::{Error, Result};
 use crate::intake::{ExhibitSpec, add_exhibits};
-use crate::records::{EventSpec, SubjectSpec, add_event, add_subject};
+use crate::records::{EventSpec, SubjectSpec, add_criterion, add_event, add_subject};
 use crate::template::Registry;
 
 /// What the rows of a CSV file are.
@@ -20,6 +20,8 @@ use crate::template::Registry;
 pub enum Kind {
     Exhibits,
     Subjects,
+    /// Criteria of existing subjects, each with its own argument and exhibits.
+    Criteria,
     Events,
 }
 
@@ -58,6 +60,7 @@ pub const SUBJECT_COLUMNS: &[&str] = &[
     "nexus",
     "exculpatory",
 ];
+pub const CRITERION_COLUMNS: &[&str] = &["subject", "criterion", "argument", "exhibits"];
 pub const EVENT_COLUMNS: &[&str] = &[
     "date",
     "title",
@@ -72,6 +75,7 @@ impl Kind {
         match self {
             Kind::Exhibits => EXHIBIT_COLUMNS,
             Kind::Subjects => SUBJECT_COLUMNS,
+            Kind::Criteria => CRITERION_COLUMNS,
             Kind::Events => EVENT_COLUMNS,
         }
     }
@@ -93,12 +97,7 @@ impl Row<'_> {
 
     fn list(&self, column: &str) -> Vec<String> {
         self.text(column)
-            .map(|v| {
-                v.split(';')
-                    .map(|p| p.trim().to_string())
-                    .filter(|p| !p.is_empty())
-                    .collect()
-            })
+            .map(|v| split_list(&v))
             .unwrap_or_default()
     }
 
@@ -112,6 +111,42 @@ impl Row<'_> {
             )),
         }
     }
+}
+
+/// Splits a cell's list at `;`; `\;` is a semicolon inside an item and `\\` a backslash.
+pub fn split_list(cell: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    let mut item = String::new();
+    let mut chars = cell.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(next @ (';' | '\\')) => item.push(next),
+                Some(other) => {
+                    item.push('\\');
+                    item.push(other);
+                }
+                None => item.push('\\'),
+            },
+            ';' => items.push(std::mem::take(&mut item)),
+            c => item.push(c),
+        }
+    }
+    items.push(item);
+    items
+        .into_iter()
+        .map(|i| i.trim().to_string())
+        .filter(|i| !i.is_empty())
+        .collect()
+}
+
+/// Joins items into one cell, escaping what `split_list` would split.
+pub fn join_list(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|i| i.replace('\\', "\\\\").replace(';', "\\;"))
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 /// Imports every row of `csv` into the workspace; returns the ids added, in row order.
@@ -255,6 +290,18 @@ fn add_row(
             };
             Ok(vec![add_subject(&mut ws.case, registry, &spec)?])
         }
+        Kind::Criteria => {
+            let subject = row.text("subject").unwrap_or_default();
+            let criterion = row.text("criterion").unwrap_or_default();
+            Ok(vec![add_criterion(
+                &mut ws.case,
+                registry,
+                &subject,
+                &criterion,
+                row.text("argument"),
+                row.list("exhibits"),
+            )?])
+        }
         Kind::Events => {
             let spec = EventSpec {
                 date: row.text("date").unwrap_or_default(),
@@ -288,5 +335,17 @@ fn csv_error(shown: &str, err: csv::Error) -> Error {
             format!("{place}: cannot read the CSV ({other:?})"),
             "save the file as CSV UTF-8",
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_split_at_semicolons_that_are_not_escaped() {
+        assert_eq!(split_list("a; b ;;c"), ["a", "b", "c"]);
+        let items = vec!["flat; bought 2021".to_string(), r"C:\evidence".to_string()];
+        assert_eq!(split_list(&join_list(&items)), items);
     }
 }

@@ -171,6 +171,44 @@ pub fn add_subject(case: &mut Case, registry: &Registry, spec: &SubjectSpec) -> 
     Ok(id)
 }
 
+/// Adds a criterion (with its own argument and exhibits) to an existing subject.
+pub fn add_criterion(
+    case: &mut Case,
+    registry: &Registry,
+    subject: &str,
+    criterion: &str,
+    argument: Option<String>,
+    exhibits: Vec<String>,
+) -> Result<String> {
+    case.require_subject(subject, "subject")?;
+    for exhibit in &exhibits {
+        case.require_exhibit(exhibit, "exhibits")?;
+    }
+    let (regime, clause) = parse_criterion(registry, criterion)?;
+    let record = case
+        .subjects
+        .iter_mut()
+        .find(|s| s.id == subject)
+        .expect("required above");
+    if record
+        .criteria
+        .iter()
+        .any(|c| c.regime == regime && c.clause == clause)
+    {
+        return Err(Error::input(
+            format!("{subject} already has the criterion {regime}:{clause}"),
+            "each criterion is given once per subject; edit its argument in case.json",
+        ));
+    }
+    record.criteria.push(Criterion {
+        regime: regime.clone(),
+        clause: clause.clone(),
+        argument: optional(&argument),
+        exhibits,
+    });
+    Ok(format!("{subject} {regime}:{clause}"))
+}
+
 /// Adds an event to the timeline and returns its id.
 pub fn add_event(case: &mut Case, spec: &EventSpec) -> Result<String> {
     let date = parse_date(&spec.date, "DATE")?;

@@ -156,3 +156,110 @@ fn export_needs_a_case_folder() {
         &["invalid value 'xml'"],
     );
 }
+
+/// case.json's records without what a new case is bound to give differently (intake times, the
+/// custody head).
+fn records(case_json: &Path) -> serde_json::Value {
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(case_json).unwrap()).unwrap();
+    for exhibit in json["exhibits"].as_array_mut().unwrap() {
+        exhibit.as_object_mut().unwrap().remove("intake_at");
+    }
+    let object = json.as_object_mut().unwrap();
+    object.remove("custody");
+    serde_json::json!({
+        "subjects": object["subjects"],
+        "events": object["events"],
+        "exhibits": object["exhibits"],
+    })
+}
+
+#[test]
+fn a_case_exported_to_csv_and_imported_into_a_new_case_has_the_same_records() {
+    let dir = sample();
+    let csv = dir.path().join("csv");
+    dossier_in(
+        dir.path(),
+        &[
+            "export",
+            "case",
+            "--format",
+            "csv",
+            "--out",
+            csv.to_str().unwrap(),
+        ],
+    )
+    .ok()
+    .stdout_has(&["exhibits.csv", "subjects.csv", "criteria.csv", "events.csv"]);
+    dossier_in(
+        dir.path(),
+        &[
+            "init",
+            "copy",
+            "--title",
+            "Copy",
+            "--id",
+            "NZ-COPY",
+            "--regime",
+            "us-glomag",
+            "--regime",
+            "uk-ghr",
+            "--regime",
+            "uk-gac",
+        ],
+    )
+    .ok();
+    // The evidence travels with the case; the CSV files carry everything else.
+    for entry in walkdir::WalkDir::new(dir.path().join("case/evidence")) {
+        let entry = entry.unwrap();
+        let target = dir.path().join("copy/evidence").join(
+            entry
+                .path()
+                .strip_prefix(dir.path().join("case/evidence"))
+                .unwrap(),
+        );
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    for kind in ["exhibits", "subjects", "criteria", "events"] {
+        let file = csv.join(format!("{kind}.csv"));
+        dossier_in(
+            dir.path(),
+            &["-C", "copy", "import", file.to_str().unwrap(), "--as", kind],
+        )
+        .ok();
+    }
+    assert_eq!(
+        records(&dir.path().join("case/case.json")),
+        records(&dir.path().join("copy/case.json"))
+    );
+    // Signatories are not exported: the only error left is that the copy has none.
+    let report = dossier_in(dir.path(), &["-C", "copy", "check", "--json"])
+        .exits(1)
+        .json();
+    let errors: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no signatory")
+    );
+}
+
+#[test]
+fn csv_export_needs_a_folder() {
+    let case = TestCase::complete();
+    case.refuses(
+        &["export", ".", "--format", "csv"],
+        &["--format csv needs --out DIR"],
+    );
+}

@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::case;
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::error::{Error, Result};
-use crate::export::{ExhibitContent, ftm_entities, write_ftm};
+use crate::export::{ExhibitContent, ftm_entities, write_csv, write_ftm};
 use crate::hash::{on_every_core, sha1_file};
 use crate::intake::Locator;
 use crate::template::Registry;
@@ -26,7 +26,18 @@ pub fn run(root: &Path, args: ExportArgs, out: &mut Output) -> Result<Outcome> {
     }
     let case = case::load(&case_root)?;
     let registry = Registry::for_case(&case_root)?;
-    let ExportFormat::Ftm = args.format;
+    if args.format == ExportFormat::Csv {
+        let dir = args.out.as_ref().ok_or_else(|| {
+            Error::input(
+                "--format csv needs --out DIR",
+                "name the folder for the CSV files, e.g. --out lantern-csv",
+            )
+        })?;
+        for path in write_csv(&case, &root.join(dir))? {
+            out.line(format!("wrote {}", path.display()))?;
+        }
+        return Ok(Outcome::Clean);
+    }
     // FtM keys documents by SHA-1: computed now, several files at once. A missing file is
     // exported without it (`dossier check` reports it).
     let mut locator = Locator::new(&case_root)?;
