@@ -82,14 +82,14 @@ pub enum Command {
 
     /// Export subjects, events and exhibits for other tools (FollowTheMoney JSON lines)
     #[command(
-        after_help = "Example:\n  dossier export . --format ftm --out lantern.ftm.json\n  dossier export . --format csv --out lantern-csv\n\nPATH is a case folder. CSV: exhibits.csv, subjects.csv, criteria.csv and events.csv in the columns of\n`dossier import`; importing them in that order into a new case rebuilds the records. Entities: Person/Organization per subject, Position + Occupancy per post\nheld, Event per timeline event, Document per exhibit (contentHash = SHA-1, as Aleph expects) with\nDocumentation links, and one Sanction per subject and regime, marked as proposed, not imposed."
+        after_help = "Example:\n  dossier export . --format ftm --out lantern.ftm.json\n  dossier export . --format csv --out lantern-csv\n\nPATH is a case folder, or a dossier (zip or folder; read only if it verifies intact). CSV: exhibits.csv, subjects.csv, criteria.csv and events.csv in the columns of\n`dossier import`; importing them in that order into a new case rebuilds the records. Entities: Person/Organization per subject, Position + Occupancy per post\nheld, Event per timeline event, Document per exhibit (contentHash = SHA-1, as Aleph expects) with\nDocumentation links, and one Sanction per subject and regime, marked as proposed, not imposed."
     )]
     Export(ExportArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// The case folder
+    /// The case folder, or a dossier (its .zip or unpacked folder)
     pub path: PathBuf,
     /// ftm: FollowTheMoney entities, one JSON object a line; csv: one CSV per record kind
     #[arg(long, value_enum)]

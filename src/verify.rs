@@ -294,6 +294,26 @@ impl Bag {
         })
     }
 
+    /// Hands a file of the bag to `read`, no further than its declared size.
+    fn read_with<T>(
+        &mut self,
+        path: &str,
+        read: impl FnOnce(&mut dyn std::io::Read) -> std::io::Result<T>,
+    ) -> Option<Result<T, String>> {
+        let size = *self.files.get(path)?;
+        Some(match &mut self.source {
+            Source::Folder(root) => std::fs::File::open(root.join(path))
+                .and_then(|f| read(&mut std::io::Read::take(f, size)))
+                .map_err(|e| e.to_string()),
+            Source::Zip { zip, .. } if !zip.safe => {
+                Err("not read: the zip's structure is unsafe".to_string())
+            }
+            Source::Zip { zip, index } => zip
+                .read_with(index[path], size, read)
+                .map_err(|e| e.to_string()),
+        })
+    }
+
     /// Parses a JSON tag or payload file as it streams, no further than its declared size.
     fn read_json<T: serde::de::DeserializeOwned>(
         &mut self,
@@ -876,4 +896,151 @@ pub fn find_exhibit(dossier: &Path, file: &Path, progress: &ProgressBar) -> Resu
         dossier_intact: report.intact,
         dossier_fingerprint: report.dossier_fingerprint,
     })
+}
+
+/// A sealed dossier read back as a case (for `export`): `data/dossier.json`'s records, and for
+/// each exhibit in the bag the SHA-1 of its file. Only an intact dossier is read.
+pub struct SealedRecords {
+    pub case: crate::case::Case,
+    /// (exhibit id, file name, SHA-1) of every exhibit whose file is in the bag.
+    pub files: Vec<(String, String, String)>,
+}
+
+/// dossier.json as `build` writes it, in full.
+#[derive(Deserialize)]
+struct FullDossier {
+    case: FullCase,
+    subjects: Vec<crate::case::Subject>,
+    events: Vec<crate::case::Event>,
+    exhibits: Vec<FullExhibit>,
+    signatories: Vec<crate::case::Signatory>,
+}
+
+#[derive(Deserialize)]
+struct FullCase {
+    id: String,
+    title: String,
+    regimes: Vec<String>,
+    confidentiality: crate::case::Confidentiality,
+    confidentiality_note: Option<String>,
+    submission_date: Option<crate::date::CaseDate>,
+}
+
+#[derive(Deserialize)]
+struct FullExhibit {
+    id: String,
+    sha256: String,
+    size: u64,
+    file: Option<String>,
+    evidence_path: Option<String>,
+    media_type: Option<String>,
+    title: Option<String>,
+    description: Option<String>,
+    source: Option<crate::case::Source>,
+    collected_by: Option<String>,
+    collected_at: Option<crate::date::Timestamp>,
+    language: Option<String>,
+    confidentiality: Option<crate::case::Confidentiality>,
+    intake_at: Option<String>,
+}
+
+/// Reads an intact dossier back as a case.
+pub fn read_sealed_case(path: &Path, progress: &ProgressBar) -> Result<SealedRecords> {
+    let report = verify(path, None, progress)?;
+    if !report.intact {
+        return Err(Error::input(
+            format!("{} is not intact: it was not read", path.display()),
+            format!(
+                "run `dossier verify {}` to see its problems",
+                path.display()
+            ),
+        ));
+    }
+    let mut bag = Bag::open(path)?;
+    let full: FullDossier = match bag.read_json("data/dossier.json") {
+        Some(Ok(full)) => full,
+        Some(Err(e)) => {
+            return Err(Error::input(
+                format!("{}: data/dossier.json cannot be read ({e})", path.display()),
+                "the dossier may come from another version of dossier",
+            ));
+        }
+        None => {
+            return Err(Error::input(
+                format!("{} has no data/dossier.json", path.display()),
+                "give a dossier made by `dossier build`",
+            ));
+        }
+    };
+    let mut files = Vec::new();
+    for exhibit in &full.exhibits {
+        let Some(file) = &exhibit.file else { continue };
+        let sha1 = bag.read_with(file, |reader| {
+            use sha1::Digest as _;
+            let mut hasher = sha1::Sha1::new();
+            std::io::copy(reader, &mut DigestWriter(&mut hasher))?;
+            Ok(crate::hash::to_hex(&hasher.finalize()))
+        });
+        if let Some(Ok(sha1)) = sha1 {
+            let name = file.rsplit('/').next().unwrap_or(file);
+            let name = name
+                .strip_prefix(&format!("{}-", exhibit.id))
+                .unwrap_or(name);
+            files.push((exhibit.id.clone(), name.to_string(), sha1));
+        }
+    }
+    let exhibits = full
+        .exhibits
+        .into_iter()
+        .map(|e| crate::case::Exhibit {
+            path: e
+                .evidence_path
+                .or(e.file.clone())
+                .unwrap_or_else(|| e.id.clone()),
+            id: e.id,
+            sha256: e.sha256,
+            size: e.size,
+            media_type: e
+                .media_type
+                .unwrap_or_else(|| "application/octet-stream".into()),
+            title: e.title,
+            description: e.description,
+            source: e.source.unwrap_or_default(),
+            collected_by: e.collected_by,
+            collected_at: e.collected_at,
+            language: e.language,
+            confidentiality: e
+                .confidentiality
+                .unwrap_or(crate::case::Confidentiality::Confidential),
+            intake_at: e.intake_at.unwrap_or_default(),
+        })
+        .collect();
+    let case = crate::case::Case {
+        schema: crate::case::SCHEMA,
+        id: full.case.id,
+        title: full.case.title,
+        regimes: full.case.regimes,
+        confidentiality: full.case.confidentiality,
+        confidentiality_note: full.case.confidentiality_note,
+        submission_date: full.case.submission_date,
+        subjects: full.subjects,
+        events: full.events,
+        exhibits,
+        signatories: full.signatories,
+        custody: None,
+    };
+    Ok(SealedRecords { case, files })
+}
+
+/// Feeds written bytes to a digest.
+struct DigestWriter<'a, D: sha1::Digest>(&'a mut D);
+
+impl<D: sha1::Digest> std::io::Write for DigestWriter<'_, D> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

@@ -145,11 +145,11 @@ fn an_export_can_go_to_a_file_and_codes_ftm_would_reject_are_kept_as_notes() {
 }
 
 #[test]
-fn export_needs_a_case_folder() {
+fn export_needs_a_case_folder_or_a_dossier() {
     let case = TestCase::complete();
     case.refuses(
         &["export", "evidence", "--format", "ftm"],
-        &["not a case folder"],
+        &["is neither a case folder", "nor a dossier"],
     );
     case.refuses(
         &["export", ".", "--format", "xml"],
@@ -262,4 +262,81 @@ fn csv_export_needs_a_folder() {
         &["export", ".", "--format", "csv"],
         &["--format csv needs --out DIR"],
     );
+}
+
+#[test]
+fn a_dossier_exports_what_its_case_exports_and_only_when_intact() {
+    let dir = sample();
+    let from_case = dossier_in(dir.path(), &["export", "case", "--format", "ftm"])
+        .ok()
+        .stdout;
+    dossier_in(
+        dir.path(),
+        &[
+            "-C",
+            "case",
+            "build",
+            "--date",
+            "2026-11-21",
+            "--out",
+            "../out",
+            "--unpacked",
+        ],
+    )
+    .ok();
+    let zip = "out/NZ-LANTERN-2019-full-2026-11-21.zip";
+    let from_zip = dossier_in(dir.path(), &["export", zip, "--format", "ftm"])
+        .ok()
+        .stdout;
+    assert_eq!(from_case, from_zip);
+    let folder = "out/NZ-LANTERN-2019-full-2026-11-21";
+    assert_eq!(
+        from_case,
+        dossier_in(dir.path(), &["export", folder, "--format", "ftm"])
+            .ok()
+            .stdout
+    );
+    // A public dossier has no document for a withheld exhibit.
+    dossier_in(
+        dir.path(),
+        &[
+            "-C",
+            "case",
+            "build",
+            "--date",
+            "2026-11-21",
+            "--out",
+            "../out",
+            "--profile",
+            "public",
+        ],
+    )
+    .ok();
+    let public = dossier_in(
+        dir.path(),
+        &[
+            "export",
+            "out/NZ-LANTERN-2019-public-2026-11-21.zip",
+            "--format",
+            "ftm",
+        ],
+    )
+    .ok()
+    .stdout;
+    assert!(
+        from_case.contains("\"id\":\"nz-lantern-2019-e-008\"")
+            && !public.contains("\"id\":\"nz-lantern-2019-e-008\"")
+    );
+    if let Some((valid, said)) = ftm_validate(&public) {
+        assert!(valid, "{said}");
+    }
+    // Tampered: not read.
+    std::fs::write(
+        dir.path().join(folder).join("data/exhibits.csv"),
+        "tampered",
+    )
+    .unwrap();
+    dossier_in(dir.path(), &["export", folder, "--format", "ftm"])
+        .exits(2)
+        .stderr_has(&["is not intact"]);
 }
