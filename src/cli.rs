@@ -82,7 +82,7 @@ pub enum Command {
 
     /// Export subjects, events and exhibits for other tools (FollowTheMoney JSON lines)
     #[command(
-        after_help = "Example:\n  dossier export . --format ftm --out lantern.ftm.json\n  dossier export . --format csv --out lantern-csv\n\nPATH is a case folder, or a dossier (zip or folder; read only if it verifies intact). CSV: exhibits.csv, subjects.csv, criteria.csv and events.csv in the columns of\n`dossier import`; importing them in that order into a new case rebuilds the records. Entities: Person/Organization per subject, Position + Occupancy per post\nheld, Event per timeline event, Document per exhibit (contentHash = SHA-1, as Aleph expects) with\nDocumentation links, and one Sanction per subject and regime, marked as proposed, not imposed."
+        after_help = "Example:\n  dossier export . --format ftm --out lantern.ftm.json\n  dossier export dossiers/NZ-LANTERN-full-2026-11-21.zip --format ftm\n  dossier export . --format csv --out lantern-csv\n\nPATH is a case folder, or a dossier (zip or folder; read only if it verifies intact). CSV: exhibits.csv, subjects.csv, criteria.csv and events.csv in the columns of\n`dossier import`; importing them in that order into a new case rebuilds the records. Entities: Person/Organization per subject, Position + Occupancy per post\nheld, Event per timeline event, Document per exhibit (contentHash = SHA-1, as Aleph expects) with\nDocumentation links, and one Sanction per subject and regime, marked as proposed, not imposed."
     )]
     Export(ExportArgs),
 }
