@@ -352,19 +352,6 @@ impl ZipIn {
         })
     }
 
-    /// Reads an entry into memory, refusing more than `limit` bytes.
-    pub fn read(&mut self, index: usize, limit: u64) -> io::Result<Vec<u8>> {
-        // The caller's limit is the entry's declared size: room for it, and no more, up front.
-        let mut bytes = Vec::with_capacity(limit.min(1 << 30) as usize + 1);
-        with_content(&mut self.archive, index, |content, _| {
-            content.take(limit + 1).read_to_end(&mut bytes)
-        })?;
-        if bytes.len() as u64 > limit {
-            return Err(io::Error::other(format!("larger than {limit} bytes")));
-        }
-        Ok(bytes)
-    }
-
     /// Hands an entry's content, at most `limit` bytes of it, to `read` (to parse it as it
     /// streams, without holding it all in memory).
     pub fn read_with<T>(

@@ -268,33 +268,25 @@ impl Bag {
                 "{size} bytes, more than the {limit} a file like this may have"
             )));
         }
-        Some(match &mut self.source {
-            Source::Folder(root) => {
-                let mut bytes = Vec::with_capacity(size as usize + 1);
-                std::fs::File::open(root.join(path))
-                    .and_then(|f| {
-                        std::io::Read::read_to_end(
-                            &mut std::io::Read::take(f, size + 1),
-                            &mut bytes,
-                        )
-                    })
-                    .map_err(|e| e.to_string())
-                    .and_then(|n| {
-                        if n as u64 > size {
-                            Err("it grew while being read".to_string())
-                        } else {
-                            Ok(bytes)
-                        }
-                    })
-            }
-            Source::Zip { zip, .. } if !zip.safe => {
-                Err("not read: the zip's structure is unsafe".to_string())
-            }
-            Source::Zip { zip, index } => zip.read(index[path], size).map_err(|e| e.to_string()),
+        self.read_with(path, |reader| {
+            let mut bytes = Vec::with_capacity(size as usize);
+            reader.read_to_end(&mut bytes)?;
+            Ok(bytes)
         })
     }
 
-    /// Hands a file of the bag to `read`, no further than its declared size.
+    /// Parses a JSON tag or payload file as it streams, no further than its declared size.
+    fn read_json<T: serde::de::DeserializeOwned>(
+        &mut self,
+        path: &str,
+    ) -> Option<Result<T, String>> {
+        self.read_with(path, |reader| {
+            serde_json::from_reader(std::io::BufReader::new(reader)).map_err(std::io::Error::other)
+        })
+    }
+
+    /// Hands a file of the bag to `read`, cut at its declared size (a file that grew or an
+    /// entry that expands further is not read past it).
     fn read_with<T>(
         &mut self,
         path: &str,
@@ -310,28 +302,6 @@ impl Bag {
             }
             Source::Zip { zip, index } => zip
                 .read_with(index[path], size, read)
-                .map_err(|e| e.to_string()),
-        })
-    }
-
-    /// Parses a JSON tag or payload file as it streams, no further than its declared size.
-    fn read_json<T: serde::de::DeserializeOwned>(
-        &mut self,
-        path: &str,
-    ) -> Option<Result<T, String>> {
-        let size = *self.files.get(path)?;
-        let parse = |reader: &mut dyn std::io::Read| {
-            serde_json::from_reader(std::io::BufReader::new(reader)).map_err(std::io::Error::other)
-        };
-        Some(match &mut self.source {
-            Source::Folder(root) => std::fs::File::open(root.join(path))
-                .and_then(|f| parse(&mut std::io::Read::take(f, size)))
-                .map_err(|e| e.to_string()),
-            Source::Zip { zip, .. } if !zip.safe => {
-                Err("not read: the zip's structure is unsafe".to_string())
-            }
-            Source::Zip { zip, index } => zip
-                .read_with(index[path], size, parse)
                 .map_err(|e| e.to_string()),
         })
     }

@@ -33,22 +33,26 @@ fn ftm_validate(entities: &str) -> Option<(bool, String)> {
     ))
 }
 
-/// A copy of the shipped sample case.
-fn sample() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("evidence-samples/sample-case");
-    for entry in walkdir::WalkDir::new(&source) {
+/// Copies a folder tree.
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
-        let target = dir
-            .path()
-            .join("case")
-            .join(entry.path().strip_prefix(&source).unwrap());
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
         if entry.file_type().is_dir() {
             std::fs::create_dir_all(&target).unwrap();
         } else {
             std::fs::copy(entry.path(), &target).unwrap();
         }
     }
+}
+
+/// A copy of the shipped sample case, as `case/` in a temporary folder.
+fn sample() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("evidence-samples/sample-case"),
+        &dir.path().join("case"),
+    );
     dir
 }
 
@@ -210,20 +214,10 @@ fn a_case_exported_to_csv_and_imported_into_a_new_case_has_the_same_records() {
     )
     .ok();
     // The evidence travels with the case; the CSV files carry everything else.
-    for entry in walkdir::WalkDir::new(dir.path().join("case/evidence")) {
-        let entry = entry.unwrap();
-        let target = dir.path().join("copy/evidence").join(
-            entry
-                .path()
-                .strip_prefix(dir.path().join("case/evidence"))
-                .unwrap(),
-        );
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
+    copy_tree(
+        &dir.path().join("case/evidence"),
+        &dir.path().join("copy/evidence"),
+    );
     for kind in ["exhibits", "subjects", "criteria", "events"] {
         let file = csv.join(format!("{kind}.csv"));
         dossier_in(
