@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::case::{Case, Subject, SubjectKind};
 use crate::date::CaseDate;
+use crate::records::{associate_text, id_document_text, involvement_text, position_text};
 use crate::template::Registry;
 
 /// One FollowTheMoney entity.
@@ -74,11 +75,7 @@ pub fn ftm_entities(case: &Case, registry: &Registry, contents: &[ExhibitContent
             for (n, position) in subject.positions.iter().enumerate() {
                 let post_id = format!("{id}-position-{}", n + 1);
                 let mut post = Entity::new(post_id.clone(), "Position");
-                let name = match &position.organisation {
-                    Some(org) => format!("{}, {org}", position.title),
-                    None => position.title.clone(),
-                };
-                post.add("name", [name]);
+                post.add("name", [post_name(position)]);
                 entities.push(post);
                 let mut occupancy = Entity::new(format!("{id}-occupancy-{}", n + 1), "Occupancy");
                 occupancy.add("holder", [id.clone()]).add("post", [post_id]);
@@ -240,13 +237,7 @@ fn subject_entity(subject: &Subject, id: &str) -> Entity {
             Some(other) => notes.push(format!("Gender: {other}")),
             None => {}
         }
-        entity.add(
-            "position",
-            subject.positions.iter().map(|p| match &p.organisation {
-                Some(org) => format!("{}, {org}", p.title),
-                None => p.title.clone(),
-            }),
-        );
+        entity.add("position", subject.positions.iter().map(post_name));
         for document in &subject.id_documents {
             let property = if document.kind.eq_ignore_ascii_case("passport") {
                 "passportNumber"
@@ -276,6 +267,14 @@ fn subject_entity(subject: &Subject, id: &str) -> Entity {
     );
     entity.add("notes", notes);
     entity
+}
+
+/// A post as FtM names it: `Title, Organisation`.
+fn post_name(position: &crate::case::Position) -> String {
+    match &position.organisation {
+        Some(org) => format!("{}, {org}", position.title),
+        None => position.title.clone(),
+    }
 }
 
 /// FtM dates are prefixes of ISO dates (`2019`, `2019-03`, `2019-03-14`): the start of ours.
@@ -409,38 +408,7 @@ pub fn write_csv(
         case.subjects
             .iter()
             .map(|s| {
-                let positions: Vec<String> = s
-                    .positions
-                    .iter()
-                    .map(|p| {
-                        let mut parts = vec![
-                            p.title.clone(),
-                            text(&p.organisation),
-                            date(&p.from),
-                            date(&p.to),
-                        ];
-                        while parts.len() > 1 && parts.last().is_some_and(|x| x.is_empty()) {
-                            parts.pop();
-                        }
-                        parts.join(", ")
-                    })
-                    .collect();
-                let documents: Vec<String> = s
-                    .id_documents
-                    .iter()
-                    .map(|d| match &d.country {
-                        Some(c) => format!("{}:{}:{c}", d.kind, d.number),
-                        None => format!("{}:{}", d.kind, d.number),
-                    })
-                    .collect();
-                let associates: Vec<String> = s
-                    .associates
-                    .iter()
-                    .map(|a| match &a.relation {
-                        Some(r) => format!("{}:{r}", a.name),
-                        None => a.name.clone(),
-                    })
-                    .collect();
+                let texts = |items: Vec<String>| list(&items);
                 vec![
                     s.name.clone(),
                     s.kind.as_str().to_string(),
@@ -451,10 +419,10 @@ pub fn write_csv(
                     text(&s.birthplace),
                     text(&s.gender),
                     list(&s.nationalities),
-                    list(&positions),
-                    list(&documents),
+                    texts(s.positions.iter().map(position_text).collect()),
+                    texts(s.id_documents.iter().map(id_document_text).collect()),
                     list(&s.addresses),
-                    list(&associates),
+                    texts(s.associates.iter().map(associate_text).collect()),
                     String::new(),
                     String::new(),
                     String::new(),
@@ -487,14 +455,7 @@ pub fn write_csv(
         case.events
             .iter()
             .map(|v| {
-                let subjects: Vec<String> = v
-                    .subjects
-                    .iter()
-                    .map(|s| match &s.role {
-                        Some(role) => format!("{}:{role}", s.subject),
-                        None => s.subject.clone(),
-                    })
-                    .collect();
+                let subjects: Vec<String> = v.subjects.iter().map(involvement_text).collect();
                 vec![
                     v.date.to_string(),
                     v.title.clone(),

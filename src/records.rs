@@ -343,6 +343,45 @@ fn dotted_to_brackets(clause: &str) -> String {
     out
 }
 
+/// `"TITLE, ORG[, FROM[, TO]]"`, as [`parse_position`] reads it; trailing empty parts left out.
+pub fn position_text(position: &Position) -> String {
+    let date = |d: &Option<CaseDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let mut parts = vec![
+        position.title.clone(),
+        position.organisation.clone().unwrap_or_default(),
+        date(&position.from),
+        date(&position.to),
+    ];
+    while parts.len() > 1 && parts.last().is_some_and(|p| p.is_empty()) {
+        parts.pop();
+    }
+    parts.join(", ")
+}
+
+/// `"TYPE:NUMBER[:COUNTRY]"`, as [`parse_id_document`] reads it.
+pub fn id_document_text(document: &IdDocument) -> String {
+    match &document.country {
+        Some(country) => format!("{}:{}:{country}", document.kind, document.number),
+        None => format!("{}:{}", document.kind, document.number),
+    }
+}
+
+/// `NAME` or `NAME:RELATION`, as `--associate` reads it.
+pub fn associate_text(associate: &Associate) -> String {
+    match &associate.relation {
+        Some(relation) => format!("{}:{relation}", associate.name),
+        None => associate.name.clone(),
+    }
+}
+
+/// `S-ID` or `S-ID:ROLE`, as `--subject` reads it.
+pub fn involvement_text(involvement: &Involvement) -> String {
+    match &involvement.role {
+        Some(role) => format!("{}:{role}", involvement.subject),
+        None => involvement.subject.clone(),
+    }
+}
+
 /// `"TITLE, ORG[, FROM[, TO]]"`.
 fn parse_position(text: &str) -> Result<Position> {
     let parts: Vec<&str> = text.split(',').map(str::trim).collect();
