@@ -129,12 +129,7 @@ pub fn rewrite_zip(
     date: NaiveDate,
 ) -> Result<()> {
     let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
-    let mut archive = ZipArchive::new(file).map_err(|e| {
-        Error::input(
-            format!("{} is not a readable zip ({e})", path.display()),
-            "give the dossier's .zip",
-        )
-    })?;
+    let mut archive = open_archive(file, path)?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let temp = tempfile::Builder::new()
         .prefix(".dossier-")
@@ -166,6 +161,16 @@ pub fn rewrite_zip(
     temp.persist(path)
         .map_err(|e| Error::io("replace", path, e.error))?;
     Ok(())
+}
+
+/// Reads a zip's directory; a file that is not a zip is an error naming it (exit 2).
+fn open_archive<R: Read + Seek>(reader: R, path: &Path) -> Result<ZipArchive<R>> {
+    ZipArchive::new(reader).map_err(|e| {
+        Error::input(
+            format!("{} is not a readable zip file ({e})", path.display()),
+            "give the dossier's .zip, or the folder of an unpacked dossier",
+        )
+    })
 }
 
 /// Writes to two places.
@@ -284,12 +289,7 @@ impl ZipIn {
     /// Opens a zip; an unreadable file or one that is not a zip is an error (exit 2).
     pub fn open(path: &Path) -> Result<ZipIn> {
         let file = SharedFile::open(path).map_err(|e| Error::io("open", path, e))?;
-        let mut archive = ZipArchive::new(file).map_err(|e| {
-            Error::input(
-                format!("{} is not a readable zip file ({e})", path.display()),
-                "give the dossier's .zip, or the folder of an unpacked dossier",
-            )
-        })?;
+        let mut archive = open_archive(file, path)?;
         let mut problems = Vec::new();
         let mut safe = true;
         if archive.has_duplicate_names() {

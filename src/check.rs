@@ -45,6 +45,9 @@ pub struct Report {
     pub errors: usize,
     pub warnings: usize,
     pub findings: Vec<Finding>,
+    /// The exhibits found missing or changed (id and path), for the custody log.
+    #[serde(skip)]
+    pub damaged: Vec<String>,
 }
 
 impl Report {
@@ -52,22 +55,17 @@ impl Report {
         self.errors > 0
     }
 
-    /// The exhibits found missing or changed, for the custody log.
+    /// What the check found, for the custody log.
     pub fn integrity_summary(&self) -> String {
-        let broken: Vec<&str> = self
-            .findings
-            .iter()
-            .filter(|f| {
-                f.message.contains("changed since intake") || f.message.contains("is missing")
-            })
-            .map(|f| f.place.as_str())
-            .collect();
         let mut text = format!(
             "{} exhibits hashed; {} errors, {} warnings",
             self.exhibits_hashed, self.errors, self.warnings
         );
-        if !broken.is_empty() {
-            text.push_str(&format!("; missing or changed: {}", broken.join(", ")));
+        if !self.damaged.is_empty() {
+            text.push_str(&format!(
+                "; missing or changed: {}",
+                self.damaged.join(", ")
+            ));
         }
         text
     }
@@ -117,7 +115,7 @@ pub fn check(
             check_regime(case, template, &mut found);
         }
     }
-    let hashed = check_exhibits(root, case, &mut found, progress)?;
+    let (hashed, damaged) = check_exhibits(root, case, &mut found, progress)?;
     check_custody(case, log, &mut found);
 
     let mut findings = found.0;
@@ -144,6 +142,7 @@ pub fn check(
         errors,
         warnings: findings.len() - errors,
         findings,
+        damaged,
     })
 }
 
@@ -442,6 +441,13 @@ fn check_regime(case: &Case, template: &Template, found: &mut Findings) {
     }
 }
 
+/// Notes an exhibit as missing or changed and gives the place to report it at.
+fn damage(damaged: &mut Vec<String>, exhibit: &crate::case::Exhibit) -> String {
+    let place = format!("{} evidence/{}", exhibit.id, exhibit.path);
+    damaged.push(place.clone());
+    place
+}
+
 /// Whether a subject has a value for a template field name.
 fn has_field(subject: &Subject, field: &str) -> bool {
     match field {
@@ -470,14 +476,15 @@ fn check_exhibits(
     case: &Case,
     found: &mut Findings,
     progress: &ProgressBar,
-) -> Result<usize> {
+) -> Result<(usize, Vec<String>)> {
     let mut to_hash = Vec::new();
+    let mut damaged = Vec::new();
     let mut locator = Locator::new(root)?;
     for exhibit in &case.exhibits {
         match locator.locate(&exhibit.path) {
             Ok(on_disk) => to_hash.push((exhibit, on_disk)),
             Err(problem) => found.error(
-                &format!("{} evidence/{}", exhibit.id, exhibit.path),
+                &damage(&mut damaged, exhibit),
                 format!("{}: {problem}", exhibit.id),
                 "restore the file from your backup (its sha256 is in case.json), or replace a link \
                  with the file itself; evidence is never deleted or moved",
@@ -492,7 +499,7 @@ fn check_exhibits(
         let place = format!("{} evidence/{}", exhibit.id, exhibit.path);
         match digest {
             Ok(d) if d.sha256 != exhibit.sha256 => found.error(
-                &place,
+                &damage(&mut damaged, exhibit),
                 format!(
                     "{} changed since intake: expected sha256 {} ({} bytes), found {} ({} bytes)",
                     exhibit.id, exhibit.sha256, exhibit.size, d.sha256, d.size
@@ -539,7 +546,7 @@ fn check_exhibits(
             );
         }
     }
-    Ok(digests.iter().filter(|d| d.is_ok()).count())
+    Ok((digests.iter().filter(|d| d.is_ok()).count(), damaged))
 }
 
 fn check_custody(case: &Case, log: &Log, found: &mut Findings) {

@@ -158,12 +158,17 @@ pub fn sha256_file(path: &Path, progress: &ProgressBar) -> Result<FileDigest> {
 /// SHA-1 of a file, lowercase hex: only for tools that key documents by it (FollowTheMoney's
 /// `contentHash`); dossier's own integrity rests on SHA-256.
 pub fn sha1_file(path: &Path) -> Result<String> {
+    let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
+    sha1_stream(file).map_err(|e| Error::io("read", path, e))
+}
+
+/// SHA-1 of everything `reader` gives, lowercase hex.
+pub fn sha1_stream(mut reader: impl Read) -> io::Result<String> {
     use sha1::Digest as _;
-    let mut file = File::open(path).map_err(|e| Error::io("open", path, e))?;
     let mut hasher = sha1::Sha1::new();
     let mut buffer = vec![0u8; BUFFER];
     loop {
-        let n = read_full(&mut file, &mut buffer).map_err(|e| Error::io("read", path, e))?;
+        let n = read_full(&mut reader, &mut buffer)?;
         if n == 0 {
             break;
         }

@@ -136,17 +136,7 @@ fn generated(bytes: Vec<u8>, dir: &Path) -> Result<Content<'static>> {
     if bytes.len() < SPILL_FROM {
         return Ok(Content::Bytes(bytes));
     }
-    let mut file = tempfile::Builder::new()
-        .prefix(".dossier-part-")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io("create a file in", dir, e))?;
-    file.write_all(&bytes)
-        .map_err(|e| Error::io("write", file.path(), e))?;
-    Ok(Content::Spilled {
-        sha256: sha256_bytes(&bytes),
-        size: bytes.len() as u64,
-        file,
-    })
+    spilled(dir, |out| out.write_all(&bytes))
 }
 
 /// Builds the dossier of the case in `root`.

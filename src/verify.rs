@@ -945,12 +945,7 @@ pub fn read_sealed_case(path: &Path, progress: &ProgressBar) -> Result<SealedRec
     let mut files = Vec::new();
     for exhibit in &full.exhibits {
         let Some(file) = &exhibit.file else { continue };
-        let sha1 = bag.read_with(file, |reader| {
-            use sha1::Digest as _;
-            let mut hasher = sha1::Sha1::new();
-            std::io::copy(reader, &mut DigestWriter(&mut hasher))?;
-            Ok(crate::hash::to_hex(&hasher.finalize()))
-        });
+        let sha1 = bag.read_with(file, |reader| crate::hash::sha1_stream(reader));
         if let Some(Ok(sha1)) = sha1 {
             let name = file.rsplit('/').next().unwrap_or(file);
             let name = name
@@ -1000,17 +995,4 @@ pub fn read_sealed_case(path: &Path, progress: &ProgressBar) -> Result<SealedRec
         custody: None,
     };
     Ok(SealedRecords { case, files })
-}
-
-/// Feeds written bytes to a digest.
-struct DigestWriter<'a, D: sha1::Digest>(&'a mut D);
-
-impl<D: sha1::Digest> std::io::Write for DigestWriter<'_, D> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
