@@ -404,11 +404,10 @@ pub fn verify(
 
     // No payload file can be larger than the whole payload: one that says so (a zip bomb, or a
     // planted file) is reported and never read.
-    let oxum_octets = bag
-        .read_tag(bag::BAG_INFO_TXT)
-        .and_then(|r| r.ok())
-        .map(|bytes| bag::parse_bag_info(&String::from_utf8_lossy(&bytes)))
-        .and_then(|fields| fields.into_iter().find(|(l, _)| l == "Payload-Oxum"))
+    let info = read_bag_info(&mut bag, &mut problems);
+    let oxum_octets = info
+        .iter()
+        .find(|(l, _)| l == "Payload-Oxum")
         .and_then(|(_, v)| v.split('.').next()?.parse::<u64>().ok());
     let mut oversized = HashSet::new();
     if let Some(total) = oxum_octets {
@@ -496,7 +495,7 @@ pub fn verify(
             .iter()
             .any(|f| f.path == path && f.status == Status::Ok)
     };
-    let info = check_bag_info(&mut bag, &mut problems, exhibit_fingerprint.as_deref());
+    check_bag_info(&bag, &info, &mut problems, exhibit_fingerprint.as_deref());
     let case = info
         .iter()
         .find(|(l, _)| l == "External-Identifier")
@@ -606,20 +605,32 @@ fn parse_checked(
 }
 
 /// Checks bag-info.txt and returns its fields.
+/// bag-info.txt's fields, in order; a missing or unreadable file is a problem and no fields.
+fn read_bag_info(bag: &mut Bag, problems: &mut Vec<Problem>) -> Vec<(String, String)> {
+    match bag.read_tag(bag::BAG_INFO_TXT) {
+        None => {
+            problems.push(problem(bag::BAG_INFO_TXT, "is missing"));
+            Vec::new()
+        }
+        Some(Err(_)) => {
+            problems.push(problem(bag::BAG_INFO_TXT, "cannot be read"));
+            Vec::new()
+        }
+        Some(Ok(bytes)) => bag::parse_bag_info(&String::from_utf8_lossy(&bytes)),
+    }
+}
+
+/// Checks bag-info.txt's fields: the required labels, Payload-Oxum against the payload there,
+/// and the exhibit fingerprint against the manifest.
 fn check_bag_info(
-    bag: &mut Bag,
+    bag: &Bag,
+    fields: &[(String, String)],
     problems: &mut Vec<Problem>,
     exhibit_fingerprint: Option<&str>,
-) -> Vec<(String, String)> {
-    let Some(result) = bag.read_tag(bag::BAG_INFO_TXT) else {
-        problems.push(problem(bag::BAG_INFO_TXT, "is missing"));
-        return Vec::new();
-    };
-    let Ok(bytes) = result else {
-        problems.push(problem(bag::BAG_INFO_TXT, "cannot be read"));
-        return Vec::new();
-    };
-    let fields = bag::parse_bag_info(&String::from_utf8_lossy(&bytes));
+) {
+    if fields.is_empty() {
+        return;
+    }
     let get = |label: &str| {
         fields
             .iter()
@@ -659,7 +670,6 @@ fn check_bag_info(
             &format!("Exhibit-Fingerprint is {recorded} but the manifest gives {actual}"),
         ));
     }
-    fields
 }
 
 /// The parts of `data/dossier.json` that verify compares; everything else is skipped while
