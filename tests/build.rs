@@ -281,22 +281,12 @@ fn the_public_profile_withholds_confidential_exhibits_and_sources() {
 #[test]
 fn names_with_percent_newline_arabic_and_chinese_survive_build_and_verify() {
     let case = TestCase::complete();
-    for (i, name) in [
+    case.add_statements(&[
         "100% sure.txt",
         "line\nbreak.txt",
         "إفادة الشاهد.txt",
         "证人陈述.txt",
-    ]
-    .iter()
-    .enumerate()
-    {
-        let id = case.exhibit(
-            &format!("statements/{name}"),
-            &format!("statement {i} (fictional)"),
-        );
-        case.run(&["event", "add", "2020", "Statement", "--exhibit", &id])
-            .ok();
-    }
+    ]);
     case.build(&["--unpacked"]).ok();
     let manifest = std::fs::read_to_string(case.bag("full").join("manifest-sha256.txt")).unwrap();
     assert!(
@@ -320,17 +310,7 @@ fn names_with_percent_newline_arabic_and_chinese_survive_build_and_verify() {
 fn arabic_and_chinese_names_pass_bagit() {
     // bagit.py 1.9 does not decode %25, so this bag has no `%` in its names.
     let case = TestCase::complete();
-    for (i, name) in ["إفادة الشاهد.txt", "证人陈述.txt", "witness two.txt"]
-        .iter()
-        .enumerate()
-    {
-        let id = case.exhibit(
-            &format!("statements/{name}"),
-            &format!("statement {i} (fictional)"),
-        );
-        case.run(&["event", "add", "2020", "Statement", "--exhibit", &id])
-            .ok();
-    }
+    case.add_statements(&["إفادة الشاهد.txt", "证人陈述.txt", "witness two.txt"]);
     case.build(&["--unpacked"]).ok();
     if let Some(valid) = bagit_valid(&case.bag("full")) {
         assert!(valid);
@@ -341,11 +321,7 @@ fn arabic_and_chinese_names_pass_bagit() {
 fn a_damaged_custody_log_is_not_sealed() {
     let case = TestCase::complete();
     let log = case.read("custody.jsonl");
-    let lines: Vec<&str> = log.lines().collect();
-    case.write(
-        "custody.jsonl",
-        format!("{}\n", lines[..lines.len() - 1].join("\n")),
-    );
+    case.cut_custody_log();
     case.build(&[])
         .exits(2)
         .stderr_has(&["custody log is damaged", "removed from its end"]);

@@ -102,12 +102,7 @@ fn an_edited_custody_line_breaks_the_chain_at_that_line() {
 #[test]
 fn a_custody_log_cut_short_is_reported() {
     let case = TestCase::complete();
-    let log = case.read("custody.jsonl");
-    let lines: Vec<&str> = log.lines().collect();
-    case.write(
-        "custody.jsonl",
-        format!("{}\n", lines[..lines.len() - 1].join("\n")),
-    );
+    case.cut_custody_log();
     case.run(&["check"])
         .exits(1)
         .stdout_has(&["entries were removed from its end"]);
@@ -220,12 +215,7 @@ fn a_case_local_template_adds_a_regime() {
 #[test]
 fn a_damaged_custody_log_stays_reported_on_every_later_check() {
     let case = TestCase::complete();
-    let log = case.read("custody.jsonl");
-    let lines: Vec<&str> = log.lines().collect();
-    case.write(
-        "custody.jsonl",
-        format!("{}\n", lines[..lines.len() - 1].join("\n")),
-    );
+    case.cut_custody_log();
     for _ in 0..3 {
         case.run(&["check"]).exits(1);
     }

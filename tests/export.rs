@@ -46,6 +46,21 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// Seals the sample copy's case into `out/`, dated 2026-11-21.
+fn build_sample(dir: &Path, extra: &[&str]) {
+    let mut args = vec![
+        "-C",
+        "case",
+        "build",
+        "--date",
+        "2026-11-21",
+        "--out",
+        "../out",
+    ];
+    args.extend_from_slice(extra);
+    dossier_in(dir, &args).ok();
+}
+
 /// A copy of the shipped sample case, as `case/` in a temporary folder.
 fn sample() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -264,20 +279,7 @@ fn a_dossier_exports_what_its_case_exports_and_only_when_intact() {
     let from_case = dossier_in(dir.path(), &["export", "case", "--format", "ftm"])
         .ok()
         .stdout;
-    dossier_in(
-        dir.path(),
-        &[
-            "-C",
-            "case",
-            "build",
-            "--date",
-            "2026-11-21",
-            "--out",
-            "../out",
-            "--unpacked",
-        ],
-    )
-    .ok();
+    build_sample(dir.path(), &["--unpacked"]);
     let zip = "out/NZ-LANTERN-2019-full-2026-11-21.zip";
     let from_zip = dossier_in(dir.path(), &["export", zip, "--format", "ftm"])
         .ok()
@@ -291,21 +293,7 @@ fn a_dossier_exports_what_its_case_exports_and_only_when_intact() {
             .stdout
     );
     // A public dossier has no document for a withheld exhibit.
-    dossier_in(
-        dir.path(),
-        &[
-            "-C",
-            "case",
-            "build",
-            "--date",
-            "2026-11-21",
-            "--out",
-            "../out",
-            "--profile",
-            "public",
-        ],
-    )
-    .ok();
+    build_sample(dir.path(), &["--profile", "public"]);
     let public = dossier_in(
         dir.path(),
         &[

@@ -194,6 +194,34 @@ impl TestCase {
         run.stdout.split_whitespace().next().unwrap().to_string()
     }
 
+    /// Registers statements under `evidence/statements/`, each supporting an event of its own
+    /// (so that `check` stays clean), and returns their ids.
+    pub fn add_statements(&self, names: &[&str]) -> Vec<String> {
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let id = self.exhibit(
+                    &format!("statements/{name}"),
+                    &format!("statement {i} (fictional)"),
+                );
+                self.run(&["event", "add", "2020", "Statement", "--exhibit", &id])
+                    .ok();
+                id
+            })
+            .collect()
+    }
+
+    /// Removes the custody log's last line, as if history had been cut short.
+    pub fn cut_custody_log(&self) {
+        let log = self.read("custody.jsonl");
+        let lines: Vec<&str> = log.lines().collect();
+        self.write(
+            "custody.jsonl",
+            format!("{}\n", lines[..lines.len() - 1].join("\n")),
+        );
+    }
+
     /// Builds, through the command line only, a case that `check` passes.
     pub fn complete() -> TestCase {
         let case = TestCase::new();
@@ -337,6 +365,14 @@ impl TestCase {
     pub fn bag(&self, profile: &str) -> PathBuf {
         self.out_dir().join(format!("VD-2024-{profile}-{DATE}"))
     }
+}
+
+/// Edits a file in place, replacing every `from` (which must be there) by `to`.
+#[track_caller]
+pub fn replace_in(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} lacks {from:?}", path.display());
+    std::fs::write(path, text.replace(from, to)).unwrap();
 }
 
 /// Runs an independent tool; `None` if it is not installed (and allowed to be missing).

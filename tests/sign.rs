@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::harness::{TestCase, bagit_valid, checker, tool};
+use crate::harness::{TestCase, bagit_valid, checker, replace_in, tool};
 
 const NAP: &str = "Norzhavia Accountability Project";
 const QPFT: &str = "Quillwater Press Freedom Trust";
@@ -351,11 +351,11 @@ fn a_tampered_statement_is_invalid() {
     let bag = c.case.bag("full");
     c.sign(&bag, &c.key("nap"), NAP, &["--role", "co-signer"])
         .ok();
-    let path = bag.join("signatures/norzhavia-accountability-project.statement.txt");
-    let text = std::fs::read_to_string(&path)
-        .unwrap()
-        .replace("Role: co-signer", "Role: lead");
-    std::fs::write(&path, text).unwrap();
+    replace_in(
+        &bag.join("signatures/norzhavia-accountability-project.statement.txt"),
+        "Role: co-signer",
+        "Role: lead",
+    );
     c.case
         .run(&["verify", bag.to_str().unwrap()])
         .exits(1)

@@ -3,14 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::harness::{Run, TestCase, tool};
-
-/// Edits a file of the bag in place.
-fn replace_in(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "{} lacks {from:?}", path.display());
-    std::fs::write(path, text.replace(from, to)).unwrap();
-}
+use crate::harness::{Run, TestCase, replace_in, tool};
 
 /// A complete case built with its unpacked bag.
 fn sealed() -> (TestCase, PathBuf) {
