@@ -60,7 +60,7 @@ pub enum Command {
 
     /// Seal the case into a dossier: one BagIt 1.0 bag in a reproducible zip
     #[command(
-        after_help = "Example:\n  dossier build --date 2026-11-21\n  dossier build --profile public --out /tmp/publish --unpacked\n\nThe zip is <case-id>-<profile>-<date>.zip in --out (default: the case's dossiers/ folder)."
+        after_help = "Example:\n  dossier build --date 2026-11-21\n  dossier build --profile public --out /tmp/publish --unpacked\n  dossier build --font /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf\n\nThe zip is <case-id>-<profile>-<date>.zip in --out (default: the case's dossiers/ folder). It holds\ndata/submission-<regime>.pdf for each regime of the case."
     )]
     Build(BuildArgs),
 
@@ -379,6 +379,9 @@ pub struct BuildArgs {
     /// Also write the bag unpacked, as a folder beside the zip
     #[arg(long)]
     pub unpacked: bool,
+    /// A TrueType font for names in scripts the shipped fonts lack (Chinese, Japanese, Korean...); repeatable
+    #[arg(long, value_name = "FILE")]
+    pub font: Vec<PathBuf>,
     /// Machine-readable output
     #[arg(long)]
     pub json: bool,

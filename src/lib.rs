@@ -3,7 +3,9 @@
 //!
 //! The pipeline, one module per step: `case` (case.json) -> `intake` (exhibits, hashes) and
 //! `records` (subjects, events, signatories) -> `custody` (the chain-of-custody log) ->
-//! `check` against the regime `template`s. `cli` and `commands` are the command line on top.
+//! `check` against the regime `template`s -> `seal` (the BagIt bag in a zip, with the PDF
+//! submissions from `render`) -> `verify` -> `sign`, and `export` for other tools. `cli` and
+//! `commands` are the command line on top.
 
 pub mod archive;
 pub mod bag;
@@ -20,6 +22,7 @@ pub mod import;
 pub mod intake;
 pub mod output;
 pub mod records;
+pub mod render;
 pub mod seal;
 pub mod sign;
 pub mod signature;

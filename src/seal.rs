@@ -23,6 +23,7 @@ use crate::date::CaseDate;
 use crate::error::{Error, Result};
 use crate::hash::sha256_bytes;
 use crate::intake::Locator;
+use crate::render;
 
 /// The version of `data/dossier.json`'s layout.
 pub const DOSSIER_SCHEMA: u32 = 1;
@@ -57,6 +58,8 @@ pub struct BuildOptions {
     pub force: bool,
     /// Also write the bag as a folder beside the zip.
     pub unpacked: bool,
+    /// Fonts for the PDF besides the shipped ones and those case.json lists.
+    pub fonts: Vec<PathBuf>,
 }
 
 /// What `build` made.
@@ -184,6 +187,24 @@ pub fn build(root: &Path, options: &BuildOptions, progress: &ProgressBar) -> Res
         ));
     }
 
+    // The submission's inputs are checked before anything is written: a name no font can
+    // show stops the build here.
+    let registry = crate::template::Registry::for_case(root)?;
+    let templates = case
+        .regimes
+        .iter()
+        .map(|id| registry.require(id))
+        .collect::<Result<Vec<_>>>()?;
+    let narrative = render::Narrative::read(root)?;
+    let fonts = case
+        .fonts
+        .iter()
+        .map(|f| root.join(f))
+        .chain(options.fonts.iter().cloned())
+        .map(|path| render::ExtraFont::read(&path))
+        .collect::<Result<Vec<_>>>()?;
+    render::check_fonts(&case, &narrative, &fonts)?;
+
     // The output folder, if this build makes it, goes again when the build fails. (Declared
     // before everything that may leave temporary files in it, so it is dropped after them.)
     let mut out_folder = NewFolder::create(&options.out_dir)?;
@@ -248,14 +269,36 @@ pub fn build(root: &Path, options: &BuildOptions, progress: &ProgressBar) -> Res
         serde_json::to_writer_pretty(&mut *out, &dossier_json)?;
         out.write_all(b"\n")
     })?;
-    drop(sealed_exhibits);
     files.push(("data/dossier.json".into(), json));
+    let sealed_log = redact_custody(&custody_log, &redacted_ids);
+    let submissions = crate::hash::on_every_core(
+        &templates,
+        || (),
+        |(), template| {
+            render::render(&render::Submission {
+                case: &case,
+                template,
+                profile: options.profile,
+                date: options.date,
+                dossier: &name,
+                exhibit_fingerprint: &exhibit_fingerprint,
+                exhibits: &sealed_exhibits,
+                custody_log: &sealed_log,
+                narrative: &narrative,
+                fonts: &fonts,
+            })
+        },
+    );
+    drop(sealed_exhibits);
+    for (template, pdf) in templates.iter().zip(submissions) {
+        files.push((
+            format!("data/submission-{}.pdf", template.id),
+            generated(pdf?, &options.out_dir)?,
+        ));
+    }
     files.push((
         "data/custody.jsonl".into(),
-        generated(
-            redact_custody(&custody_log, &redacted_ids),
-            &options.out_dir,
-        )?,
+        generated(sealed_log, &options.out_dir)?,
     ));
 
     let mut manifest_lines = exhibit_lines;
@@ -622,33 +665,33 @@ impl<'a> DossierJson<'a> {
 
 /// An exhibit as the dossier lists it; a withheld one keeps only its id, hash and size.
 #[derive(Debug, Clone, Serialize)]
-struct SealedExhibit {
-    id: String,
-    withheld: bool,
-    sha256: String,
-    size: u64,
+pub struct SealedExhibit {
+    pub id: String,
+    pub withheld: bool,
+    pub sha256: String,
+    pub size: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
-    file: Option<String>,
+    pub file: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    evidence_path: Option<String>,
+    pub evidence_path: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    media_type: Option<String>,
+    pub media_type: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    title: Option<String>,
+    pub title: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    description: Option<String>,
+    pub description: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    source: Option<Source>,
+    pub source: Option<Source>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    collected_by: Option<String>,
+    pub collected_by: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    collected_at: Option<String>,
+    pub collected_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    language: Option<String>,
+    pub language: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    confidentiality: Option<Confidentiality>,
+    pub confidentiality: Option<Confidentiality>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    intake_at: Option<String>,
+    pub intake_at: Option<String>,
 }
 
 /// What the public profile shows in place of a confidential source.
@@ -707,7 +750,7 @@ impl SealedExhibit {
         }
     }
 
-    fn source_text(&self) -> String {
+    pub fn source_text(&self) -> String {
         let Some(source) = &self.source else {
             return String::new();
         };

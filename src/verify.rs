@@ -998,6 +998,7 @@ pub fn read_sealed_case(path: &Path, progress: &ProgressBar) -> Result<SealedRec
         confidentiality: full.case.confidentiality,
         confidentiality_note: full.case.confidentiality_note,
         submission_date: full.case.submission_date,
+        fonts: Vec::new(),
         subjects: full.subjects,
         events: full.events,
         exhibits,

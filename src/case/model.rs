@@ -28,6 +28,9 @@ pub struct Case {
     pub confidentiality_note: Option<String>,
     #[serde(default)]
     pub submission_date: Option<CaseDate>,
+    /// TrueType fonts (paths from the case folder) for names in scripts the shipped fonts lack.
+    #[serde(default)]
+    pub fonts: Vec<String>,
     #[serde(default)]
     pub subjects: Vec<Subject>,
     #[serde(default)]

@@ -18,6 +18,8 @@ pub fn run(root: &Path, args: BuildArgs, out: &mut Output) -> Result<Outcome> {
         date,
         force: args.force,
         unpacked: args.unpacked,
+        // Like --out, a relative font path is taken from the case folder.
+        fonts: args.font.iter().map(|f| root.join(f)).collect(),
     };
     let progress = progress_bar();
     progress.set_message("sealing");

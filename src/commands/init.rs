@@ -73,6 +73,7 @@ pub fn run(root: &Path, args: InitArgs, out: &mut Output) -> Result<Outcome> {
             },
             confidentiality_note: None,
             submission_date: None,
+            fonts: Vec::new(),
             subjects: Vec::new(),
             events: Vec::new(),
             exhibits: Vec::new(),

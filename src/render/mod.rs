@@ -1,0 +1,239 @@
+//! The PDF submission: one per regime of the case, in the regime template's section order and
+//! headings (see `docs/submission.md`).
+//!
+//! Owns what the submission says and where: `submission` writes the sections, `markdown` reads
+//! the narrative, `chart` draws the timeline, `layout` flows it all down pages, `text` shapes and
+//! orders the lines, `fonts` picks the glyphs and `pdf` writes reproducible bytes. It reads the
+//! dossier as sealed (exhibits withheld, sources hidden), never the case's files.
+
+mod chart;
+pub mod fonts;
+mod layout;
+mod markdown;
+mod pdf;
+mod submission;
+mod text;
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+pub use fonts::ExtraFont;
+
+use crate::case::Case;
+use crate::error::{Error, Result};
+use crate::seal::{Profile, SealedExhibit};
+use crate::template::Template;
+
+/// Past this many exhibits the index lists the exhibits the submission cites and summarises the
+/// rest by folder and type, pointing to `data/exhibits.csv`.
+pub const FULL_INDEX_UP_TO: usize = 2000;
+
+/// The narrative files of a case, parsed.
+#[derive(Debug, Clone, Default)]
+pub struct Narrative {
+    /// (file name, blocks), in file name order.
+    files: Vec<(String, Vec<markdown::Block>)>,
+}
+
+/// The file of `narrative/` that is the executive summary; `legal-analysis.md` opens the legal
+/// analysis; every other `.md` file is the narrative section, in file name order.
+pub const SUMMARY_FILE: &str = "summary.md";
+pub const LEGAL_ANALYSIS_FILE: &str = "legal-analysis.md";
+
+impl Narrative {
+    /// Reads `narrative/*.md` of the case in `root`.
+    pub fn read(root: &Path) -> Result<Narrative> {
+        let dir = root.join("narrative");
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Narrative::default()),
+            Err(e) => return Err(Error::io("read the folder", &dir, e)),
+        };
+        let mut files = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io("read the folder", &dir, e))?;
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !name.ends_with(".md") || !path.is_file() {
+                continue;
+            }
+            let bytes = std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
+            let text = String::from_utf8(bytes).map_err(|e| {
+                let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count();
+                Error::input(
+                    format!("{}:{line}: not UTF-8 text", path.display()),
+                    "save the file as UTF-8 (most editors offer it under \"Save as\" or \"Encoding\")",
+                )
+            })?;
+            files.push((name, markdown::parse(&text, submission::BODY)));
+        }
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(Narrative { files })
+    }
+
+    fn file(&self, name: &str) -> Option<&[markdown::Block]> {
+        self.files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, b)| b.as_slice())
+    }
+
+    fn others(&self) -> impl Iterator<Item = &(String, Vec<markdown::Block>)> {
+        self.files
+            .iter()
+            .filter(|(n, _)| n != SUMMARY_FILE && n != LEGAL_ANALYSIS_FILE)
+    }
+}
+
+/// Everything one submission is made from.
+pub struct Submission<'a> {
+    pub case: &'a Case,
+    pub template: &'a Template,
+    pub profile: Profile,
+    pub date: NaiveDate,
+    /// The dossier's name (its zip is `<name>.zip`).
+    pub dossier: &'a str,
+    pub exhibit_fingerprint: &'a str,
+    /// The exhibits as sealed, in case order.
+    pub exhibits: &'a [SealedExhibit],
+    /// The custody log as sealed.
+    pub custody_log: &'a [u8],
+    pub narrative: &'a Narrative,
+    pub fonts: &'a [ExtraFont],
+}
+
+/// Renders the submission to PDF bytes.
+pub fn render(input: &Submission) -> Result<Vec<u8>> {
+    let fonts = fonts::Fonts::new(input.fonts)?;
+    let (pages, marks) = {
+        let mut flow = layout::Flow::new(&fonts);
+        submission::write(&mut flow, input);
+        (flow.pages, flow.marks)
+    };
+    let furniture = pdf::Furniture {
+        header_left: format!("{} · {}", input.case.id, input.template.name),
+        header_right: submission::marking(input).0,
+        footer_left: format!("Exhibit fingerprint {}", input.exhibit_fingerprint),
+    };
+    let mut seed = Vec::new();
+    for part in [
+        input.exhibit_fingerprint,
+        &input.template.id,
+        input.profile.as_str(),
+        &input.date.to_string(),
+    ] {
+        seed.extend_from_slice(part.as_bytes());
+        seed.push(0);
+    }
+    let meta = pdf::Meta {
+        title: format!("{}: {}", input.case.title, input.template.name),
+        date: input.date,
+        seed,
+    };
+    pdf::draw(fonts, &pages, &marks, &furniture, &meta)
+}
+
+/// Stops the build if a name or other text of the case has characters no font can draw,
+/// naming where they are: a submission never prints empty boxes in place of a name.
+pub fn check_fonts(case: &Case, narrative: &Narrative, extra: &[ExtraFont]) -> Result<()> {
+    let fonts = fonts::Fonts::new(extra)?;
+    let mut problems = Vec::new();
+    let mut look_at = |place: String, text: &str| {
+        let missing = fonts.uncovered(&text::shape(text));
+        if !missing.is_empty() {
+            let chars: Vec<String> = missing
+                .iter()
+                .map(|c| format!("{c} (U+{:04X})", u32::from(*c)))
+                .collect();
+            problems.push(format!("{place}: no font has {}", chars.join(", ")));
+        }
+    };
+    look_at("case title".into(), &case.title);
+    for s in &case.subjects {
+        let name = |what: &str| format!("subject {} ({}), {what}", s.id, s.name);
+        look_at(format!("subject {}, name", s.id), &s.name);
+        if let Some(original) = &s.name_original {
+            look_at(
+                format!(
+                    "subject {} ({}), name in original script `{original}`",
+                    s.id, s.name
+                ),
+                original,
+            );
+        }
+        for (what, values) in [
+            ("transliterations", &s.transliterations),
+            ("aliases", &s.aliases),
+            ("addresses", &s.addresses),
+            ("nexus", &s.nexus),
+            ("exculpatory", &s.exculpatory),
+        ] {
+            for value in values {
+                look_at(name(what), value);
+            }
+        }
+        for p in &s.positions {
+            look_at(
+                name("positions"),
+                &format!("{} {}", p.title, p.organisation.as_deref().unwrap_or("")),
+            );
+        }
+        for a in &s.associates {
+            look_at(
+                name("associates"),
+                &format!("{} {}", a.name, a.relation.as_deref().unwrap_or("")),
+            );
+        }
+        for c in &s.criteria {
+            look_at(name("criteria"), c.argument.as_deref().unwrap_or(""));
+        }
+        look_at(name("birthplace"), s.birthplace.as_deref().unwrap_or(""));
+    }
+    for e in &case.events {
+        let text = [Some(&e.title), e.description.as_ref(), e.location.as_ref()]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" ");
+        look_at(format!("event {}", e.id), &text);
+        for i in &e.subjects {
+            look_at(format!("event {}", e.id), i.role.as_deref().unwrap_or(""));
+        }
+    }
+    for x in &case.exhibits {
+        let text = [
+            x.title.as_ref(),
+            x.source.provider.as_ref(),
+            x.source.method.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" ");
+        look_at(format!("exhibit {}", x.id), &text);
+    }
+    for s in &case.signatories {
+        look_at(format!("signatory {}", s.name), &s.name);
+    }
+    for (file, blocks) in &narrative.files {
+        let text: String = blocks.iter().map(markdown::Block::text).collect();
+        look_at(format!("narrative/{file}"), &text);
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Error::input(
+        format!(
+            "cannot print the submission: characters no font can show\n  {}",
+            problems.join("\n  ")
+        ),
+        "the shipped fonts cover Latin, Cyrillic, Greek, Vietnamese and Arabic; for other scripts give a \
+         TrueType font that has them: `dossier build --font FILE.ttf`, or list it in case.json under \"fonts\"",
+    ))
+}
