@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use crate::harness::{TestCase, dossier_in};
+use crate::harness::{TestCase, build_sample, copy_tree, dossier_in, sample};
 
 /// Runs tests/tools/ftm_validate.py on the entities; `None` when followthemoney is not installed
 /// (allowed only without DOSSIER_REQUIRE_CHECKERS=1).
@@ -31,44 +31,6 @@ fn ftm_validate(entities: &str) -> Option<(bool, String)> {
         output.status.success(),
         String::from_utf8_lossy(&output.stdout).into_owned(),
     ))
-}
-
-/// Copies a folder tree.
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-/// Seals the sample copy's case into `out/`, dated 2026-11-21.
-fn build_sample(dir: &Path, extra: &[&str]) {
-    let mut args = vec![
-        "-C",
-        "case",
-        "build",
-        "--date",
-        "2026-11-21",
-        "--out",
-        "../out",
-    ];
-    args.extend_from_slice(extra);
-    dossier_in(dir, &args).ok();
-}
-
-/// A copy of the shipped sample case, as `case/` in a temporary folder.
-fn sample() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("evidence-samples/sample-case"),
-        &dir.path().join("case"),
-    );
-    dir
 }
 
 #[test]

@@ -398,3 +398,41 @@ pub fn bagit_valid(bag: &Path) -> Option<bool> {
     )
     .map(|o| o.status.success())
 }
+
+/// Copies a folder tree.
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Seals the sample copy's case into `out/`, dated 2026-11-21.
+pub fn build_sample(dir: &Path, extra: &[&str]) {
+    let mut args = vec![
+        "-C",
+        "case",
+        "build",
+        "--date",
+        "2026-11-21",
+        "--out",
+        "../out",
+    ];
+    args.extend_from_slice(extra);
+    dossier_in(dir, &args).ok();
+}
+
+/// A copy of the shipped sample case, as `case/` in a temporary folder.
+pub fn sample() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("evidence-samples/sample-case"),
+        &dir.path().join("case"),
+    );
+    dir
+}

@@ -13,4 +13,5 @@ mod names;
 mod sign;
 mod signatory;
 mod subject;
+mod submission;
 mod verify;

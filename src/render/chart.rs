@@ -74,19 +74,35 @@ fn rows(flow: &mut Flow, events: &[&Event], start: NaiveDate, end: NaiveDate) {
     for (i, event) in events.iter().enumerate() {
         let y = top + i as f64 * ROW;
         flow.text_at(LEFT, y + 0.4, &event.id, label);
-        // A faint guide from the label to the bar.
         let a = x_of(event.date.first_day(), start, end, x0, width);
         let b = x_of(event.date.last_day(), start, end, x0, width).max(a + 1.2);
-        flow.stroke(vec![(x0, y + ROW / 2.0), (a, y + ROW / 2.0)], Ink::Grey);
         rectangle(flow, a, y + 0.8, b, y + ROW - 0.8, Ink::Blue, 0.5);
-        let text = format!("{}  {}", event.date, event.title);
-        let after = b + 1.5;
-        if after + 40.0 < x0 + width {
-            flow.text_at(
-                after,
-                y + 0.4,
-                &shorten(&text, 70),
-                Look::new(6).ink(Ink::Grey),
+        // The label goes after the bar, or before it when the bar ends near the right edge;
+        // cut short to fit, never past the margin.
+        let look = Look::new(6).ink(Ink::Grey);
+        let after = x0 + width - (b + 1.5);
+        let before = a - 1.5 - x0;
+        let room = after.max(before);
+        let mut text = format!("{}  {}", super::date_text(&event.date), event.title);
+        while flow.measure(&text, look) > room && text.chars().count() > 8 {
+            text = shorten(&text, text.chars().count() * 9 / 10);
+        }
+        let used = flow.measure(&text, look);
+        // A faint guide from the id to the bar, stopping short of a label before the bar.
+        let mut guide_end = a;
+        if used <= room {
+            let x = if after >= before {
+                b + 1.5
+            } else {
+                guide_end = a - 2.5 - used;
+                a - 1.5 - used
+            };
+            flow.text_at(x, y + 0.4, &text, look);
+        }
+        if guide_end > x0 {
+            flow.stroke(
+                vec![(x0, y + ROW / 2.0), (guide_end, y + ROW / 2.0)],
+                Ink::Grey,
             );
         }
     }

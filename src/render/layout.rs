@@ -217,6 +217,13 @@ impl<'f> Flow<'f> {
         width
     }
 
+    /// The width of `text` on one line, in mm.
+    pub fn measure(&self, text: &str, look: Look) -> f64 {
+        text::wrap(self.fonts, &[Span::new(text, look)], f64::MAX / 4.0)
+            .first()
+            .map_or(0.0, |line| line.width)
+    }
+
     /// Reserves `height` mm (on a new page if need be) and returns its top.
     pub fn reserve(&mut self, height: f64) -> f64 {
         self.keep(height);

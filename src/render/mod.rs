@@ -106,6 +106,12 @@ pub struct Submission<'a> {
     pub fonts: &'a [ExtraFont],
 }
 
+/// A date as printed: a range's ends are separate words, so that a narrow column wraps
+/// between them instead of inside one.
+fn date_text(date: &crate::date::CaseDate) -> String {
+    date.to_string().replace("..", " – ")
+}
+
 /// Renders the submission to PDF bytes.
 pub fn render(input: &Submission) -> Result<Vec<u8>> {
     let fonts = fonts::Fonts::new(input.fonts)?;

@@ -7,12 +7,12 @@
 
 use std::collections::BTreeMap;
 
-use super::Submission;
 use super::chart;
 use super::fonts::{Ink, Look};
 use super::layout::{Flow, Table, WIDTH};
 use super::markdown::Block;
 use super::text::Span;
+use super::{Submission, date_text};
 use crate::case::{Confidentiality, Event, SignatoryRole, Subject, SubjectKind};
 use crate::custody;
 use crate::output::human_bytes;
@@ -519,7 +519,12 @@ fn profile(flow: &mut Flow, input: &Submission, subject: &Subject, mark: usize) 
                 .map_or_else(String::new, |r| format!(" ({r})"));
             flow.item(
                 "•",
-                &plain(format!("{} {}: {}{role}", e.id, e.date, e.title)),
+                &plain(format!(
+                    "{} {}: {}{role}",
+                    e.id,
+                    date_text(&e.date),
+                    e.title
+                )),
                 5.0,
                 0.5,
             );
@@ -612,7 +617,7 @@ fn timeline(flow: &mut Flow, input: &Submission) {
                 .collect();
             vec![
                 vec![Span::new(e.id.as_str(), Look::new(SMALL))],
-                vec![Span::new(e.date.to_string(), Look::new(SMALL))],
+                vec![Span::new(date_text(&e.date), Look::new(SMALL))],
                 what,
                 vec![Span::new(who.join(", "), Look::new(SMALL))],
                 vec![Span::new(
@@ -624,7 +629,7 @@ fn timeline(flow: &mut Flow, input: &Submission) {
         .collect();
     flow.table(
         &Table {
-            widths: vec![14.0, 24.0, 80.0, 30.0, WIDTH - 148.0],
+            widths: vec![14.0, 24.0, 74.0, 36.0, WIDTH - 148.0],
             header: ["Id", "Date", "Event", "Subjects", "Exhibits"]
                 .map(String::from)
                 .to_vec(),
@@ -1033,7 +1038,7 @@ fn annex(flow: &mut Flow, input: &Submission) {
     );
     code(
         flow,
-        "grep -E '^[0-9a-f]{64}  data/exhibits/' manifest-sha256.txt | sha256sum\ngrep Exhibit-Fingerprint bag-info.txt",
+        "grep -E '^[0-9a-f]{64} +data/exhibits/' manifest-sha256.txt | sha256sum\ngrep Exhibit-Fingerprint bag-info.txt",
     );
     flow.paragraph(
         &[Span::new(

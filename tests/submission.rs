@@ -1,0 +1,453 @@
+//! The PDF submissions inside a dossier, read back with pdftotext and pdfinfo (poppler), which
+//! nobody here wrote.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::harness::{DATE, TestCase, build_sample, dossier_in, replace_in, sample, tool};
+
+/// The text of a PDF as pdftotext reads it (`None` if pdftotext is missing and may be).
+fn pdftotext(pdf: &Path) -> Option<String> {
+    run_pdftotext(pdf, &[])
+}
+
+/// The text with the page's layout kept: a table row is one line.
+fn pdftotext_layout(pdf: &Path) -> Option<String> {
+    run_pdftotext(pdf, &["-layout"])
+}
+
+fn run_pdftotext(pdf: &Path, options: &[&str]) -> Option<String> {
+    let mut args = options.to_vec();
+    args.extend(["-enc", "UTF-8", pdf.to_str().unwrap(), "-"]);
+    let output = tool("pdftotext", &args, pdf.parent().unwrap())?;
+    assert!(
+        output.status.success(),
+        "pdftotext failed on {}",
+        pdf.display()
+    );
+    Some(String::from_utf8(output.stdout).unwrap())
+}
+
+/// Every run of whitespace as one space, so that a phrase wrapped over lines still matches.
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Arabic as pdftotext returns it (presentation forms between embedding marks) made
+/// comparable with what was typed: marks removed, then NFKC.
+fn logical(text: &str) -> String {
+    text.chars()
+        .filter(|c| !matches!(c, '\u{202A}'..='\u{202E}'))
+        .collect::<String>()
+        .nfkc()
+        .collect()
+}
+
+fn page_count(pdf: &Path) -> Option<usize> {
+    let output = tool("pdfinfo", &[pdf.to_str().unwrap()], pdf.parent().unwrap())?;
+    let info = String::from_utf8(output.stdout).unwrap();
+    let line = info.lines().find(|l| l.starts_with("Pages:")).unwrap();
+    Some(line.split_whitespace().nth(1).unwrap().parse().unwrap())
+}
+
+/// The sample case, sealed unpacked into `out/`: (temporary folder, bag folder).
+fn sealed_sample(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let dir = sample();
+    let mut args = vec!["--unpacked"];
+    args.extend_from_slice(extra);
+    build_sample(dir.path(), &args);
+    let bag = dir.path().join(format!("out/NZ-LANTERN-2019-full-{DATE}"));
+    (dir, bag)
+}
+
+#[test]
+fn the_sample_case_has_one_pdf_per_regime_with_every_name_id_hash_date_and_criterion() {
+    let (dir, bag) = sealed_sample(&[]);
+    let case: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("case/case.json")).unwrap())
+            .unwrap();
+    let fingerprint = std::fs::read_to_string(bag.join("bag-info.txt"))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("Exhibit-Fingerprint: ").map(str::to_string))
+        .unwrap();
+    let manifest = std::fs::read_to_string(bag.join("manifest-sha256.txt")).unwrap();
+    for regime in case["regimes"].as_array().unwrap() {
+        let regime = regime.as_str().unwrap();
+        let pdf = bag.join(format!("data/submission-{regime}.pdf"));
+        assert!(pdf.is_file(), "no {}", pdf.display());
+        assert!(
+            manifest.contains(&format!("  data/submission-{regime}.pdf\n")),
+            "the PDF is sealed in the manifest"
+        );
+        let Some(text) = pdftotext(&pdf) else { return };
+        let text = flat(&text);
+        for subject in case["subjects"].as_array().unwrap() {
+            let name = subject["name"].as_str().unwrap();
+            assert!(text.contains(name), "{regime}: no subject name {name}");
+        }
+        for exhibit in case["exhibits"].as_array().unwrap() {
+            let id = exhibit["id"].as_str().unwrap();
+            let sha = exhibit["sha256"].as_str().unwrap();
+            assert!(
+                text.contains(id) && text.contains(sha),
+                "{regime}: exhibit {id} or its SHA-256 missing"
+            );
+        }
+        for event in case["events"].as_array().unwrap() {
+            // A range is printed as its two ends.
+            for day in event["date"].as_str().unwrap().split("..") {
+                assert!(text.contains(day), "{regime}: no event date {day}");
+            }
+        }
+        assert!(
+            text.contains(&fingerprint),
+            "{regime}: no exhibit fingerprint"
+        );
+        // Every clause a subject meets under this regime, in the template's wording.
+        let template: Value = serde_json::from_str(
+            &std::fs::read_to_string(
+                Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("templates/{regime}.json")),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let met: Vec<&str> = case["subjects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| s["criteria"].as_array().unwrap())
+            .filter(|c| c["regime"] == regime)
+            .map(|c| c["clause"].as_str().unwrap())
+            .collect();
+        assert!(!met.is_empty());
+        for clause in template["criteria"].as_array().unwrap() {
+            if !met.contains(&clause["id"].as_str().unwrap()) {
+                continue;
+            }
+            let wording = flat(clause["wording"].as_str().unwrap());
+            assert!(
+                text.contains(&wording),
+                "{regime}: criterion {} wording missing",
+                clause["id"]
+            );
+            // Only verbatim wording is put in quotation marks.
+            let quoted = text.contains(&format!("“{wording}”"));
+            assert_eq!(
+                quoted,
+                clause["verification"] == "verbatim",
+                "{regime}: criterion {} quoted wrongly",
+                clause["id"]
+            );
+        }
+        // The template's headings, in its order.
+        let mut from = 0;
+        for section in template["sections"].as_array().unwrap() {
+            let heading = flat(section["heading"].as_str().unwrap());
+            let at = text[from..]
+                .find(&heading)
+                .unwrap_or_else(|| panic!("{regime}: heading {heading:?} missing or out of order"));
+            from += at + heading.len();
+        }
+    }
+}
+
+#[test]
+fn names_in_vietnamese_cyrillic_and_arabic_come_back_exactly() {
+    let (_dir, bag) = sealed_sample(&[]);
+    let Some(text) = pdftotext(&bag.join("data/submission-uk-ghr.pdf")) else {
+        return;
+    };
+    for name in [
+        "Lương Bích Diệp",
+        "Вадим Аркадьевич Оржелов",
+        "ООО «Карвекса Строй-Инвест»",
+    ] {
+        assert!(text.contains(name), "{name} not found exactly");
+    }
+    // Arabic comes back in logical order (the order it was typed), from joined letter forms.
+    assert!(logical(&text).contains("نزار القسواني"), "Arabic name lost");
+}
+
+#[test]
+fn every_page_says_page_n_of_the_true_count_and_the_case_id() {
+    let (_dir, bag) = sealed_sample(&[]);
+    let pdf = bag.join("data/submission-us-glomag.pdf");
+    let (Some(pages), Some(text)) = (page_count(&pdf), pdftotext_layout(&pdf)) else {
+        return;
+    };
+    assert!(pages > 5, "{pages} pages");
+    let sheets: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    assert_eq!(sheets.len(), pages);
+    for (i, sheet) in sheets.iter().enumerate() {
+        assert!(
+            sheet.contains(&format!("Page {} of {pages}", i + 1))
+                && sheet.contains("NZ-LANTERN-2019"),
+            "page {}: {sheet}",
+            i + 1
+        );
+    }
+    // The contents give the page each section starts on.
+    let contents = sheets[1];
+    let line = contents
+        .lines()
+        .find(|l| l.trim_start().starts_with("Exhibit Index"))
+        .unwrap_or_else(|| panic!("{contents}"));
+    let page: usize = line.split_whitespace().last().unwrap().parse().unwrap();
+    assert!(
+        sheets[page - 1].contains("Exhibit Index"),
+        "contents point to page {page}"
+    );
+}
+
+#[test]
+fn two_builds_give_identical_pdf_bytes_dated_from_the_build_date() {
+    let (dir, bag) = sealed_sample(&[]);
+    let again = dir.path().join("again");
+    dossier_in(
+        dir.path(),
+        &[
+            "-C",
+            "case",
+            "build",
+            "--date",
+            DATE,
+            "--out",
+            "../again",
+            "--unpacked",
+        ],
+    )
+    .ok();
+    for regime in ["us-glomag", "uk-ghr", "uk-gac"] {
+        let file = format!("data/submission-{regime}.pdf");
+        let first = std::fs::read(bag.join(&file)).unwrap();
+        let second = std::fs::read(
+            again
+                .join(format!("NZ-LANTERN-2019-full-{DATE}"))
+                .join(&file),
+        )
+        .unwrap();
+        assert!(first == second, "{regime}: PDFs differ");
+        let raw = String::from_utf8_lossy(&first);
+        assert!(
+            raw.contains("/CreationDate (D:20261121000000Z)")
+                || raw.contains("/CreationDate(D:20261121000000Z)")
+        );
+    }
+    // Another date, other bytes (the dates inside differ).
+    dossier_in(
+        dir.path(),
+        &[
+            "-C",
+            "case",
+            "build",
+            "--date",
+            "2026-11-22",
+            "--out",
+            "../later",
+            "--unpacked",
+        ],
+    )
+    .ok();
+    let later = std::fs::read(
+        dir.path()
+            .join("later/NZ-LANTERN-2019-full-2026-11-22/data/submission-uk-ghr.pdf"),
+    )
+    .unwrap();
+    assert!(later != std::fs::read(bag.join("data/submission-uk-ghr.pdf")).unwrap());
+}
+
+#[test]
+fn a_name_in_a_script_no_font_covers_stops_the_build_naming_the_subject() {
+    let case = TestCase::complete();
+    case.run(&[
+        "subject",
+        "add",
+        "Wang Xiaoming",
+        "--original-script",
+        "王小明",
+        "--criterion",
+        "us-glomag:1(a)(ii)(A)",
+    ])
+    .ok();
+    case.build(&[])
+        .exits(2)
+        .stderr_has(&["S-002", "Wang Xiaoming", "王 (U+738B)", "--font"]);
+    assert!(!case.out_dir().exists(), "nothing written");
+
+    // With a font that has the characters, the name is printed.
+    let font = Path::new("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf");
+    if !font.is_file() {
+        assert!(
+            std::env::var("DOSSIER_REQUIRE_CHECKERS").as_deref() != Ok("1"),
+            "{} is required (apt install fonts-droid-fallback)",
+            font.display()
+        );
+        return;
+    }
+    case.build(&["--font", font.to_str().unwrap(), "--unpacked"])
+        .ok();
+    let pdf = case.bag("full").join("data/submission-us-glomag.pdf");
+    if let Some(text) = pdftotext(&pdf) {
+        assert!(text.contains("王小明"), "the Chinese name is printed");
+    }
+    // The same font listed in case.json.
+    let json = case.root().join("case.json");
+    replace_in(
+        &json,
+        "\"fonts\": []",
+        &format!("\"fonts\": [{:?}]", font.to_str().unwrap()),
+    );
+    case.build(&["--force"]).ok();
+    // A font that is not there is named.
+    case.build(&["--force", "--font", "fonts/missing.ttf"])
+        .exits(2)
+        .stderr_has(&["missing.ttf", "not found"]);
+}
+
+#[test]
+fn the_public_pdf_shows_withheld_exhibits_and_confidential_sources_as_such() {
+    let case = TestCase::complete();
+    let secret = case.outside("order 117.pdf");
+    std::fs::write(&secret, "%PDF leaked order (fictional)").unwrap();
+    case.run(&[
+        "exhibit",
+        "add",
+        secret.to_str().unwrap(),
+        "--confidential",
+        "--title",
+        "Leaked order",
+        "--event",
+        "V-001",
+    ])
+    .ok();
+    let insider = case.outside("ledger.csv");
+    std::fs::write(&insider, "date,amount\n2019-03-01,100\n").unwrap();
+    case.run(&[
+        "exhibit",
+        "add",
+        insider.to_str().unwrap(),
+        "--source",
+        "Colonel X",
+        "--confidential-source",
+        "--event",
+        "V-001",
+    ])
+    .ok();
+    case.build(&["--profile", "public", "--unpacked"]).ok();
+    let Some(text) = pdftotext_layout(&case.bag("public").join("data/submission-uk-ghr.pdf"))
+    else {
+        return;
+    };
+    let text = flat(&text);
+    let withheld = &case.case_json()["exhibits"][2];
+    assert_eq!(withheld["id"], "E-003");
+    assert!(
+        text.contains("E-003 Withheld from this public version")
+            && text.contains(withheld["sha256"].as_str().unwrap()),
+        "the withheld exhibit is listed with its hash"
+    );
+    assert!(
+        text.contains("E-003 (withheld)"),
+        "the timeline marks it withheld"
+    );
+    assert!(text.contains("Source: confidential source"));
+    assert!(!text.contains("Leaked order") && !text.contains("Colonel X"));
+    assert!(text.contains("PUBLIC VERSION"));
+    // The full profile names both, for the authority.
+    case.build(&["--unpacked"]).ok();
+    let full =
+        flat(&pdftotext_layout(&case.bag("full").join("data/submission-uk-ghr.pdf")).unwrap());
+    assert!(full.contains("Leaked order") && full.contains("Colonel X"));
+}
+
+#[test]
+fn the_narrative_markdown_and_a_long_arabic_paragraph_are_printed() {
+    let case = TestCase::complete();
+    let arabic = "شهد الشاهد أن الحراس ضربوا المعتقلين عند البوابة في الرابع عشر من آذار وأن القائد أمر بذلك أمام الجميع ثم أمر بنقلهم إلى المركز";
+    case.write(
+        "narrative/background.md",
+        format!(
+            "# Background of the case\n\nThe guard unit was formed in *2015* under **Order 12**; see [the registry](https://registry.example/unit-12).\n\n- First point of the list\n- Second point\n\n## شهادة\n\n{arabic}\n"
+        ),
+    );
+    case.build(&["--unpacked"]).ok();
+    let Some(text) = pdftotext(&case.bag("full").join("data/submission-us-glomag.pdf")) else {
+        return;
+    };
+    let flat_text = flat(&text);
+    for expected in [
+        "Background of the case",
+        "formed in 2015 under Order 12; see the registry <https://registry.example/unit-12>",
+        "• First point of the list",
+        "The commander of the fictional Norzhavian guard ordered the beatings.",
+    ] {
+        assert!(flat_text.contains(expected), "{expected:?} missing");
+    }
+    // Wrapped over several lines, the paragraph still reads in order, line after line.
+    let lines = text
+        .lines()
+        .filter(|l| {
+            l.contains('\u{202B}') || l.chars().any(|c| ('\u{FE70}'..='\u{FEFF}').contains(&c))
+        })
+        .count();
+    assert!(lines >= 2, "the Arabic paragraph spans lines");
+    assert!(
+        flat(&logical(&text)).contains(arabic),
+        "the Arabic paragraph is out of order"
+    );
+}
+
+#[test]
+fn past_the_limit_the_exhibit_index_summarises_and_points_to_the_csv() {
+    let case = TestCase::complete();
+    for i in 0..2001 {
+        case.write(
+            &format!("evidence/bulk/file {i:04}.txt"),
+            format!("bulk file {i} (fictional)"),
+        );
+    }
+    case.run(&["exhibit", "add", "evidence/bulk"]).ok();
+    case.build(&["--unpacked"]).ok();
+    let Some(text) = pdftotext_layout(&case.bag("full").join("data/submission-us-glomag.pdf"))
+    else {
+        return;
+    };
+    let text = flat(&text);
+    assert!(
+        text.contains("data/exhibits.csv") && text.contains("Other exhibits, by folder and type")
+    );
+    // The exhibits the submission cites are still listed with their hash; the rest are counted.
+    let cited = &case.case_json()["exhibits"][0];
+    assert!(text.contains(cited["sha256"].as_str().unwrap()));
+    assert!(
+        text.contains("bulk text/plain 2001"),
+        "{}",
+        &text[text.find("Other exhibits").unwrap()..]
+    );
+}
+
+#[test]
+fn the_annex_command_reproduces_the_exhibit_fingerprint() {
+    let (_dir, bag) = sealed_sample(&[]);
+    let Some(text) = pdftotext(&bag.join("data/submission-uk-gac.pdf")) else {
+        return;
+    };
+    let text = flat(&text);
+    let command = "grep -E '^[0-9a-f]{64} +data/exhibits/' manifest-sha256.txt | sha256sum";
+    assert!(text.contains(&flat(command)), "the annex gives the command");
+    let Some(output) = tool("sh", &["-c", command], &bag) else {
+        return;
+    };
+    let computed = String::from_utf8(output.stdout).unwrap();
+    let computed = computed.split_whitespace().next().unwrap();
+    assert!(
+        text.contains(&format!("Expected: {computed}")),
+        "{computed}"
+    );
+}
