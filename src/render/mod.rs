@@ -148,8 +148,19 @@ pub fn render(input: &Submission) -> Result<Vec<u8>> {
 pub fn check_fonts(case: &Case, narrative: &Narrative, extra: &[ExtraFont]) -> Result<()> {
     let fonts = fonts::Fonts::new(extra)?;
     let mut problems = Vec::new();
+    // A case of 100,000 exhibits repeats the same few hundred characters: each is looked up once.
+    let mut covered = std::collections::HashSet::new();
     let mut look_at = |place: String, text: &str| {
-        let missing = fonts.uncovered(&text::shape(text));
+        if text.chars().all(|c| covered.contains(&c)) {
+            return;
+        }
+        let shaped = text::shape(text);
+        let missing = fonts.uncovered(&shaped);
+        covered.extend(
+            text.chars()
+                .chain(shaped.chars())
+                .filter(|c| !missing.contains(c)),
+        );
         if !missing.is_empty() {
             let chars: Vec<String> = missing
                 .iter()

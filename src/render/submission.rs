@@ -5,7 +5,7 @@
 //! rest is labelled as a summary. The public profile's exhibits arrive already withheld or with
 //! their source hidden, and are shown so.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use super::chart;
 use super::fonts::{Ink, Look};
@@ -85,18 +85,21 @@ fn proposed<'a>(input: &'a Submission) -> Vec<&'a Subject> {
         .collect()
 }
 
+/// The ids of the exhibits the public profile withholds.
+type Withheld<'a> = HashSet<&'a str>;
+
 /// `E-001`, or `E-001 (withheld)` when the public profile withholds it.
-fn exhibit_ref(input: &Submission, id: &str) -> String {
-    if input.exhibits.iter().any(|e| e.id == id && e.withheld) {
+fn exhibit_ref(withheld: &Withheld, id: &str) -> String {
+    if withheld.contains(id) {
         format!("{id} (withheld)")
     } else {
         id.to_string()
     }
 }
 
-fn exhibit_refs(input: &Submission, ids: &[String]) -> String {
+fn exhibit_refs(withheld: &Withheld, ids: &[String]) -> String {
     ids.iter()
-        .map(|id| exhibit_ref(input, id))
+        .map(|id| exhibit_ref(withheld, id))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -105,6 +108,12 @@ fn exhibit_refs(input: &Submission, ids: &[String]) -> String {
 pub fn write(flow: &mut Flow, input: &Submission) {
     let sections = &input.template.sections;
     let subjects = proposed(input);
+    let withheld: Withheld = input
+        .exhibits
+        .iter()
+        .filter(|e| e.withheld)
+        .map(|e| e.id.as_str())
+        .collect();
     let marks: Vec<Option<usize>> = sections
         .iter()
         .map(|s| (s.id != "cover" && s.id != "contents").then(|| flow.new_mark()))
@@ -139,13 +148,13 @@ pub fn write(flow: &mut Flow, input: &Submission) {
             "summary" => summary(flow, input, &subjects),
             "subjects" => {
                 for (subject, m) in subjects.iter().zip(&subject_marks) {
-                    profile(flow, input, subject, *m);
+                    profile(flow, input, &withheld, subject, *m);
                 }
                 not_proposed(flow, input);
             }
             "narrative" => narrative(flow, input),
-            "timeline" => timeline(flow, input),
-            "legal_analysis" => legal_analysis(flow, input, &subjects),
+            "timeline" => timeline(flow, input, &withheld),
+            "legal_analysis" => legal_analysis(flow, input, &withheld, &subjects),
             "exhibits" => exhibits(flow, input),
             "custody" => custody_summary(flow, input),
             "signatories" => signatories(flow, input),
@@ -316,7 +325,13 @@ fn summary(flow: &mut Flow, input: &Submission, subjects: &[&Subject]) {
     }
 }
 
-fn profile(flow: &mut Flow, input: &Submission, subject: &Subject, mark: usize) {
+fn profile(
+    flow: &mut Flow,
+    input: &Submission,
+    withheld: &Withheld,
+    subject: &Subject,
+    mark: usize,
+) {
     let t = input.template;
     flow.heading(
         &[Span::new(
@@ -495,7 +510,7 @@ fn profile(flow: &mut Flow, input: &Submission, subject: &Subject, mark: usize) 
             flow.paragraph(
                 &[
                     Span::new("Supporting exhibits: ", strong()),
-                    Span::new(exhibit_refs(input, &criterion.exhibits), body()),
+                    Span::new(exhibit_refs(withheld, &criterion.exhibits), body()),
                 ],
                 4.0,
                 2.0,
@@ -588,7 +603,7 @@ fn narrative(flow: &mut Flow, input: &Submission) {
     }
 }
 
-fn timeline(flow: &mut Flow, input: &Submission) {
+fn timeline(flow: &mut Flow, input: &Submission, withheld: &Withheld) {
     let mut events: Vec<&Event> = input.case.events.iter().collect();
     events.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.id.cmp(&b.id)));
     if events.is_empty() {
@@ -621,7 +636,7 @@ fn timeline(flow: &mut Flow, input: &Submission) {
                 what,
                 vec![Span::new(who.join(", "), Look::new(SMALL))],
                 vec![Span::new(
-                    exhibit_refs(input, &e.exhibits),
+                    exhibit_refs(withheld, &e.exhibits),
                     Look::new(SMALL),
                 )],
             ]
@@ -639,7 +654,7 @@ fn timeline(flow: &mut Flow, input: &Submission) {
     );
 }
 
-fn legal_analysis(flow: &mut Flow, input: &Submission, subjects: &[&Subject]) {
+fn legal_analysis(flow: &mut Flow, input: &Submission, withheld: &Withheld, subjects: &[&Subject]) {
     let t = input.template;
     if let Some(intro) = input.narrative.file(super::LEGAL_ANALYSIS_FILE) {
         blocks(flow, intro, true);
@@ -706,7 +721,7 @@ fn legal_analysis(flow: &mut Flow, input: &Submission, subjects: &[&Subject]) {
             if !criterion.exhibits.is_empty() {
                 flow.paragraph(
                     &[Span::new(
-                        format!("Exhibits: {}", exhibit_refs(input, &criterion.exhibits)),
+                        format!("Exhibits: {}", exhibit_refs(withheld, &criterion.exhibits)),
                         body(),
                     )],
                     4.0,
@@ -746,7 +761,7 @@ fn wording(flow: &mut Flow, text: &str, verification: Verification, source: &str
 
 fn exhibits(flow: &mut Flow, input: &Submission) {
     let all = input.exhibits;
-    let cited: std::collections::HashSet<&str> = input
+    let cited: HashSet<&str> = input
         .case
         .subjects
         .iter()
@@ -838,7 +853,8 @@ fn exhibits(flow: &mut Flow, input: &Submission) {
     if listed.len() < all.len() {
         // Folder (first level under evidence/) and media type of the exhibits not listed.
         let mut groups: BTreeMap<(String, String), (usize, u64)> = BTreeMap::new();
-        for e in all.iter().filter(|e| !listed.iter().any(|l| l.id == e.id)) {
+        let shown: HashSet<&str> = listed.iter().map(|e| e.id.as_str()).collect();
+        for e in all.iter().filter(|e| !shown.contains(e.id.as_str())) {
             let folder = match (&e.evidence_path, e.withheld) {
                 (_, true) => "(withheld)".to_string(),
                 (Some(path), _) => path
