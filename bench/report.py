@@ -2,22 +2,33 @@
 """Writes docs/performance.md from the figures bench/run.sh collected (called by run.sh).
 
 Arguments: machine.tsv (name, value), facts.tsv (scenario, name, value) and results.tsv
-(scenario, step, command as shown, fastest wall seconds, peak RSS in kbytes). Settings come from
-the environment run.sh exports. Prints the Markdown on stdout.
+(scenario, step, command as shown, fastest wall seconds, peak RSS in kbytes), then optionally
+`--keep REPORT`: an earlier report whose part this run did not measure is kept as it is (the
+part of scenarios a, b and c, or the PDF rendering section of scenario d). Settings come from the
+environment run.sh exports. Prints the Markdown on stdout.
 """
 
 import os
+import re
 import sys
 
 MiB = 1048576
 RSS_LIMIT_MIB = 256
 
 machine_tsv, facts_tsv, results_tsv = sys.argv[1:4]
+keep_path = None
+if sys.argv[4:5] == ["--keep"] and len(sys.argv) == 6:
+    keep_path = sys.argv[5]
+elif len(sys.argv) != 4:
+    sys.exit("usage: report.py machine.tsv facts.tsv results.tsv [--keep REPORT]")
 env = os.environ
 scale = env["BENCH_SCALE"]
 full_size = float(scale) == 1.0
 runs = int(env["BENCH_RUNS"])
 scenarios = env["BENCH_SCENARIOS"].split()
+# (a), (b) and (c) share the targets, the machine and the method; (d) has a section of its own.
+abc_run = all(s in scenarios for s in "abc")
+abc_partial = any(s in scenarios for s in "abc") and not abc_run
 
 
 def rows(path):
@@ -126,7 +137,7 @@ w(
     "so every command is run once untimed to warm it, then timed."
 )
 w("")
-if not full_size or scenarios != ["a", "b", "c"]:
+if not full_size or abc_partial:
     w(
         f"> **Not a full-size run** (`BENCH_SCALE={scale}`, scenarios {' '.join(scenarios)}): "
         "the figures below only show that the benchmark works. At this scale start-up costs "
@@ -215,9 +226,9 @@ w("")
 w("## Method")
 w("")
 w(
-    f"""- Each scenario is a case made with `dossier init`, its evidence registered with one
-  `dossier exhibit add evidence` (which hashes every file at intake; each timed run starts again
-  from the freshly initialised `case.json`), then sealed with
+    f"""- Each of (a), (b) and (c) is a case made with `dossier init`, its evidence registered with
+  one `dossier exhibit add evidence` (which hashes every file at intake; each timed run starts
+  again from the freshly initialised `case.json`), then sealed with
   `dossier build --date {env['DATE']} --force --out OUT` (zip only) and
   `dossier build --date {env['DATE']} --unpacked --force --out OUT`. The output of the previous
   run is removed before each build, so no run pays for replacing an earlier dossier (in (b) it is
@@ -276,12 +287,146 @@ for scen in ["a", "b", "c"]:
         )
     w("")
 
-w("## PDF rendering (1,000 and 10,000 exhibits)")
+# --- Scenario (d): PDF rendering ---
+PDF_HEADING = "## PDF rendering (1,000 and 10,000 exhibits)"
+w(PDF_HEADING)
 w("")
-w(
-    "_Not measured yet._ The PDF submission has not landed; this section gets the time and peak "
-    "RSS of `build` rendering a submission with 1,000 and with 10,000 exhibits once it does."
-)
-w("")
+if "d" not in results:
+    w("Not run (`BENCH_SCENARIOS`).")
+    w("")
+else:
+    d_regimes = env["D_REGIMES"].split()
+    d_cases = [c for c in ["small", "large"] if f"{c}_pdf" in results["d"]]
+    about = dict(machine)
+    nproc = about.get("nproc", "?")
+    limit = fact("d", "full_index_up_to") or None
 
-sys.stdout.write("\n".join(out) + "\n")
+    def of(case, name):
+        return fact("d", f"{case}_{name}")
+
+    def rendering(case):
+        with_pdf, without = secs("d", f"{case}_pdf"), secs("d", f"{case}_nopdf")
+        return None if with_pdf is None or without is None else with_pdf - without
+
+    if not full_size:
+        w(
+            f"> **Not a full-size run** (`BENCH_SCALE={scale}`): these figures only show that "
+            "the benchmark works; the real ones come from `BENCH_SCENARIOS=d bash bench/run.sh`."
+        )
+        w("")
+    first = d_cases[0]
+    counts = " and ".join(f"{of(c, 'exhibits'):,}" for c in d_cases)
+    w(
+        "`dossier build` renders one PDF submission per regime of the case "
+        f"(`data/submission-<regime>.pdf`). Scenario (d) builds two cases, of {counts} exhibits, "
+        f"each with {of(first, 'events'):,} timeline events, {of(first, 'subjects')} subjects with "
+        f"{of(first, 'criteria')} criteria (one per regime each, citing five exhibits spread over "
+        f"the case) and the regimes {', '.join(d_regimes)}: {len(d_regimes)} PDFs per build. The "
+        "exhibits are small files of 1-4 KiB, so that the build's time is the rendering's and not "
+        "the hashing's: photos, statements and documents in turn (`evidence/photos/*.jpg`, "
+        "`evidence/statements/*.txt`, `evidence/documents/*.pdf`, three media types), each with a "
+        "title, a source, a collector and a date. Event N cites exhibit N (round again from E-001 "
+        "past the last one). Everything in the cases is invented."
+    )
+    w("")
+    w(
+        f"""- Each case is made through the command line, untimed: `dossier init` with the regimes,
+  `exhibit add evidence`, `import --as subjects`, `import --as criteria`, `import --as events`,
+  `signatory add`; the script then writes the exhibits' titles and sources into `case.json`
+  (`import --as exhibits` would take most of a minute for 10,000 rows) and an executive summary
+  into `narrative/summary.md`. `dossier check` finds no error in either case.
+- `dossier build --date {env['DATE']} --force --out OUT` (zip only) is timed as in the other
+  scenarios, but {fact('d', 'runs')} times after the warm-up run (at least 3: the rendering time
+  is a difference of two wall times), with `sync` before each run and the previous output
+  removed; the fastest wall time and the largest peak RSS are kept.
+- The same build of the same case with `"regimes": []` in `case.json` renders no PDF and does
+  everything else (hashing, zip, `dossier.json`, `exhibits.csv`, fsync): the **PDF rendering
+  time** is the difference of the two wall times. `build` renders the regimes' PDFs in parallel,
+  one thread per core (nproc = {nproc} here, for {len(d_regimes)} PDFs).
+- Pages are `pdfinfo`'s count; sizes are the PDFs' bytes in the dossier."""
+    )
+    w("")
+    if limit:
+        large = d_cases[-1]
+        n_large, cited = of(large, "exhibits"), of(large, "cited")
+        if n_large > limit:
+            w(
+                f"Past {limit:,} exhibits (`FULL_INDEX_UP_TO` in `src/render/mod.rs`) the exhibit "
+                "index no longer lists every exhibit: it lists the exhibits the submission cites, "
+                f"at most {limit:,}, and summarises the others by folder and media type, pointing "
+                f"to `data/exhibits.csv`. In the case of {n_large:,} exhibits {cited:,} are cited "
+                "(by the events and by the criteria of all the regimes)"
+                + (f", more than the {limit:,} the index lists" if cited > limit else "")
+                + ", and the others are summarised in a table of a few rows: past the limit the "
+                "page count follows the events and the cited exhibits, not the number of exhibits."
+            )
+        else:
+            w(
+                f"Past {limit:,} exhibits (`FULL_INDEX_UP_TO` in `src/render/mod.rs`) the exhibit "
+                "index lists only the exhibits the submission cites and summarises the others by "
+                f"folder and media type; at this scale no case passes it (largest: {n_large:,})."
+            )
+        w("")
+    w(
+        "| Exhibits | Events | Pages per PDF (" + " / ".join(d_regimes) + ") | PDF sizes | Zip "
+        "| Build wall (s) | Build without regimes (s) | PDF rendering time (s) "
+        "| Peak RSS, build (MiB) | Peak RSS without regimes (MiB) |"
+    )
+    w("|---:|---:|---|---|---:|---:|---:|---:|---:|---:|")
+    for c in d_cases:
+        pages = " / ".join(f"{of(c, 'pages_' + r):,}" for r in d_regimes)
+        sizes = " / ".join(size(of(c, "pdf_bytes_" + r)) for r in d_regimes)
+        w(
+            f"| {of(c, 'exhibits'):,} | {of(c, 'events'):,} | {pages} | {sizes} "
+            f"| {size(of(c, 'zip_bytes'))} | {fmt(secs('d', c + '_pdf'), '{:.2f}')} "
+            f"| {fmt(secs('d', c + '_nopdf'), '{:.2f}')} | {fmt(rendering(c), '{:.2f}')} "
+            f"| {fmt(rss('d', c + '_pdf'), '{:.0f}')} | {fmt(rss('d', c + '_nopdf'), '{:.0f}')} |"
+        )
+    w("")
+    for c in d_cases:
+        pages = sum(of(c, "pages_" + r) for r in d_regimes)
+        if rendering(c) is not None and pages:
+            w(
+                f"- {of(c, 'exhibits'):,} exhibits: {pages:,} pages in all, "
+                f"{rendering(c) / pages * 1000:.1f} ms of rendering (wall time) per page on "
+                f"{nproc} cores."
+            )
+    peak = max(rss("d", c + "_pdf") or 0 for c in d_cases)
+    w(
+        f"- Peak RSS, for information, against the {RSS_LIMIT_MIB} MiB target of build and verify "
+        f"in (a)-(c): {peak:.0f} MiB" + (" (within it)." if peak < RSS_LIMIT_MIB else " (**above it**).")
+    )
+    setup = ", ".join(f"{of(c, 'setup_seconds')} s" for c in d_cases)
+    w(
+        f"- Measured {about.get('Date (UTC)', '?')} at dossier commit "
+        f"{about.get('dossier commit', '?')}, {about.get('CPU model', '?')}, nproc {nproc}, "
+        f"{about.get('pdfinfo', 'pdfinfo')}; scenario (d) took {fact('d', 'seconds') // 60} min "
+        f"{fact('d', 'seconds') % 60} s, making the cases ({setup}) included."
+    )
+    w("")
+
+def sections(text):
+    """The report cut at its `## ` headings: (heading, text) pairs, the preamble first as ''."""
+    parts = re.split(r"(?m)^(?=## )", text)
+    return [(p.split("\n", 1)[0] if p.startswith("## ") else "", p) for p in parts]
+
+
+report = "\n".join(out) + "\n"
+abc_none = not any(s in scenarios for s in "abc")
+if keep_path is not None and (abc_none or "d" not in scenarios):
+    # A part this run did not measure at all comes from the earlier report, unchanged.
+    with open(keep_path, encoding="utf-8") as f:
+        earlier = sections(f.read())
+    new = sections(report)
+
+    def part(pdf, keep):
+        chosen = [t for h, t in (earlier if keep else new) if (h == PDF_HEADING) == pdf]
+        # An earlier report without that part (from before scenario (d), say): the new one.
+        return chosen or [t for h, t in new if (h == PDF_HEADING) == pdf]
+
+    report = (
+        "".join(part(False, abc_none)).rstrip("\n")
+        + "\n\n"
+        + "".join(part(True, "d" not in scenarios))
+    )
+sys.stdout.write(report)

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Benchmark: `dossier exhibit add`, `dossier build` and `dossier verify` against sha256sum -c,
 # openssl dgst -sha256 and bagit.py --validate on the same files, in three scenarios:
-#   (a) 8 video files of 512 MiB, (b) 100,000 files of 1-16 KiB, (c) one 5 GiB video.
+#   (a) 8 video files of 512 MiB, (b) 100,000 files of 1-16 KiB, (c) one 5 GiB video;
+# and the PDF submissions `build` renders, in a fourth:
+#   (d) cases of 1,000 and 10,000 small exhibits, 2,000 events, 20 subjects, 3 regimes.
 # Every command is run once to warm the page cache, then timed with /usr/bin/time -v (wall time
 # and peak RSS). The figures, ratios and targets go to docs/performance.md.
 #
 #   bash bench/run.sh                                full size (~17 GiB free disk, see README)
+#   BENCH_SCENARIOS=d bash bench/run.sh              only (d): replaces its section of docs/
 #   BENCH_SCALE=0.01 bash bench/run.sh               smoke run (writes to /tmp, not docs/)
 #
 # Settings (environment): BENCH_SCALE (default 1), BENCH_DIR (/tmp/dossier-bench), BENCH_OUT,
-# BENCH_SCENARIOS ("a b c"), BENCH_RUNS (timed runs after the warm-up, default 1; the fastest
+# BENCH_SCENARIOS ("a b c d"), BENCH_RUNS (timed runs after the warm-up, default 1; the fastest
 # wall time and the largest RSS are reported), BENCH_KEEP=1 (keep the generated data).
 # See bench/README.md.
 set -euo pipefail
@@ -17,7 +20,7 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SCALE=${BENCH_SCALE:-1}
 BENCH_DIR=${BENCH_DIR:-/tmp/dossier-bench}
-SCENARIOS=${BENCH_SCENARIOS:-a b c}
+SCENARIOS=${BENCH_SCENARIOS:-a b c d}
 RUNS=${BENCH_RUNS:-1}
 KEEP=${BENCH_KEEP:-0}
 DATE=2026-01-01
@@ -43,13 +46,20 @@ print(round(s * 1e6) if 0 < s <= 10 else -1)' "$SCALE")
 [ "$SCALE_PPM" -gt 0 ] || die "BENCH_SCALE must be a number above 0 and at most 10 (got '$SCALE'); 1 is full size, 0.01 a smoke run"
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a whole number of at least 1 (got '$RUNS')"
 for s in $SCENARIOS; do
-  case $s in a | b | c) ;; *) die "BENCH_SCENARIOS lists scenarios a, b and c (got '$s')" ;; esac
+  case $s in a | b | c | d) ;; *) die "BENCH_SCENARIOS lists scenarios a, b, c and d (got '$s')" ;; esac
 done
+runs_scenario() { [[ " $SCENARIOS " == *" $1 "* ]]; }
+# The report has two parts that can be measured apart: (a), (b) and (c) share the targets, the
+# machine and the method; (d) has a section of its own. A run of whole parts at full size writes
+# docs/performance.md and keeps the part it did not run from the file as it was (report.py
+# --keep), so that re-measuring the PDF rendering does not cost the 10 minutes of (a)-(c).
+abc_count=0
+for s in a b c; do runs_scenario "$s" && abc_count=$((abc_count + 1)); done
 if [ -z "${BENCH_OUT:-}" ]; then
-  if [ "$SCALE_PPM" -eq 1000000 ] && [ "$SCENARIOS" = "a b c" ]; then
+  if [ "$SCALE_PPM" -eq 1000000 ] && ((abc_count == 0 || abc_count == 3)); then
     BENCH_OUT=$REPO/docs/performance.md
   else
-    # A smoke or partial run never overwrites the real figures.
+    # A smoke run, or one of some of (a), (b), (c), never overwrites the real figures.
     BENCH_OUT=${TMPDIR:-/tmp}/dossier-performance-scale-$SCALE.md
   fi
 fi
@@ -63,8 +73,19 @@ C_SIZE=$((5 * 1073741824 * SCALE_PPM / 1000000))
 ((A_SIZE >= 65536)) || A_SIZE=65536
 ((B_COUNT >= 10)) || B_COUNT=10
 ((C_SIZE >= 65536)) || C_SIZE=65536
-# Disk use of the evidence (small files round up to 4 KiB blocks: ~12 KiB each on average).
-declare -A EVIDENCE_BYTES=([a]=$((A_COUNT * A_SIZE)) [b]=$((B_COUNT * 12288)) [c]=$C_SIZE)
+# (d): the exhibit counts of its two cases, and their events. At least 50 exhibits, so that a
+# smoke run still has criteria and events citing different exhibits; the 20 subjects do not scale.
+D_SMALL=$((1000 * SCALE_PPM / 1000000))
+D_LARGE=$((10000 * SCALE_PPM / 1000000))
+((D_SMALL >= 50)) || D_SMALL=50
+((D_LARGE >= 50)) || D_LARGE=50
+D_EVENTS=$((2000 * SCALE_PPM / 1000000))
+((D_EVENTS >= 20)) || D_EVENTS=20
+D_SUBJECTS=20
+D_REGIMES="us-glomag uk-ghr uk-gac"
+# Disk use of the evidence (small files round up to 4 KiB blocks: ~12 KiB each on average in (b),
+# 4 KiB in (d)).
+declare -A EVIDENCE_BYTES=([a]=$((A_COUNT * A_SIZE)) [b]=$((B_COUNT * 12288)) [c]=$C_SIZE [d]=$(((D_SMALL + D_LARGE) * 4096)))
 
 # --- Tools ---------------------------------------------------------------------------------------
 
@@ -76,6 +97,9 @@ for tool in sha256sum openssl git cargo find xargs; do
   command -v "$tool" >/dev/null || die "$tool is missing"
 done
 env -C / true 2>/dev/null || die "env -C is not supported: GNU coreutils 8.28 or later is needed"
+if runs_scenario d; then
+  command -v pdfinfo >/dev/null || die "pdfinfo is missing (scenario (d) counts the pages of each PDF): install poppler-utils"
+fi
 if ! command -v bagit.py >/dev/null; then
   log "bagit.py is missing: installing bagit from PyPI (python3 -m pip install bagit)"
   python3 -m pip install --quiet bagit || die "could not install bagit: run python3 -m pip install bagit"
@@ -324,6 +348,235 @@ PY
   if [ "$KEEP" != 1 ]; then rm -rf "$dir"; fi
 }
 
+# --- Scenario (d): PDF rendering ----------------------------------------------------------------
+
+# The files of a case of COUNT exhibits for (d): the evidence under CASE/evidence, and in CSVDIR
+# the subjects, their criteria and the events as CSV for `dossier import`. Exhibits are 1-4 KiB
+# (small, so that the build's time is the rendering's, not the hashing's), in turn a photo, a
+# statement and a document, with the magic bytes of JPEG and PDF so that intake finds three media
+# types in three folders (what the index summarises past its limit). Event N cites exhibit N (2,000
+# events cite 2,000 exhibits), each criterion five exhibits spread over the whole case. Fixed seed:
+# the same case on every run. Everything is invented, as in the sample case (the Republic of
+# Norzhavia, country code XX).
+generate_d() {
+  python3 - "$@" "$D_EVENTS" "$D_SUBJECTS" <<'PY'
+import csv, datetime, os, random, sys
+case, csvdir, count, n_events, n_subjects = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:6])
+rng = random.Random(20260101)
+kinds = [("photos", "photo", "jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"),
+         ("statements", "statement", "txt", None),
+         ("documents", "document", "pdf", b"%PDF-1.4\n")]
+words = ("the guards took him to block B at night and the officer ordered the transfer of the "
+         "detainees to the warehouse where the payment for the contract was made").split()
+for folder, *_ in kinds:
+    os.makedirs(os.path.join(case, "evidence", folder), exist_ok=True)
+for i in range(count):
+    folder, stem, ext, magic = kinds[i % 3]
+    size = rng.randint(1024, 4096)
+    if magic is None:
+        body = " ".join(rng.choice(words) for _ in range(size // 4)).encode()[:size]
+    else:
+        body = magic + rng.randbytes(size - len(magic))
+    with open(os.path.join(case, "evidence", folder, f"{stem}-{i + 1:06d}.{ext}"), "wb") as f:
+        f.write(body)
+
+def exhibit(n):  # ids have three digits at least: E-001, E-1000
+    return f"E-{n:03d}"
+
+# An executive summary (`init` leaves a placeholder), a few paragraphs as a real one has.
+with open(os.path.join(case, "narrative", "summary.md"), "w", encoding="utf-8") as f:
+    f.write(
+        "# Executive summary\n\n"
+        f"This referral asks for the designation of **{n_subjects} officials** of the Internal "
+        "Security Directorate of the *Republic of Norzhavia* (a fictional state, as is every "
+        "person and place in this case) for the arbitrary detention and torture of protesters "
+        f"between 2014 and 2022, and for the procurement fraud that paid for it.\n\n"
+        f"The {n_events:,} events of the timeline rest on {count:,} exhibits: photographs, "
+        "witness statements and documents collected by the Norzhavia Accountability Project. "
+        "Each subject's criteria cite the exhibits that prove them.\n\n"
+        "- Detentions at checkpoints and in block B of the directorate's centre in Qelvaran.\n"
+        "- Transfers of detainees to unofficial sites in Dorvask and Mirelsk.\n"
+        "- Payments under contracts awarded without tender to companies the officials controlled.\n"
+    )
+
+places = ["Qelvaran", "Dorvask", "Mirelsk", "Tarnovy Bay", "Ostrel", "Vyshen Pass", "Kalmora", "Sedrinsk"]
+firsts = ["Vadim", "Orest", "Larik", "Danel", "Ilvar", "Rusko", "Temir", "Bogar", "Yaren", "Miron"]
+lasts = ["Orzhelov", "Kastrevin", "Drunevsky", "Velmorov", "Sabrilov", "Tarkhelin", "Zhovanets",
+         "Pelmiradze", "Quorenko", "Varsheyev"]
+os.makedirs(csvdir, exist_ok=True)
+with open(os.path.join(csvdir, "subjects.csv"), "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["name", "kind", "nationalities", "positions", "born", "birthplace"])
+    for s in range(n_subjects):
+        w.writerow([f"{firsts[s % 10]} {lasts[(s * 3 + s // 10) % 10]}", "person", "XX",
+                    f"Deputy Head, Internal Security Directorate {s + 1}, {2012 + s % 6}",
+                    f"{1958 + s}-{1 + s % 12:02d}-{1 + s % 28:02d}", rng.choice(places)])
+clauses = {"us-glomag": ["1(a)(ii)(A)", "1(a)(ii)(B)(1)"], "uk-ghr": ["4(2)(a)", "4(2)(b)"],
+           "uk-gac": ["4(2)(a)", "6(2)(a)"]}
+with open(os.path.join(csvdir, "criteria.csv"), "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["subject", "criterion", "argument", "exhibits"])
+    for s in range(n_subjects):
+        for regime, options in clauses.items():
+            cited = sorted(rng.sample(range(1, count + 1), 5))
+            w.writerow([f"S-{s + 1:03d}", f"{regime}:{options[s % 2]}",
+                        "As deputy head of the directorate he ordered the detentions and approved "
+                        "the payments that the cited exhibits record.",
+                        ";".join(exhibit(n) for n in cited)])
+start = datetime.date(2014, 1, 1)
+with open(os.path.join(csvdir, "events.csv"), "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["date", "title", "description", "location", "subjects", "exhibits"])
+    for v in range(n_events):
+        day = start + datetime.timedelta(days=rng.randint(0, 8 * 365))
+        # Mostly days; some ranges and months, as investigators write them.
+        date = {0: f"{day:%Y-%m-%d}..{day + datetime.timedelta(days=rng.randint(1, 60)):%Y-%m-%d}",
+                1: f"{day:%Y-%m}"}.get(v % 10, f"{day:%Y-%m-%d}")
+        place = rng.choice(places)
+        what = rng.choice(["Detention", "Beating", "Transfer", "Payment", "Raid"])
+        who = f"S-{rng.randint(1, n_subjects):03d}:commander" if v % 3 else ""
+        w.writerow([date, f"{what} at {place}, incident {v + 1}",
+                    "Witnesses describe the incident in their statements.", place, who,
+                    exhibit(v % count + 1)])
+PY
+}
+
+# Gives every exhibit of CASE a title, a source, a collector, a date and a language in case.json,
+# as a team fills them in, so that the index rows are as long as real ones. Hand edits of these
+# texts are allowed (docs/case-format.md). `dossier import --as exhibits` would set the same
+# fields, but takes about 50 s for 10,000 rows where `exhibit add evidence` takes 0.3 s: making
+# the case would then outlast measuring it.
+describe_exhibits() {
+  python3 - "$1/case.json" <<'PY'
+import json, os, random, sys
+path = sys.argv[1]
+rng = random.Random(20260102)
+with open(path, encoding="utf-8") as f:
+    case = json.load(f)
+kinds = {"photos": "Photograph", "statements": "Witness statement", "documents": "Document"}
+places = ["Qelvaran", "Dorvask", "Mirelsk", "Tarnovy Bay", "Ostrel", "Vyshen Pass", "Kalmora", "Sedrinsk"]
+for e in case["exhibits"]:
+    folder, name = e["path"].split("/", 1)
+    number = int(name.split(".")[0].rsplit("-", 1)[1])
+    e["title"] = f"{kinds[folder]} {number}, {rng.choice(places)}"
+    e["source"]["provider"] = f"Witness W-{rng.randint(1, 400):03d}"
+    e["source"]["method"] = "interview in person"
+    e["collected_by"] = "Maren Lindqvist-Okoro"
+    e["collected_at"] = f"2020-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T10:00:00Z"
+    e["language"] = "en"
+with open(path + ".part", "w", encoding="utf-8") as f:
+    json.dump(case, f, ensure_ascii=False, indent=2)
+    f.write("\n")
+os.replace(path + ".part", path)
+PY
+}
+
+# case.json FROM written to TO with no regimes: `build` then renders no PDF and does everything
+# else as before, which isolates the rendering's share of the build.
+without_regimes() {
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+with open(sys.argv[1], encoding="utf-8") as f:
+    case = json.load(f)
+case["regimes"] = []
+with open(sys.argv[2], "w", encoding="utf-8") as f:
+    json.dump(case, f, ensure_ascii=False, indent=2)
+    f.write("\n")
+PY
+}
+
+# One case of (d): SIZE is `small` or `large`, COUNT its exhibits. Makes the case through the
+# command line (not timed), then times `build` without regimes and with its three.
+run_pdf_case() {
+  local size=$1 count=$2
+  local dir=$BENCH_DIR/d-$size
+  local case=$dir/case out=$dir/out csv=$dir/csv
+  local id="BENCH-D-${size^^}"
+  local name="$id-full-$DATE"
+  mkdir -p "$dir"
+
+  log "scenario (d), $count exhibits: making the case"
+  local started=$SECONDS regime_flags=() r
+  for r in $D_REGIMES; do regime_flags+=(--regime "$r"); done
+  {
+    "$D" init "$case" --title "Benchmark scenario d: PDF rendering, $count exhibits" --id "$id" "${regime_flags[@]}" &&
+      generate_d "$case" "$csv" "$count" &&
+      "$D" -C "$case" exhibit add evidence &&
+      describe_exhibits "$case" &&
+      "$D" -C "$case" import "$csv/subjects.csv" --as subjects &&
+      "$D" -C "$case" import "$csv/criteria.csv" --as criteria &&
+      "$D" -C "$case" import "$csv/events.csv" --as events &&
+      "$D" -C "$case" signatory add "Norzhavia Accountability Project" --role lead --country NL \
+        --contact "Maren Lindqvist-Okoro" --email referrals@example.org
+  } >"$LOGS/d-$size-make.log" 2>&1 || die "making the case of (d) failed: see $LOGS/d-$size-make.log"
+  # A case that `check` rejects is not a referral anyone would render: it would measure the
+  # wrong thing. (Warnings are expected: most exhibits of the large case support nothing.)
+  "$D" -C "$case" check >"$LOGS/d-$size-check.log" 2>&1 ||
+    die "dossier check finds errors in the case of (d): see $LOGS/d-$size-check.log"
+  fact d "${size}_setup_seconds" $((SECONDS - started))
+  python3 - "$case/case.json" "$FACTS" "$size" <<'PY'
+import json, sys
+path, facts, size = sys.argv[1:]
+with open(path, encoding="utf-8") as f:
+    case = json.load(f)
+cited = {x for s in case["subjects"] for c in s["criteria"] for x in c["exhibits"]}
+cited |= {x for e in case["events"] for x in e["exhibits"]}
+with open(facts, "a") as f:
+    for name, value in [("exhibits", len(case["exhibits"])), ("events", len(case["events"])),
+                        ("subjects", len(case["subjects"])),
+                        ("criteria", sum(len(s["criteria"]) for s in case["subjects"])),
+                        ("cited", len(cited)),
+                        ("evidence_bytes", sum(e["size"] for e in case["exhibits"]))]:
+        f.write(f"d\t{size}_{name}\t{value}\n")
+PY
+
+  clear_out() { rm -rf "$out"; }
+  cp "$case/case.json" "$dir/with-regimes.json"
+  without_regimes "$dir/with-regimes.json" "$dir/without-regimes.json"
+  log "scenario (d), $count exhibits: measuring"
+  cp "$dir/without-regimes.json" "$case/case.json"
+  measure d "${size}_nopdf" "dossier build --date $DATE --force --out OUT (\"regimes\": [])" clear_out self \
+    "$D" -C "$case" build --date "$DATE" --force --out "$out"
+  cp "$dir/with-regimes.json" "$case/case.json"
+  measure d "${size}_pdf" "dossier build --date $DATE --force --out OUT" clear_out self \
+    "$D" -C "$case" build --date "$DATE" --force --out "$out"
+
+  # Pages and bytes of each submission, from the zip of the last run.
+  [ -f "$out/$name.zip" ] || die "build did not write $out/$name.zip"
+  fact d "${size}_zip_bytes" "$(stat -c %s "$out/$name.zip")"
+  mkdir -p "$dir/pdf"
+  local pdf pages
+  for r in $D_REGIMES; do
+    pdf=$dir/pdf/submission-$r.pdf
+    python3 - "$out/$name.zip" "$name/data/submission-$r.pdf" "$pdf" <<'PY' ||
+import shutil, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z, z.open(sys.argv[2]) as src, open(sys.argv[3], "wb") as dst:
+    shutil.copyfileobj(src, dst)
+PY
+      die "the dossier of (d) has no data/submission-$r.pdf"
+    pages=$(pdfinfo "$pdf" 2>"$LOGS/d-$size-pdfinfo-$r.log" | awk '/^Pages:/ { print $2 }')
+    [ -n "$pages" ] || die "pdfinfo cannot read data/submission-$r.pdf of (d): see $LOGS/d-$size-pdfinfo-$r.log"
+    fact d "${size}_pages_$r" "$pages"
+    fact d "${size}_pdf_bytes_$r" "$(stat -c %s "$pdf")"
+  done
+
+  if [ "$KEEP" != 1 ]; then rm -rf "$dir"; fi
+}
+
+run_pdf_scenario() {
+  local started=$SECONDS limit
+  # The rendering time is the difference of two wall times of a few seconds, so one run's noise
+  # counts twice; the builds are cheap, so (d) times each at least 3 times (measure reads RUNS).
+  local RUNS=$((RUNS > 3 ? RUNS : 3))
+  fact d runs "$RUNS"
+  # The exhibit index's limit as the renderer has it: the report says which case passes it.
+  limit=$(sed -n 's/^pub const FULL_INDEX_UP_TO: usize = \([0-9_]*\);.*/\1/p' "$REPO/src/render/mod.rs" | tr -d _)
+  [ -z "$limit" ] || fact d full_index_up_to "$limit"
+  run_pdf_case small "$D_SMALL"
+  run_pdf_case large "$D_LARGE"
+  fact d seconds $((SECONDS - started))
+}
+
 # --- Machine facts ------------------------------------------------------------------------------
 
 BENCH_STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
@@ -347,6 +600,7 @@ machine "openssl" "$(openssl version)"
 machine "sha256sum" "$(sha256sum --version | sed -n 1p)"
 machine "bagit.py" "$(bagit.py --version 2>&1 | sed -n 1p)"
 machine "python3" "$(python3 --version 2>&1)"
+runs_scenario d && machine "pdfinfo" "$(pdfinfo -v 2>&1 | sed -n 1p)"
 
 # Sequential write speed with a final fsync: build ends with an fsync of the zip, so a slow disk
 # shows in build's wall time.
@@ -357,14 +611,19 @@ dd_out=$(dd if=/dev/zero of="$BENCH_DIR/dd.test" bs=1M count=$((dd_bytes / 10485
 rm -f "$BENCH_DIR/dd.test"
 machine "Disk write (dd $((dd_bytes / 1048576)) MiB, fdatasync)" "${dd_out##*, }"
 
-log "scale $SCALE: (a) $A_COUNT x $(mib "$A_SIZE") MiB, (b) $B_COUNT small files, (c) $(mib "$C_SIZE") MiB; work dir $BENCH_DIR"
-for s in $SCENARIOS; do run_scenario "$s"; done
+log "scale $SCALE: (a) $A_COUNT x $(mib "$A_SIZE") MiB, (b) $B_COUNT small files, (c) $(mib "$C_SIZE") MiB, (d) $D_SMALL and $D_LARGE exhibits; work dir $BENCH_DIR"
+for s in $SCENARIOS; do
+  if [ "$s" = d ]; then run_pdf_scenario; else run_scenario "$s"; fi
+done
 
 # --- Report -------------------------------------------------------------------------------------
 
 export BENCH_SCALE=$SCALE BENCH_RUNS=$RUNS BENCH_SECONDS=$SECONDS BENCH_SCENARIOS=$SCENARIOS
-export A_COUNT A_SIZE B_COUNT C_SIZE DATE
+export A_COUNT A_SIZE B_COUNT C_SIZE DATE D_REGIMES
 mkdir -p "$(dirname "$BENCH_OUT")"
-python3 "$REPO/bench/report.py" "$BENCH_DIR/machine.tsv" "$FACTS" "$RESULTS" >"$BENCH_OUT.part"
+# A run of only (a)-(c), or only (d), keeps the other part of the report as it was.
+keep=()
+[ -f "$BENCH_OUT" ] && keep=(--keep "$BENCH_OUT")
+python3 "$REPO/bench/report.py" "$BENCH_DIR/machine.tsv" "$FACTS" "$RESULTS" "${keep[@]}" >"$BENCH_OUT.part"
 mv "$BENCH_OUT.part" "$BENCH_OUT"
 log "done in $((SECONDS / 60)) min $((SECONDS % 60)) s: $BENCH_OUT"

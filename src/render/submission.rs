@@ -155,7 +155,7 @@ pub fn write(flow: &mut Flow, input: &Submission) {
             "narrative" => narrative(flow, input),
             "timeline" => timeline(flow, input, &withheld),
             "legal_analysis" => legal_analysis(flow, input, &withheld, &subjects),
-            "exhibits" => exhibits(flow, input),
+            "exhibits" => exhibits(flow, input, &subjects),
             "custody" => custody_summary(flow, input),
             "signatories" => signatories(flow, input),
             "verification_annex" => annex(flow, input),
@@ -759,23 +759,48 @@ fn wording(flow: &mut Flow, text: &str, verification: Verification, source: &str
     }
 }
 
-fn exhibits(flow: &mut Flow, input: &Submission) {
+fn exhibits(flow: &mut Flow, input: &Submission, subjects: &[&Subject]) {
     let all = input.exhibits;
-    let cited: HashSet<&str> = input
-        .case
-        .subjects
+    let limit = super::FULL_INDEX_UP_TO;
+    // Past the limit, the exhibits that carry this regime's criteria come first, then those of
+    // the events, each in the order registered.
+    let by_criteria: HashSet<&str> = subjects
         .iter()
-        .flat_map(|s| s.criteria.iter().flat_map(|c| c.exhibits.iter()))
-        .chain(input.case.events.iter().flat_map(|e| e.exhibits.iter()))
+        .flat_map(|s| s.criteria.iter())
+        .filter(|c| c.regime == input.template.id)
+        .flat_map(|c| c.exhibits.iter())
         .map(String::as_str)
         .collect();
-    let listed: Vec<&crate::seal::SealedExhibit> = if all.len() <= super::FULL_INDEX_UP_TO {
+    let by_events: HashSet<&str> = input
+        .case
+        .events
+        .iter()
+        .flat_map(|e| e.exhibits.iter())
+        .map(String::as_str)
+        .collect();
+    let cited = all
+        .iter()
+        .filter(|e| by_criteria.contains(e.id.as_str()) || by_events.contains(e.id.as_str()))
+        .count();
+    let listed: Vec<&crate::seal::SealedExhibit> = if all.len() <= limit {
         all.iter().collect()
     } else {
-        all.iter()
-            .filter(|e| cited.contains(e.id.as_str()))
-            .take(super::FULL_INDEX_UP_TO)
-            .collect()
+        let mut listed: Vec<_> = all
+            .iter()
+            .filter(|e| by_criteria.contains(e.id.as_str()))
+            .chain(all.iter().filter(|e| {
+                by_events.contains(e.id.as_str()) && !by_criteria.contains(e.id.as_str())
+            }))
+            .take(limit)
+            .collect();
+        // Back in the order registered, whichever group they came from.
+        let order: std::collections::HashMap<&str, usize> = all
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.as_str(), i))
+            .collect();
+        listed.sort_by_key(|e| order[e.id.as_str()]);
+        listed
     };
     let withheld = all.iter().filter(|e| e.withheld).count();
     let intro = if listed.len() == all.len() {
@@ -790,11 +815,16 @@ fn exhibits(flow: &mut Flow, input: &Submission) {
                 String::new()
             }
         )
+    } else if listed.len() == cited {
+        format!(
+            "The dossier holds {} exhibits, more than this index lists ({limit}): the {cited} exhibits this submission cites are listed, and the rest are summarised by folder and type below. The full index, with every SHA-256, is data/exhibits.csv in the dossier.",
+            all.len(),
+        )
     } else {
         format!(
-            "The dossier holds {} exhibits, too many to list here: the {} exhibits this submission cites are listed, and the rest are summarised by folder and type below. The full index, with every SHA-256, is data/exhibits.csv in the dossier.",
+            "The dossier holds {} exhibits, more than this index lists ({limit}). This submission cites {cited} of them: the {} cited in support of the criteria are listed, then those of the events up to {limit}, and the rest are summarised by folder and type below. The full index, with every SHA-256, is data/exhibits.csv in the dossier.",
             all.len(),
-            listed.len()
+            by_criteria.len(),
         )
     };
     flow.paragraph(&[Span::new(intro, note())], 0.0, 3.0);
