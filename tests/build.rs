@@ -197,32 +197,7 @@ fn a_bad_date_is_refused() {
 #[test]
 fn the_public_profile_withholds_confidential_exhibits_and_sources() {
     let case = TestCase::complete();
-    let secret = case.outside("order 117.pdf");
-    std::fs::write(&secret, b"%PDF-1.4 leaked order (fictional)").unwrap();
-    case.run(&[
-        "exhibit",
-        "add",
-        secret.to_str().unwrap(),
-        "--confidential",
-        "--title",
-        "Leaked order",
-        "--event",
-        "V-001",
-    ])
-    .ok();
-    let insider = case.outside("ledger.csv");
-    std::fs::write(&insider, "date,amount\n2019-03-01,100\n").unwrap();
-    case.run(&[
-        "exhibit",
-        "add",
-        insider.to_str().unwrap(),
-        "--source",
-        "Colonel X",
-        "--confidential-source",
-        "--event",
-        "V-001",
-    ])
-    .ok();
+    case.add_confidential_exhibits();
     case.build(&["--profile", "public", "--unpacked"])
         .ok()
         .stdout_has(&["1 withheld"]);

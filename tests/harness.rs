@@ -212,6 +212,37 @@ impl TestCase {
             .collect()
     }
 
+    /// Adds E-003, a confidential "Leaked order", and E-004, a ledger whose source ("Colonel X")
+    /// is confidential, both supporting V-001.
+    pub fn add_confidential_exhibits(&self) {
+        let secret = self.outside("order 117.pdf");
+        std::fs::write(&secret, b"%PDF-1.4 leaked order (fictional)").unwrap();
+        self.run(&[
+            "exhibit",
+            "add",
+            secret.to_str().unwrap(),
+            "--confidential",
+            "--title",
+            "Leaked order",
+            "--event",
+            "V-001",
+        ])
+        .ok();
+        let insider = self.outside("ledger.csv");
+        std::fs::write(&insider, "date,amount\n2019-03-01,100\n").unwrap();
+        self.run(&[
+            "exhibit",
+            "add",
+            insider.to_str().unwrap(),
+            "--source",
+            "Colonel X",
+            "--confidential-source",
+            "--event",
+            "V-001",
+        ])
+        .ok();
+    }
+
     /// Removes the custody log's last line, as if history had been cut short.
     pub fn cut_custody_log(&self) {
         let log = self.read("custody.jsonl");

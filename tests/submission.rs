@@ -313,32 +313,7 @@ fn a_name_in_a_script_no_font_covers_stops_the_build_naming_the_subject() {
 #[test]
 fn the_public_pdf_shows_withheld_exhibits_and_confidential_sources_as_such() {
     let case = TestCase::complete();
-    let secret = case.outside("order 117.pdf");
-    std::fs::write(&secret, "%PDF leaked order (fictional)").unwrap();
-    case.run(&[
-        "exhibit",
-        "add",
-        secret.to_str().unwrap(),
-        "--confidential",
-        "--title",
-        "Leaked order",
-        "--event",
-        "V-001",
-    ])
-    .ok();
-    let insider = case.outside("ledger.csv");
-    std::fs::write(&insider, "date,amount\n2019-03-01,100\n").unwrap();
-    case.run(&[
-        "exhibit",
-        "add",
-        insider.to_str().unwrap(),
-        "--source",
-        "Colonel X",
-        "--confidential-source",
-        "--event",
-        "V-001",
-    ])
-    .ok();
+    case.add_confidential_exhibits();
     case.build(&["--profile", "public", "--unpacked"]).ok();
     let Some(text) = pdftotext_layout(&case.bag("public").join("data/submission-uk-ghr.pdf"))
     else {

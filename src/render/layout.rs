@@ -107,8 +107,8 @@ impl<'f> Flow<'f> {
         self.marks[mark] = self.pages.len() - 1;
     }
 
-    fn place(&mut self, x: f64, line: Line) {
-        let y = self.y;
+    /// Puts a laid-out line on the current page with its left edge at `x` and its top at `y`.
+    fn put(&mut self, x: f64, y: f64, line: Line) {
         let page = self.page();
         for run in line.runs {
             page.items.push(Item::Text {
@@ -117,6 +117,10 @@ impl<'f> Flow<'f> {
                 run,
             });
         }
+    }
+
+    fn place(&mut self, x: f64, line: Line) {
+        self.put(x, self.y, line);
     }
 
     /// A paragraph `indent` mm from the left margin, then `after` mm of space.
@@ -206,14 +210,7 @@ impl<'f> Flow<'f> {
             .next()
             .unwrap_or_default();
         let width = line.width;
-        let page = self.page();
-        for run in line.runs {
-            page.items.push(Item::Text {
-                x: x + run.x,
-                y,
-                run,
-            });
-        }
+        self.put(x, y, line);
         width
     }
 
