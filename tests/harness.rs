@@ -445,15 +445,13 @@ pub fn copy_tree(from: &Path, to: &Path) {
 
 /// Seals the sample copy's case into `out/`, dated 2026-11-21.
 pub fn build_sample(dir: &Path, extra: &[&str]) {
-    let mut args = vec![
-        "-C",
-        "case",
-        "build",
-        "--date",
-        "2026-11-21",
-        "--out",
-        "../out",
-    ];
+    build_sample_into(dir, "out", DATE, extra);
+}
+
+/// Seals the sample copy's case into the folder `out` beside it, dated `date`.
+pub fn build_sample_into(dir: &Path, out: &str, date: &str, extra: &[&str]) {
+    let out = format!("../{out}");
+    let mut args = vec!["-C", "case", "build", "--date", date, "--out", &out];
     args.extend_from_slice(extra);
     dossier_in(dir, &args).ok();
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::harness::{DATE, TestCase, build_sample, dossier_in, replace_in, sample, tool};
+use crate::harness::{DATE, TestCase, build_sample, build_sample_into, replace_in, sample, tool};
 
 /// The text of a PDF as pdftotext reads it (`None` if pdftotext is missing and may be).
 fn pdftotext(pdf: &Path) -> Option<String> {
@@ -209,20 +209,7 @@ fn every_page_says_page_n_of_the_true_count_and_the_case_id() {
 fn two_builds_give_identical_pdf_bytes_dated_from_the_build_date() {
     let (dir, bag) = sealed_sample(&[]);
     let again = dir.path().join("again");
-    dossier_in(
-        dir.path(),
-        &[
-            "-C",
-            "case",
-            "build",
-            "--date",
-            DATE,
-            "--out",
-            "../again",
-            "--unpacked",
-        ],
-    )
-    .ok();
+    build_sample_into(dir.path(), "again", DATE, &["--unpacked"]);
     for regime in ["us-glomag", "uk-ghr", "uk-gac"] {
         let file = format!("data/submission-{regime}.pdf");
         let first = std::fs::read(bag.join(&file)).unwrap();
@@ -240,20 +227,7 @@ fn two_builds_give_identical_pdf_bytes_dated_from_the_build_date() {
         );
     }
     // Another date, other bytes (the dates inside differ).
-    dossier_in(
-        dir.path(),
-        &[
-            "-C",
-            "case",
-            "build",
-            "--date",
-            "2026-11-22",
-            "--out",
-            "../later",
-            "--unpacked",
-        ],
-    )
-    .ok();
+    build_sample_into(dir.path(), "later", "2026-11-22", &["--unpacked"]);
     let later = std::fs::read(
         dir.path()
             .join("later/NZ-LANTERN-2019-full-2026-11-22/data/submission-uk-ghr.pdf"),

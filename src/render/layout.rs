@@ -139,10 +139,7 @@ impl<'f> Flow<'f> {
         let look = spans.first().map_or(Look::new(10), |s| s.look);
         let height = text::line_height(look.size);
         self.keep(height);
-        let marker_line = text::wrap(self.fonts, &[Span::new(marker, look)], indent)
-            .into_iter()
-            .next()
-            .unwrap_or_default();
+        let marker_line = text::one_line(self.fonts, marker, look);
         let marker_x = LEFT + indent - marker_line.width - 1.5;
         self.place(marker_x, marker_line);
         self.paragraph(spans, indent, after);
@@ -205,10 +202,7 @@ impl<'f> Flow<'f> {
 
     /// Text on one line at (`x`, `y`) of the current page, outside the flow (for drawings).
     pub fn text_at(&mut self, x: f64, y: f64, text: &str, look: Look) -> f64 {
-        let line = text::wrap(self.fonts, &[Span::new(text, look)], f64::MAX / 4.0)
-            .into_iter()
-            .next()
-            .unwrap_or_default();
+        let line = text::one_line(self.fonts, text, look);
         let width = line.width;
         self.put(x, y, line);
         width
@@ -216,9 +210,7 @@ impl<'f> Flow<'f> {
 
     /// The width of `text` on one line, in mm.
     pub fn measure(&self, text: &str, look: Look) -> f64 {
-        text::wrap(self.fonts, &[Span::new(text, look)], f64::MAX / 4.0)
-            .first()
-            .map_or(0.0, |line| line.width)
+        text::one_line(self.fonts, text, look).width
     }
 
     /// Reserves `height` mm (on a new page if need be) and returns its top.

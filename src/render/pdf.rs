@@ -65,6 +65,10 @@ pub fn draw(
         .load_pdf_fonts(&renderer)
         .map_err(|e| failed("fonts", &e))?;
     let total = pages.len();
+    let small = Look::new(7).ink(Ink::Grey);
+    let header_left = text::one_line(&fonts, &furniture.header_left, small);
+    let header_right = text::one_line(&fonts, &furniture.header_right, small);
+    let footer_left = text::one_line(&fonts, &furniture.footer_left, small);
     for (number, page) in pages.iter().enumerate() {
         if number > 0 {
             renderer.add_page(size);
@@ -81,33 +85,26 @@ pub fn draw(
             .map(|_| ())
             .map_err(|e| failed("text", &e))
         };
-        let small = Look::new(7).ink(Ink::Grey);
-        let line_at = |y: f64, left: &str, right: &str| -> Result<()> {
-            for (text, align_right) in [(left, false), (right, true)] {
-                let spans = [text::Span::new(text, small)];
-                for line in text::wrap(&fonts, &spans, WIDTH).into_iter().take(1) {
-                    let x = if align_right {
-                        LEFT + WIDTH - line.width
-                    } else {
-                        LEFT
-                    };
-                    for run in &line.runs {
-                        print(x + run.x, y, run)?;
-                    }
-                }
-            }
-            Ok(())
+        // Left-aligned at the margin, or right-aligned against it.
+        let furniture_line = |y: f64, line: &text::Line, right: bool| -> Result<()> {
+            let x = if right {
+                LEFT + WIDTH - line.width
+            } else {
+                LEFT
+            };
+            line.runs
+                .iter()
+                .try_for_each(|run| print(x + run.x, y, run))
         };
-        line_at(10.0, &furniture.header_left, &furniture.header_right)?;
+        furniture_line(10.0, &header_left, false)?;
+        furniture_line(10.0, &header_right, true)?;
         area.draw_line(
             vec![Position::new(LEFT, 14.5), Position::new(LEFT + WIDTH, 14.5)],
             genpdf::style::Style::new().with_color(Ink::Grey.color()),
         );
-        line_at(
-            PAGE_HEIGHT - 13.0,
-            &furniture.footer_left,
-            &format!("Page {} of {total}", number + 1),
-        )?;
+        furniture_line(PAGE_HEIGHT - 13.0, &footer_left, false)?;
+        let page_of = text::one_line(&fonts, &format!("Page {} of {total}", number + 1), small);
+        furniture_line(PAGE_HEIGHT - 13.0, &page_of, true)?;
         for item in &page.items {
             match item {
                 Item::Text { x, y, run } => print(*x, *y, run)?,
@@ -118,10 +115,7 @@ pub fn draw(
                     look,
                 } => {
                     let number = marks.get(*mark).map_or(0, |p| p + 1).to_string();
-                    let line = text::wrap(&fonts, &[text::Span::new(number, *look)], WIDTH)
-                        .into_iter()
-                        .next()
-                        .unwrap_or_default();
+                    let line = text::one_line(&fonts, &number, *look);
                     for run in &line.runs {
                         print(right - line.width + run.x, *y, run)?;
                     }

@@ -70,19 +70,38 @@ fn mm(length: genpdf::Mm) -> f64 {
     printpdf::Mm::from(length).0
 }
 
-fn char_width(fonts: &Fonts, c: char, look: Look) -> f64 {
-    let face = fonts.face_for(c, look).unwrap_or(Face {
-        family: 0,
-        bold: look.bold,
-        italic: false,
-    });
-    let style = fonts.style(face, look);
-    mm(style.char_width(fonts.cache(), c))
+/// How one character of a paragraph is printed.
+#[derive(Debug, Clone, Copy)]
+struct Glyph {
+    look: Look,
+    face: Face,
+    /// In mm.
+    width: f64,
+}
+
+impl Glyph {
+    fn new(fonts: &Fonts, c: char, look: Look) -> Glyph {
+        let face = fonts.face_for(c, look).unwrap_or(Face {
+            family: 0,
+            bold: look.bold,
+            italic: false,
+        });
+        let width = mm(fonts.style(face, look).char_width(fonts.cache(), c));
+        Glyph { look, face, width }
+    }
 }
 
 /// The height of a line of text of `size` points, in mm.
 pub fn line_height(size: u8) -> f64 {
     f64::from(size) * POINT * 1.3
+}
+
+/// `text` on a single line, however long (labels, page numbers).
+pub fn one_line(fonts: &Fonts, text: &str, look: Look) -> Line {
+    wrap(fonts, &[Span::new(text, look)], f64::MAX / 4.0)
+        .into_iter()
+        .next()
+        .unwrap_or_default()
 }
 
 /// Breaks `spans` into lines no wider than `width` mm, each in visual order. Right-to-left
@@ -100,10 +119,14 @@ pub fn wrap(fonts: &Fonts, spans: &[Span], width: f64) -> Vec<Line> {
                 .filter(|&c| c == '\n' || !is_invisible(c) || c == ' '),
         );
     }
-    let look_at = |byte: usize| -> Look {
+    // Each character's face and width, found once: line breaking and ordering both need them.
+    // Indexed by byte offset (a character's later bytes repeat its glyph).
+    let mut glyphs = Vec::with_capacity(text.len());
+    for (byte, c) in text.char_indices() {
         let i = looks.partition_point(|&(start, _)| start <= byte);
-        looks[i.saturating_sub(1)].1
-    };
+        let glyph = Glyph::new(fonts, c, looks[i.saturating_sub(1)].1);
+        glyphs.extend(std::iter::repeat_n(glyph, c.len_utf8()));
+    }
     let rtl = matches!(
         unicode_bidi::get_base_direction(text.as_str()),
         unicode_bidi::Direction::Rtl
@@ -111,8 +134,8 @@ pub fn wrap(fonts: &Fonts, spans: &[Span], width: f64) -> Vec<Line> {
 
     let mut lines = Vec::new();
     for hard in split_keeping_offsets(&text, '\n') {
-        for (start, end) in break_lines(fonts, &text, hard, width, &look_at) {
-            lines.push(visual_line(fonts, &text, start, end, rtl, &look_at));
+        for (start, end) in break_lines(&text, &glyphs, hard, width) {
+            lines.push(visual_line(&text, &glyphs, start, end, rtl));
         }
     }
     if rtl {
@@ -141,11 +164,10 @@ fn split_keeping_offsets(text: &str, at: char) -> Vec<(usize, usize)> {
 
 /// Greedy line breaking at spaces; a word wider than the line is cut between characters.
 fn break_lines(
-    fonts: &Fonts,
     text: &str,
+    glyphs: &[Glyph],
     (from, to): (usize, usize),
     width: f64,
-    look_at: &dyn Fn(usize) -> Look,
 ) -> Vec<(usize, usize)> {
     let mut lines = Vec::new();
     let mut line_start = from;
@@ -163,12 +185,10 @@ fn break_lines(
         }
         let word_end = text[i..to].find(' ').map_or(to, |n| i + n);
         let word = &text[i..word_end];
-        let word_width: f64 = word
-            .char_indices()
-            .map(|(k, c)| char_width(fonts, c, look_at(i + k)))
-            .sum();
+        let word_width: f64 = word.char_indices().map(|(k, _)| glyphs[i + k].width).sum();
+        // A word after the line's first follows the space just before it.
         let space_width = if i > line_start {
-            char_width(fonts, ' ', look_at(i.saturating_sub(1)))
+            glyphs[i - 1].width
         } else {
             0.0
         };
@@ -177,8 +197,8 @@ fn break_lines(
                 // Cut the word where it stops fitting, at least one character per line.
                 let mut w = 0.0;
                 let mut cut = word_end;
-                for (k, c) in word.char_indices() {
-                    let cw = char_width(fonts, c, look_at(i + k));
+                for (k, _) in word.char_indices() {
+                    let cw = glyphs[i + k].width;
                     if w + cw > width && k > 0 {
                         cut = i + k;
                         break;
@@ -214,14 +234,7 @@ fn break_lines(
 }
 
 /// One line in visual order, split into runs of one look and one face.
-fn visual_line(
-    fonts: &Fonts,
-    text: &str,
-    start: usize,
-    end: usize,
-    rtl: bool,
-    look_at: &dyn Fn(usize) -> Look,
-) -> Line {
+fn visual_line(text: &str, glyphs: &[Glyph], start: usize, end: usize, rtl: bool) -> Line {
     let line = text[start..end].trim_end_matches(' ');
     let level = if rtl { Level::rtl() } else { Level::ltr() };
     // Characters in visual order, with their byte offset in `text`.
@@ -246,13 +259,7 @@ fn visual_line(
     let mut out = Line::default();
     let mut x = 0.0;
     for (offset, c) in visual {
-        let look = look_at(offset);
-        let face = fonts.face_for(c, look).unwrap_or(Face {
-            family: 0,
-            bold: look.bold,
-            italic: false,
-        });
-        let w = mm(fonts.style(face, look).char_width(fonts.cache(), c));
+        let Glyph { look, face, width } = glyphs[offset];
         out.size = out.size.max(look.size);
         match out.runs.last_mut() {
             Some(run) if run.face == face && run.look == look => run.text.push(c),
@@ -263,7 +270,7 @@ fn visual_line(
                 look,
             }),
         }
-        x += w;
+        x += width;
     }
     out.width = x;
     out
