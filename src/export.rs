@@ -10,9 +10,9 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use crate::case::records::{associate_text, id_document_text, involvement_text, position_text};
 use crate::case::{Case, Subject, SubjectKind};
 use crate::date::CaseDate;
-use crate::records::{associate_text, id_document_text, involvement_text, position_text};
 use crate::template::Registry;
 
 /// One FollowTheMoney entity.
@@ -371,9 +371,9 @@ pub fn write_csv(
     case: &Case,
     dir: &std::path::Path,
 ) -> crate::error::Result<Vec<std::path::PathBuf>> {
+    use crate::case::import::{CRITERION_COLUMNS, EVENT_COLUMNS, EXHIBIT_COLUMNS, SUBJECT_COLUMNS};
     use crate::error::Error;
-    use crate::import::{CRITERION_COLUMNS, EVENT_COLUMNS, EXHIBIT_COLUMNS, SUBJECT_COLUMNS};
-    let list = |items: &[String]| crate::import::join_list(items);
+    let list = |items: &[String]| crate::case::import::join_list(items);
     let text = |value: &Option<String>| value.clone().unwrap_or_default();
     let date = |value: &Option<CaseDate>| value.map(|d| d.to_string()).unwrap_or_default();
     let flag = |value: bool| if value { "yes" } else { "no" }.to_string();

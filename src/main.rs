@@ -1,8 +1,8 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use dossier::cli::Cli;
-use dossier::commands::{Outcome, run};
+use dossier::cli::args::Cli;
+use dossier::cli::{Outcome, run};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

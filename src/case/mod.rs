@@ -4,15 +4,19 @@
 //! It does not validate the content of records beyond the schema (`check` does) and does not
 //! touch evidence files (`intake` does).
 
+pub mod check;
+pub mod custody;
+pub mod import;
+pub mod intake;
 mod model;
+pub mod records;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub use model::*;
 
-use crate::custody::{self, Log, Record};
 use crate::error::{Error, Result};
+use custody::{Log, Record};
 
 /// The structured file of a case folder.
 pub const CASE_FILE: &str = "case.json";
@@ -122,38 +126,9 @@ fn validate_ids(case: &Case, path: &Path) -> Result<()> {
 
 /// Writes `case.json` atomically: a temporary file beside it, then a rename.
 pub fn save(root: &Path, case: &Case) -> Result<()> {
-    let path = root.join(CASE_FILE);
     let mut text = serde_json::to_string_pretty(case).expect("a case always serialises");
     text.push('\n');
-    let mut temp = tempfile::NamedTempFile::new_in(root)
-        .map_err(|e| Error::io("create a file in", root, e))?;
-    temp.write_all(text.as_bytes())
-        .and_then(|()| temp.as_file().sync_all())
-        .map_err(|e| Error::io("write", temp.path(), e))?;
-    // A temporary file is private (0600); case.json keeps the permissions it had, or 0644.
-    let permissions = std::fs::metadata(&path)
-        .map(|m| m.permissions())
-        .unwrap_or_else(|_| default_permissions());
-    std::fs::set_permissions(temp.path(), permissions)
-        .map_err(|e| Error::io("set the permissions of", temp.path(), e))?;
-    temp.persist(&path)
-        .map_err(|e| Error::io("replace", &path, e.error))?;
-    Ok(())
-}
-
-/// Read and write for the owner, read for others: what a new file usually gets.
-pub fn default_permissions() -> std::fs::Permissions {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::Permissions::from_mode(0o644)
-    }
-    #[cfg(not(unix))]
-    {
-        std::fs::metadata(".")
-            .map(|m| m.permissions())
-            .expect("the current folder exists")
-    }
+    crate::disk::write_atomically(&root.join(CASE_FILE), text.as_bytes())
 }
 
 /// The next free id with `prefix` ("E", "S", "V"): one more than the highest in use.

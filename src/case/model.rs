@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::custody::CustodyHead;
 use crate::date::{CaseDate, Timestamp};
 
 /// The version of the `case.json` layout this build reads and writes.
@@ -276,12 +277,4 @@ impl SignatoryRole {
             SignatoryRole::CoSigner => "co-signer",
         }
     }
-}
-
-/// How many entries the custody log had at the last write, and the SHA-256 of the last one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CustodyHead {
-    pub entries: usize,
-    pub last: String,
 }

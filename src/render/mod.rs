@@ -21,8 +21,8 @@ use chrono::NaiveDate;
 pub use fonts::ExtraFont;
 
 use crate::case::Case;
+use crate::dossier::json::{Profile, SealedExhibit};
 use crate::error::{Error, Result};
-use crate::seal::{Profile, SealedExhibit};
 use crate::template::Template;
 
 /// Past this many exhibits the index lists the exhibits the submission cites and summarises the

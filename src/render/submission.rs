@@ -13,10 +13,10 @@ use super::layout::{Flow, Table, WIDTH};
 use super::markdown::Block;
 use super::text::Span;
 use super::{Submission, date_text};
+use crate::case::custody;
 use crate::case::{Confidentiality, Event, SignatoryRole, Subject, SubjectKind};
-use crate::custody;
-use crate::output::human_bytes;
-use crate::seal::{CONFIDENTIAL_SOURCE, Profile};
+use crate::display::human_bytes;
+use crate::dossier::json::{CONFIDENTIAL_SOURCE, Profile};
 use crate::template::{Section, Verification};
 
 /// The body text size, in points.
@@ -782,7 +782,7 @@ fn exhibits(flow: &mut Flow, input: &Submission, subjects: &[&Subject]) {
         .iter()
         .filter(|e| by_criteria.contains(e.id.as_str()) || by_events.contains(e.id.as_str()))
         .count();
-    let listed: Vec<&crate::seal::SealedExhibit> = if all.len() <= limit {
+    let listed: Vec<&crate::dossier::json::SealedExhibit> = if all.len() <= limit {
         all.iter().collect()
     } else {
         let mut listed: Vec<_> = all

@@ -2,11 +2,11 @@
 
 use std::path::Path;
 
+use crate::case::records::{SubjectSpec, add_subject};
 use crate::case::{self, Workspace};
-use crate::cli::{ListArgs, SubjectAddArgs};
+use crate::cli::args::{ListArgs, SubjectAddArgs};
+use crate::cli::output::write_table;
 use crate::error::Result;
-use crate::output::write_table;
-use crate::records::{SubjectSpec, add_subject};
 use crate::template::Registry;
 
 use super::{Outcome, Output, stdout_error};

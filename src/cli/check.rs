@@ -3,11 +3,11 @@
 use std::path::Path;
 
 use crate::case::Workspace;
-use crate::check::check;
-use crate::cli::CheckArgs;
-use crate::custody::Record;
+use crate::case::check::check;
+use crate::case::custody::Record;
+use crate::cli::args::CheckArgs;
+use crate::cli::output::write_report;
 use crate::error::Result;
-use crate::output::write_report;
 use crate::template::Registry;
 
 use super::{Outcome, Output, progress_bar, stdout_error};

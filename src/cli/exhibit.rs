@@ -4,11 +4,11 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::case::intake::{ExhibitSpec, add_exhibits};
 use crate::case::{self, Exhibit, Workspace};
-use crate::cli::{ExhibitAddArgs, ListArgs};
+use crate::cli::args::{ExhibitAddArgs, ListArgs};
+use crate::cli::output::write_table;
 use crate::error::Result;
-use crate::intake::{ExhibitSpec, add_exhibits};
-use crate::output::write_table;
 
 use super::{Outcome, Output, progress_bar, stdout_error};
 

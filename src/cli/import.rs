@@ -3,9 +3,9 @@
 use std::path::Path;
 
 use crate::case::Workspace;
-use crate::cli::ImportArgs;
+use crate::case::import::import;
+use crate::cli::args::ImportArgs;
 use crate::error::Result;
-use crate::import::import;
 use crate::template::Registry;
 
 use super::{Outcome, Output, progress_bar};
@@ -20,7 +20,7 @@ pub fn run(root: &Path, args: ImportArgs, out: &mut Output) -> Result<Outcome> {
         &mut ws,
         &registry,
         &root.join(&args.file),
-        args.kind,
+        args.kind.into(),
         &progress,
     )?;
     progress.finish_and_clear();

@@ -2,11 +2,11 @@
 
 use std::path::Path;
 
-use crate::cli::VerifyArgs;
+use crate::cli::args::VerifyArgs;
+use crate::cli::output::write_verify_report;
+use crate::dossier::sshsig::parse_allowed_signers;
+use crate::dossier::verify::{find_exhibit, verify};
 use crate::error::Result;
-use crate::output::write_verify_report;
-use crate::signature::parse_allowed_signers;
-use crate::verify::{find_exhibit, verify};
 
 use super::{Outcome, Output, progress_bar, stdout_error};
 

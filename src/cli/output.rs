@@ -4,11 +4,13 @@
 
 use std::io::{self, Write};
 
+use crate::display::plural;
+
 use unicode_width::UnicodeWidthStr;
 
-use crate::check::{Report, Severity};
-use crate::signature::Verdict;
-use crate::verify::{Status, VerifyReport};
+use crate::case::check::{Report, Severity};
+use crate::dossier::sshsig::Verdict;
+use crate::dossier::verify::{Status, VerifyReport};
 
 /// Writes rows under headers, each column as wide as its widest cell (by display width, so
 /// Arabic, Chinese and combining accents line up). The last column is not padded.
@@ -177,31 +179,6 @@ pub fn write_verify_report(
             plural(bad, "problem"),
             ok
         )
-    }
-}
-
-/// `1.2 MiB`.
-pub fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["bytes", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} bytes")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
-}
-
-/// `1 error`, `2 errors`.
-pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
     }
 }
 

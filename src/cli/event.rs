@@ -2,11 +2,11 @@
 
 use std::path::Path;
 
+use crate::case::records::{EventSpec, add_event};
 use crate::case::{self, Event, Workspace};
-use crate::cli::{EventAddArgs, ListArgs};
+use crate::cli::args::{EventAddArgs, ListArgs};
+use crate::cli::output::write_table;
 use crate::error::Result;
-use crate::output::write_table;
-use crate::records::{EventSpec, add_event};
 
 use super::{Outcome, Output, stdout_error};
 

@@ -9,14 +9,15 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use indicatif::ProgressBar;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::archive::ZipIn;
-use crate::bag::{self, ManifestLine};
-use crate::custody;
+use super::json::{DossierJson, DossierSummary};
+use crate::case::custody;
+use crate::dossier::archive::ZipIn;
+use crate::dossier::bag::{self, ManifestLine};
+use crate::dossier::sshsig::{self, AllowedSigner, SignatureCheck, Verdict};
 use crate::error::{Error, Result};
 use crate::hash::{FileDigest, sha256_file};
-use crate::signature::{self, AllowedSigner, SignatureCheck, Verdict};
 
 /// Tag files larger than this are not read into memory (a manifest of a million files is ~100 MB).
 const TAG_LIMIT: u64 = 192 * 1024 * 1024;
@@ -501,7 +502,7 @@ pub fn verify(
         .find(|(l, _)| l == "External-Identifier")
         .map(|(_, v)| v.clone());
     if ok("data/dossier.json") {
-        match bag.read_json::<SealedDossier>("data/dossier.json") {
+        match bag.read_json::<DossierSummary>("data/dossier.json") {
             Some(Ok(sealed)) => check_dossier_json(
                 &sealed,
                 &manifest,
@@ -672,40 +673,8 @@ fn check_bag_info(
     }
 }
 
-/// The parts of `data/dossier.json` that verify compares; everything else is skipped while
-/// parsing, so a dossier of 100,000 exhibits is read without building a tree of it in memory.
-#[derive(Deserialize)]
-struct SealedDossier {
-    exhibit_fingerprint: Option<String>,
-    profile: Option<String>,
-    date: Option<String>,
-    case: SealedCase,
-    #[serde(default)]
-    exhibits: Vec<SealedExhibit>,
-    #[serde(default)]
-    signatories: Vec<SealedSignatory>,
-}
-
-#[derive(Deserialize)]
-struct SealedCase {
-    id: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct SealedExhibit {
-    id: String,
-    sha256: String,
-    file: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct SealedSignatory {
-    name: String,
-    role: Option<String>,
-}
-
 fn check_dossier_json(
-    sealed: &SealedDossier,
+    sealed: &DossierSummary,
     manifest: &[ManifestLine],
     exhibit_fingerprint: Option<&str>,
     info: &[(String, String)],
@@ -793,7 +762,7 @@ fn check_signatures(
             let signature = bag.read_tag(file).and_then(|r| r.ok()).unwrap_or_default();
             let statement = bag.read_tag(&statement_file).and_then(|r| r.ok());
             match statement {
-                Some(statement) => checks.push(signature::check(
+                Some(statement) => checks.push(sshsig::check(
                     file,
                     &statement,
                     &signature,
@@ -860,7 +829,7 @@ pub fn find_exhibit(dossier: &Path, file: &Path, progress: &ProgressBar) -> Resu
             (id, Some(l.path.clone()))
         });
     if exhibit.is_none()
-        && let Some(Ok(sealed)) = bag.read_json::<SealedDossier>("data/dossier.json")
+        && let Some(Ok(sealed)) = bag.read_json::<DossierSummary>("data/dossier.json")
     {
         exhibit = sealed
             .exhibits
@@ -886,44 +855,6 @@ pub struct SealedRecords {
     pub files: Vec<(String, String, String)>,
 }
 
-/// dossier.json as `build` writes it, in full.
-#[derive(Deserialize)]
-struct FullDossier {
-    case: FullCase,
-    subjects: Vec<crate::case::Subject>,
-    events: Vec<crate::case::Event>,
-    exhibits: Vec<FullExhibit>,
-    signatories: Vec<crate::case::Signatory>,
-}
-
-#[derive(Deserialize)]
-struct FullCase {
-    id: String,
-    title: String,
-    regimes: Vec<String>,
-    confidentiality: crate::case::Confidentiality,
-    confidentiality_note: Option<String>,
-    submission_date: Option<crate::date::CaseDate>,
-}
-
-#[derive(Deserialize)]
-struct FullExhibit {
-    id: String,
-    sha256: String,
-    size: u64,
-    file: Option<String>,
-    evidence_path: Option<String>,
-    media_type: Option<String>,
-    title: Option<String>,
-    description: Option<String>,
-    source: Option<crate::case::Source>,
-    collected_by: Option<String>,
-    collected_at: Option<crate::date::Timestamp>,
-    language: Option<String>,
-    confidentiality: Option<crate::case::Confidentiality>,
-    intake_at: Option<String>,
-}
-
 /// Reads an intact dossier back as a case.
 pub fn read_sealed_case(path: &Path, progress: &ProgressBar) -> Result<SealedRecords> {
     let report = verify(path, None, progress)?;
@@ -937,7 +868,7 @@ pub fn read_sealed_case(path: &Path, progress: &ProgressBar) -> Result<SealedRec
         ));
     }
     let mut bag = Bag::open(path)?;
-    let full: FullDossier = match bag.read_json("data/dossier.json") {
+    let full: DossierJson = match bag.read_json("data/dossier.json") {
         Some(Ok(full)) => full,
         Some(Err(e)) => {
             return Err(Error::input(
@@ -953,7 +884,7 @@ pub fn read_sealed_case(path: &Path, progress: &ProgressBar) -> Result<SealedRec
         }
     };
     let mut files = Vec::new();
-    for exhibit in &full.exhibits {
+    for exhibit in full.exhibits.iter() {
         let Some(file) = &exhibit.file else { continue };
         let sha1 = bag.read_with(file, |reader| crate::hash::sha1_stream(reader));
         if let Some(Ok(sha1)) = sha1 {
@@ -964,46 +895,6 @@ pub fn read_sealed_case(path: &Path, progress: &ProgressBar) -> Result<SealedRec
             files.push((exhibit.id.clone(), name.to_string(), sha1));
         }
     }
-    let exhibits = full
-        .exhibits
-        .into_iter()
-        .map(|e| crate::case::Exhibit {
-            path: e
-                .evidence_path
-                .or(e.file.clone())
-                .unwrap_or_else(|| e.id.clone()),
-            id: e.id,
-            sha256: e.sha256,
-            size: e.size,
-            media_type: e
-                .media_type
-                .unwrap_or_else(|| "application/octet-stream".into()),
-            title: e.title,
-            description: e.description,
-            source: e.source.unwrap_or_default(),
-            collected_by: e.collected_by,
-            collected_at: e.collected_at,
-            language: e.language,
-            confidentiality: e
-                .confidentiality
-                .unwrap_or(crate::case::Confidentiality::Confidential),
-            intake_at: e.intake_at.unwrap_or_default(),
-        })
-        .collect();
-    let case = crate::case::Case {
-        schema: crate::case::SCHEMA,
-        id: full.case.id,
-        title: full.case.title,
-        regimes: full.case.regimes,
-        confidentiality: full.case.confidentiality,
-        confidentiality_note: full.case.confidentiality_note,
-        submission_date: full.case.submission_date,
-        fonts: Vec::new(),
-        subjects: full.subjects,
-        events: full.events,
-        exhibits,
-        signatories: full.signatories,
-        custody: None,
-    };
+    let case = full.into_case();
     Ok(SealedRecords { case, files })
 }

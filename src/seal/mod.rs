@@ -13,38 +13,15 @@ use chrono::NaiveDate;
 use indicatif::ProgressBar;
 use serde::Serialize;
 
-use crate::archive::ZipOut;
-use crate::bag::{self, ManifestLine};
-use crate::case::{
-    self, Case, Confidentiality, Event, Exhibit, Signatory, SignatoryRole, Source, Subject,
-};
-use crate::custody;
-use crate::date::CaseDate;
+use crate::case::custody;
+use crate::case::intake::Locator;
+use crate::case::{self, Case, Confidentiality, Exhibit, SignatoryRole};
+use crate::dossier::archive::ZipOut;
+use crate::dossier::bag::{self, ManifestLine};
+use crate::dossier::json::{self, DossierJson, Profile, SealedExhibit};
 use crate::error::{Error, Result};
 use crate::hash::sha256_bytes;
-use crate::intake::Locator;
 use crate::render;
-
-/// The version of `data/dossier.json`'s layout.
-pub const DOSSIER_SCHEMA: u32 = 1;
-
-/// Which dossier to build.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Profile {
-    /// Everything, for the authority.
-    Full,
-    /// Confidential exhibits withheld and confidential sources hidden, for publication.
-    Public,
-}
-
-impl Profile {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Profile::Full => "full",
-            Profile::Public => "public",
-        }
-    }
-}
 
 /// How to build.
 #[derive(Debug, Clone)]
@@ -264,12 +241,18 @@ pub fn build(root: &Path, options: &BuildOptions, progress: &ProgressBar) -> Res
         "data/exhibits.csv".into(),
         generated(exhibits_csv(&case, &sealed_exhibits)?, &options.out_dir)?,
     ));
-    let dossier_json = DossierJson::new(&case, options, &exhibit_fingerprint, &sealed_exhibits);
+    let dossier_json = DossierJson::new(
+        &case,
+        options.profile,
+        options.date.format("%Y-%m-%d").to_string(),
+        &exhibit_fingerprint,
+        &sealed_exhibits,
+    );
     let json = spilled(&options.out_dir, |out| {
         serde_json::to_writer_pretty(&mut *out, &dossier_json)?;
         out.write_all(b"\n")
     })?;
-    files.push(("data/dossier.json".into(), json));
+    files.push((json::PATH.into(), json));
     let sealed_log = redact_custody(&custody_log, &redacted_ids);
     let submissions = crate::hash::on_every_core(
         &templates,
@@ -455,7 +438,7 @@ pub fn build(root: &Path, options: &BuildOptions, progress: &ProgressBar) -> Res
         .map_err(|e| Error::io("write", temp_zip.path(), e.into_error()))?
         .sync_all()
         .map_err(|e| Error::io("write", temp_zip.path(), e))?;
-    let permissions = case::default_permissions();
+    let permissions = crate::disk::default_permissions();
     std::fs::set_permissions(temp_zip.path(), permissions)
         .map_err(|e| Error::io("set the permissions of", temp_zip.path(), e))?;
     temp_zip
@@ -599,7 +582,7 @@ fn folder_permissions() -> std::fs::Permissions {
     }
     #[cfg(not(unix))]
     {
-        case::default_permissions()
+        crate::disk::default_permissions()
     }
 }
 
@@ -607,160 +590,6 @@ fn folder_permissions() -> std::fs::Permissions {
 fn exhibit_file_name(exhibit: &Exhibit) -> String {
     let file = exhibit.path.rsplit('/').next().unwrap_or(&exhibit.path);
     format!("{}-{}", exhibit.id, file.replace('\\', "_"))
-}
-
-/// `data/dossier.json`: everything structured, as sealed.
-#[derive(Serialize)]
-struct DossierJson<'a> {
-    dossier_schema: u32,
-    generator: String,
-    profile: &'static str,
-    date: String,
-    exhibit_fingerprint: &'a str,
-    case: CaseHeader<'a>,
-    subjects: &'a [Subject],
-    events: &'a [Event],
-    exhibits: &'a [SealedExhibit],
-    signatories: &'a [Signatory],
-}
-
-#[derive(Serialize)]
-struct CaseHeader<'a> {
-    id: &'a str,
-    title: &'a str,
-    regimes: &'a [String],
-    confidentiality: Confidentiality,
-    confidentiality_note: &'a Option<String>,
-    submission_date: &'a Option<CaseDate>,
-}
-
-impl<'a> DossierJson<'a> {
-    fn new(
-        case: &'a Case,
-        options: &BuildOptions,
-        exhibit_fingerprint: &'a str,
-        exhibits: &'a [SealedExhibit],
-    ) -> Self {
-        DossierJson {
-            dossier_schema: DOSSIER_SCHEMA,
-            generator: format!("dossier {}", env!("CARGO_PKG_VERSION")),
-            profile: options.profile.as_str(),
-            date: options.date.format("%Y-%m-%d").to_string(),
-            exhibit_fingerprint,
-            case: CaseHeader {
-                id: &case.id,
-                title: &case.title,
-                regimes: &case.regimes,
-                confidentiality: case.confidentiality,
-                confidentiality_note: &case.confidentiality_note,
-                submission_date: &case.submission_date,
-            },
-            subjects: &case.subjects,
-            events: &case.events,
-            exhibits,
-            signatories: &case.signatories,
-        }
-    }
-}
-
-/// An exhibit as the dossier lists it; a withheld one keeps only its id, hash and size.
-#[derive(Debug, Clone, Serialize)]
-pub struct SealedExhibit {
-    pub id: String,
-    pub withheld: bool,
-    pub sha256: String,
-    pub size: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub evidence_path: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub media_type: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<Source>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub collected_by: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub collected_at: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub language: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confidentiality: Option<Confidentiality>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub intake_at: Option<String>,
-}
-
-/// What the public profile shows in place of a confidential source.
-pub const CONFIDENTIAL_SOURCE: &str = "confidential source";
-
-impl SealedExhibit {
-    fn withheld(exhibit: &Exhibit) -> SealedExhibit {
-        SealedExhibit {
-            id: exhibit.id.clone(),
-            withheld: true,
-            sha256: exhibit.sha256.clone(),
-            size: exhibit.size,
-            file: None,
-            evidence_path: None,
-            media_type: None,
-            title: None,
-            description: None,
-            source: None,
-            collected_by: None,
-            collected_at: None,
-            language: None,
-            confidentiality: None,
-            intake_at: None,
-        }
-    }
-
-    fn included(exhibit: &Exhibit, file: &str, profile: Profile) -> SealedExhibit {
-        let hide_source = profile == Profile::Public && exhibit.source.confidential;
-        let source = if hide_source {
-            Source {
-                provider: Some(CONFIDENTIAL_SOURCE.into()),
-                method: None,
-                url: None,
-                confidential: true,
-            }
-        } else {
-            exhibit.source.clone()
-        };
-        SealedExhibit {
-            id: exhibit.id.clone(),
-            withheld: false,
-            sha256: exhibit.sha256.clone(),
-            size: exhibit.size,
-            file: Some(file.to_string()),
-            // Where the file sat in the case, and who collected it, can name the source.
-            evidence_path: (!hide_source).then(|| exhibit.path.clone()),
-            media_type: Some(exhibit.media_type.clone()),
-            title: exhibit.title.clone(),
-            description: exhibit.description.clone(),
-            source: Some(source),
-            collected_by: exhibit.collected_by.clone().filter(|_| !hide_source),
-            collected_at: exhibit.collected_at.map(|t| t.to_string()),
-            language: exhibit.language.clone(),
-            confidentiality: Some(exhibit.confidentiality),
-            intake_at: Some(exhibit.intake_at.clone()),
-        }
-    }
-
-    pub fn source_text(&self) -> String {
-        let Some(source) = &self.source else {
-            return String::new();
-        };
-        [&source.provider, &source.method, &source.url]
-            .into_iter()
-            .flatten()
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
 }
 
 /// `data/exhibits.csv`, the exhibit index for spreadsheets.

@@ -9,14 +9,14 @@ use std::path::{Path, PathBuf};
 
 use indicatif::ProgressBar;
 
+use crate::case::intake::{ExhibitSpec, add_exhibits};
+use crate::case::records::{EventSpec, SubjectSpec, add_criterion, add_event, add_subject};
 use crate::case::{EVIDENCE_DIR, Workspace};
 use crate::error::{Error, Result};
-use crate::intake::{ExhibitSpec, add_exhibits};
-use crate::records::{EventSpec, SubjectSpec, add_criterion, add_event, add_subject};
 use crate::template::Registry;
 
 /// What the rows of a CSV file are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Exhibits,
     Subjects,

@@ -2,10 +2,10 @@
 
 use std::path::Path;
 
-use crate::cli::SignArgs;
+use crate::cli::args::SignArgs;
+use crate::dossier::sign::sign_dossier;
+use crate::dossier::sshsig::load_key;
 use crate::error::Result;
-use crate::sign::sign_dossier;
-use crate::signature::load_key;
 
 use super::{Outcome, Output, day, passphrase, progress_bar};
 

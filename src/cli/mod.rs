@@ -1,6 +1,9 @@
 //! One module per command: each turns its arguments into the library's specs, runs the core and
 //! writes what the user reads. `run` dispatches.
 
+pub mod args;
+pub mod output;
+
 mod build;
 mod check;
 mod event;
@@ -19,10 +22,10 @@ use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::{
+use crate::error::{Error, Result};
+use args::{
     Cli, Command, EventCommand, ExhibitCommand, KeyCommand, SignatoryCommand, SubjectCommand,
 };
-use crate::error::{Error, Result};
 
 /// How a command that ran to its end went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,7 +85,7 @@ fn stdout_error(e: std::io::Error) -> Error {
 
 /// The passphrase of a key: `DOSSIER_PASSPHRASE`, else asked on the terminal (`confirm`: twice).
 fn passphrase(prompt: &str, confirm: bool) -> Result<Option<String>> {
-    if let Ok(value) = std::env::var(crate::signature::PASSPHRASE_VAR)
+    if let Ok(value) = std::env::var(crate::dossier::sshsig::PASSPHRASE_VAR)
         && !value.is_empty()
     {
         return Ok(Some(value));

@@ -13,10 +13,10 @@ use std::path::{Component, Path, PathBuf};
 use indicatif::ProgressBar;
 use unicode_normalization::UnicodeNormalization;
 
+use crate::case::custody::Record;
 use crate::case::{
     Confidentiality, EVIDENCE_DIR, Exhibit, Source, Workspace, format_id, highest_id,
 };
-use crate::custody::Record;
 use crate::date::{Timestamp, now_utc};
 use crate::error::{Error, Result};
 use crate::hash::{FileDigest, sha256_file, sha256_files, sha256_stream};

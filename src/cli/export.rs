@@ -4,13 +4,13 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::case;
-use crate::cli::{ExportArgs, ExportFormat};
+use crate::case::intake::Locator;
+use crate::cli::args::{ExportArgs, ExportFormat};
+use crate::dossier::verify::read_sealed_case;
 use crate::error::{Error, Result};
 use crate::export::{ExhibitContent, ftm_entities, write_csv, write_ftm};
 use crate::hash::{on_every_core, sha1_file};
-use crate::intake::Locator;
 use crate::template::Registry;
-use crate::verify::read_sealed_case;
 
 use super::{Outcome, Output, stdout_error};
 

@@ -10,10 +10,17 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::case::CustodyHead;
 use crate::date::now_utc;
 use crate::error::{Error, Result};
 use crate::hash::sha256_bytes;
+
+/// How many entries the custody log had at the last write, and the SHA-256 of the last one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustodyHead {
+    pub entries: usize,
+    pub last: String,
+}
 
 /// The log's file name in the case folder.
 pub const FILE: &str = "custody.jsonl";

@@ -3,9 +3,9 @@
 use std::path::Path;
 
 use crate::case::Workspace;
-use crate::cli::SignatoryAddArgs;
+use crate::case::records::{SignatorySpec, add_signatory};
+use crate::cli::args::SignatoryAddArgs;
 use crate::error::Result;
-use crate::records::{SignatorySpec, add_signatory};
 
 use super::{Outcome, Output};
 

@@ -2,9 +2,9 @@
 
 use std::path::Path;
 
-use crate::cli::KeyGenerateArgs;
+use crate::cli::args::KeyGenerateArgs;
+use crate::dossier::sshsig::{NAMESPACE, generate_key, slug, write_new};
 use crate::error::{Error, Result};
-use crate::signature::{NAMESPACE, generate_key, slug, write_new};
 
 use super::{Outcome, Output, passphrase};
 
@@ -28,7 +28,7 @@ pub fn generate(root: &Path, args: KeyGenerateArgs, out: &mut Output) -> Result<
         }
     }
     let secret = if args.passphrase
-        || std::env::var(crate::signature::PASSPHRASE_VAR).is_ok_and(|v| !v.is_empty())
+        || std::env::var(crate::dossier::sshsig::PASSPHRASE_VAR).is_ok_and(|v| !v.is_empty())
     {
         let secret = passphrase("passphrase for the new key: ", true)?;
         if secret.is_none() {
@@ -36,7 +36,7 @@ pub fn generate(root: &Path, args: KeyGenerateArgs, out: &mut Output) -> Result<
                 "--passphrase needs a terminal to ask for it",
                 format!(
                     "run it in a terminal, or set {} for scripts",
-                    crate::signature::PASSPHRASE_VAR
+                    crate::dossier::sshsig::PASSPHRASE_VAR
                 ),
             ));
         }

@@ -6,9 +6,6 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::import::Kind;
-use crate::seal::Profile;
-
 /// Builds sealed, hash-verified evidence dossiers for Magnitsky-style sanctions referrals.
 #[derive(Debug, Parser)]
 #[command(name = "dossier", version, propagate_version = true)]
@@ -97,6 +94,25 @@ pub struct ExportArgs {
     /// ftm: write to FILE instead of standard output; csv: the folder for the CSV files (required)
     #[arg(long, value_name = "FILE|DIR")]
     pub out: Option<PathBuf>,
+}
+
+/// Which dossier `build` makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProfileArg {
+    /// Everything, for the authority.
+    Full,
+    /// Confidential exhibits withheld and confidential sources hidden, for publication.
+    Public,
+}
+
+impl From<ProfileArg> for crate::dossier::json::Profile {
+    fn from(profile: ProfileArg) -> Self {
+        use crate::dossier::json::Profile;
+        match profile {
+            ProfileArg::Full => Profile::Full,
+            ProfileArg::Public => Profile::Public,
+        }
+    }
 }
 
 /// What `export` writes.
@@ -352,7 +368,29 @@ pub struct ImportArgs {
     pub file: PathBuf,
     /// What the rows are
     #[arg(long = "as", value_name = "KIND")]
-    pub kind: Kind,
+    pub kind: ImportKind,
+}
+
+/// What the rows of an imported CSV file are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportKind {
+    Exhibits,
+    Subjects,
+    /// Criteria of existing subjects, each with its own argument and exhibits.
+    Criteria,
+    Events,
+}
+
+impl From<ImportKind> for crate::case::import::Kind {
+    fn from(kind: ImportKind) -> Self {
+        use crate::case::import::Kind;
+        match kind {
+            ImportKind::Exhibits => Kind::Exhibits,
+            ImportKind::Subjects => Kind::Subjects,
+            ImportKind::Criteria => Kind::Criteria,
+            ImportKind::Events => Kind::Events,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -369,7 +407,7 @@ pub struct BuildArgs {
     pub out: Option<PathBuf>,
     /// full: everything, for the authority; public: confidential exhibits withheld, confidential sources hidden
     #[arg(long, value_enum, default_value = "full")]
-    pub profile: Profile,
+    pub profile: ProfileArg,
     /// The bagging date, YYYY-MM-DD (default: today, UTC); the same date gives the same bytes
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<String>,

@@ -9,11 +9,11 @@ use std::path::Path;
 use indicatif::ProgressBar;
 use serde::Serialize;
 
+use crate::case::custody::{self, Log};
+use crate::case::intake::{Locator, evidence_files, nfc};
 use crate::case::{Case, NARRATIVE_DIR, SignatoryRole, Subject};
-use crate::custody::{self, Log};
 use crate::error::Result;
 use crate::hash::sha256_files;
-use crate::intake::{Locator, evidence_files, nfc};
 use crate::template::{Registry, Template};
 
 /// How bad a finding is: errors block the referral (exit 1), warnings weaken it.

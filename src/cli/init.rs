@@ -2,11 +2,11 @@
 
 use std::path::Path;
 
+use crate::case::custody::Record;
 use crate::case::{
     CASE_FILE, Case, Confidentiality, EVIDENCE_DIR, NARRATIVE_DIR, SCHEMA, Workspace,
 };
-use crate::cli::InitArgs;
-use crate::custody::Record;
+use crate::cli::args::InitArgs;
 use crate::error::{Error, Result};
 use crate::template::Registry;
 

@@ -2,9 +2,9 @@
 
 use std::path::Path;
 
-use crate::cli::BuildArgs;
+use crate::cli::args::BuildArgs;
+use crate::display::human_bytes;
 use crate::error::Result;
-use crate::output::human_bytes;
 use crate::seal::{BuildOptions, build};
 
 use super::{Outcome, Output, day, progress_bar};
@@ -14,7 +14,7 @@ pub fn run(root: &Path, args: BuildArgs, out: &mut Output) -> Result<Outcome> {
     let options = BuildOptions {
         // Like git -C, a relative --out is taken from the case folder.
         out_dir: root.join(args.out.as_deref().unwrap_or(Path::new("dossiers"))),
-        profile: args.profile,
+        profile: args.profile.into(),
         date,
         force: args.force,
         unpacked: args.unpacked,

@@ -11,11 +11,11 @@ use indicatif::ProgressBar;
 use serde::Serialize;
 use ssh_key::{HashAlg, PrivateKey};
 
-use crate::archive::{ZipIn, rewrite_zip};
-use crate::bag::SIGNATURES_DIR;
+use crate::dossier::archive::{ZipIn, rewrite_zip};
+use crate::dossier::bag::SIGNATURES_DIR;
+use crate::dossier::sshsig::{Statement, sign};
+use crate::dossier::verify::{Status, verify};
 use crate::error::{Error, Result};
-use crate::signature::{Statement, sign};
-use crate::verify::{Status, verify};
 
 /// What `sign` did.
 #[derive(Debug, Clone, Serialize)]
@@ -104,8 +104,8 @@ pub fn sign_dossier(
         let dir = path.join(SIGNATURES_DIR);
         already(dir.join(&signature_name).exists() || dir.join(&statement_name).exists())?;
         std::fs::create_dir_all(&dir).map_err(|e| Error::io("create the folder", &dir, e))?;
-        write_atomically(&dir.join(&statement_name), text.as_bytes())?;
-        write_atomically(&dir.join(&signature_name), pem.as_bytes())?;
+        crate::disk::write_atomically(&dir.join(&statement_name), text.as_bytes())?;
+        crate::disk::write_atomically(&dir.join(&signature_name), pem.as_bytes())?;
     } else {
         let prefix = format!("{}/", report.bag);
         let names = [
@@ -132,18 +132,4 @@ pub fn sign_dossier(
         signature_file,
         key_fingerprint: key.public_key().fingerprint(HashAlg::Sha256).to_string(),
     })
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().expect("a file in signatures/");
-    let mut temp =
-        tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io("create a file in", dir, e))?;
-    std::io::Write::write_all(&mut temp, bytes)
-        .and_then(|()| temp.as_file().sync_all())
-        .map_err(|e| Error::io("write", temp.path(), e))?;
-    std::fs::set_permissions(temp.path(), crate::case::default_permissions())
-        .map_err(|e| Error::io("set the permissions of", temp.path(), e))?;
-    temp.persist(path)
-        .map_err(|e| Error::io("write", path, e.error))?;
-    Ok(())
 }

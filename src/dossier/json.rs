@@ -1,0 +1,340 @@
+//! `data/dossier.json`: everything structured about a sealed dossier, in a versioned layout.
+//!
+//! This module owns the layout for both writing (`seal` borrows the case into a
+//! [`DossierJson`]) and reading (`export` reads the same type back; `verify` reads the
+//! [`DossierSummary`], the few fields it compares, without building the rest in memory). It also
+//! owns the exhibit as a dossier lists it ([`SealedExhibit`]) and the [`Profile`]s. It does not
+//! decide what goes into a dossier (`seal` does) nor judge one (`verify` does).
+
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
+
+use crate::case::{Case, Confidentiality, Event, Exhibit, Signatory, Source, Subject};
+use crate::date::{CaseDate, Timestamp};
+
+/// The version of `data/dossier.json`'s layout.
+pub const DOSSIER_SCHEMA: u32 = 1;
+
+/// The path of the file inside the bag.
+pub const PATH: &str = "data/dossier.json";
+
+/// What the public profile shows in place of a confidential source.
+pub const CONFIDENTIAL_SOURCE: &str = "confidential source";
+
+/// Which dossier is built: what it holds of confidential material.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// Everything, for the authority.
+    Full,
+    /// Confidential exhibits withheld and confidential sources hidden, for publication.
+    Public,
+}
+
+impl Profile {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Profile::Full => "full",
+            Profile::Public => "public",
+        }
+    }
+}
+
+/// `data/dossier.json` in full. Written borrowing the case; read back owning everything.
+#[derive(Serialize, Deserialize)]
+pub struct DossierJson<'a> {
+    pub dossier_schema: u32,
+    pub generator: Cow<'a, str>,
+    pub profile: Profile,
+    pub date: Cow<'a, str>,
+    pub exhibit_fingerprint: Cow<'a, str>,
+    pub case: CaseHeader<'a>,
+    pub subjects: Cow<'a, [Subject]>,
+    pub events: Cow<'a, [Event]>,
+    pub exhibits: Cow<'a, [SealedExhibit]>,
+    pub signatories: Cow<'a, [Signatory]>,
+}
+
+/// The case's own fields, as sealed.
+#[derive(Serialize, Deserialize)]
+pub struct CaseHeader<'a> {
+    pub id: Cow<'a, str>,
+    pub title: Cow<'a, str>,
+    pub regimes: Cow<'a, [String]>,
+    pub confidentiality: Confidentiality,
+    pub confidentiality_note: Option<Cow<'a, str>>,
+    pub submission_date: Option<CaseDate>,
+}
+
+impl<'a> DossierJson<'a> {
+    /// The description of a dossier of `case` sealed on `date` (YYYY-MM-DD).
+    pub fn new(
+        case: &'a Case,
+        profile: Profile,
+        date: String,
+        exhibit_fingerprint: &'a str,
+        exhibits: &'a [SealedExhibit],
+    ) -> Self {
+        DossierJson {
+            dossier_schema: DOSSIER_SCHEMA,
+            generator: format!("dossier {}", env!("CARGO_PKG_VERSION")).into(),
+            profile,
+            date: date.into(),
+            exhibit_fingerprint: exhibit_fingerprint.into(),
+            case: CaseHeader {
+                id: Cow::Borrowed(&case.id),
+                title: Cow::Borrowed(&case.title),
+                regimes: Cow::Borrowed(&case.regimes),
+                confidentiality: case.confidentiality,
+                confidentiality_note: case.confidentiality_note.as_deref().map(Cow::Borrowed),
+                submission_date: case.submission_date,
+            },
+            subjects: Cow::Borrowed(&case.subjects),
+            events: Cow::Borrowed(&case.events),
+            exhibits: Cow::Borrowed(exhibits),
+            signatories: Cow::Borrowed(&case.signatories),
+        }
+    }
+}
+
+/// An exhibit as the dossier lists it; a withheld one keeps only its id, hash and size.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SealedExhibit {
+    pub id: String,
+    pub withheld: bool,
+    pub sha256: String,
+    pub size: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence_path: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collected_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collected_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidentiality: Option<Confidentiality>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intake_at: Option<String>,
+}
+
+impl SealedExhibit {
+    /// A confidential exhibit in the public profile: id, hash and size, nothing else.
+    pub fn withheld(exhibit: &Exhibit) -> SealedExhibit {
+        SealedExhibit {
+            id: exhibit.id.clone(),
+            withheld: true,
+            sha256: exhibit.sha256.clone(),
+            size: exhibit.size,
+            file: None,
+            evidence_path: None,
+            media_type: None,
+            title: None,
+            description: None,
+            source: None,
+            collected_by: None,
+            collected_at: None,
+            language: None,
+            confidentiality: None,
+            intake_at: None,
+        }
+    }
+
+    /// An exhibit whose file is in the bag at `file`; in the public profile a confidential
+    /// source is replaced by [`CONFIDENTIAL_SOURCE`].
+    pub fn included(exhibit: &Exhibit, file: &str, profile: Profile) -> SealedExhibit {
+        let hide_source = profile == Profile::Public && exhibit.source.confidential;
+        let source = if hide_source {
+            Source {
+                provider: Some(CONFIDENTIAL_SOURCE.into()),
+                method: None,
+                url: None,
+                confidential: true,
+            }
+        } else {
+            exhibit.source.clone()
+        };
+        SealedExhibit {
+            id: exhibit.id.clone(),
+            withheld: false,
+            sha256: exhibit.sha256.clone(),
+            size: exhibit.size,
+            file: Some(file.to_string()),
+            // Where the file sat in the case, and who collected it, can name the source.
+            evidence_path: (!hide_source).then(|| exhibit.path.clone()),
+            media_type: Some(exhibit.media_type.clone()),
+            title: exhibit.title.clone(),
+            description: exhibit.description.clone(),
+            source: Some(source),
+            collected_by: exhibit.collected_by.clone().filter(|_| !hide_source),
+            collected_at: exhibit.collected_at.map(|t| t.to_string()),
+            language: exhibit.language.clone(),
+            confidentiality: Some(exhibit.confidentiality),
+            intake_at: Some(exhibit.intake_at.clone()),
+        }
+    }
+
+    /// Provider, method and address of the source, joined by `; `.
+    pub fn source_text(&self) -> String {
+        let Some(source) = &self.source else {
+            return String::new();
+        };
+        [&source.provider, &source.method, &source.url]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// The exhibit back as a case record (for `export` of a sealed dossier).
+    pub fn into_exhibit(self) -> Exhibit {
+        Exhibit {
+            path: self
+                .evidence_path
+                .or(self.file.clone())
+                .unwrap_or_else(|| self.id.clone()),
+            id: self.id,
+            sha256: self.sha256,
+            size: self.size,
+            media_type: self
+                .media_type
+                .unwrap_or_else(|| "application/octet-stream".into()),
+            title: self.title,
+            description: self.description,
+            source: self.source.unwrap_or_default(),
+            collected_by: self.collected_by,
+            collected_at: self.collected_at.and_then(|t| t.parse::<Timestamp>().ok()),
+            language: self.language,
+            confidentiality: self
+                .confidentiality
+                .unwrap_or(Confidentiality::Confidential),
+            intake_at: self.intake_at.unwrap_or_default(),
+        }
+    }
+}
+
+impl DossierJson<'static> {
+    /// The sealed records back as a case (for `export`): no fonts, no custody head.
+    pub fn into_case(self) -> Case {
+        Case {
+            schema: crate::case::SCHEMA,
+            id: self.case.id.into_owned(),
+            title: self.case.title.into_owned(),
+            regimes: self.case.regimes.into_owned(),
+            confidentiality: self.case.confidentiality,
+            confidentiality_note: self.case.confidentiality_note.map(Cow::into_owned),
+            submission_date: self.case.submission_date,
+            fonts: Vec::new(),
+            subjects: self.subjects.into_owned(),
+            events: self.events.into_owned(),
+            exhibits: self
+                .exhibits
+                .into_owned()
+                .into_iter()
+                .map(SealedExhibit::into_exhibit)
+                .collect(),
+            signatories: self.signatories.into_owned(),
+            custody: None,
+        }
+    }
+}
+
+/// The parts of `data/dossier.json` that `verify` compares with the manifest and bag-info;
+/// everything else is skipped while parsing, so a dossier of 100,000 exhibits is read without
+/// building a tree of it in memory.
+#[derive(Deserialize)]
+pub struct DossierSummary {
+    pub exhibit_fingerprint: Option<String>,
+    pub profile: Option<String>,
+    pub date: Option<String>,
+    pub case: SummaryCase,
+    #[serde(default)]
+    pub exhibits: Vec<SummaryExhibit>,
+    #[serde(default)]
+    pub signatories: Vec<SummarySignatory>,
+}
+
+#[derive(Deserialize)]
+pub struct SummaryCase {
+    pub id: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct SummaryExhibit {
+    pub id: String,
+    pub sha256: String,
+    pub file: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct SummarySignatory {
+    pub name: String,
+    pub role: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn case() -> Case {
+        serde_json::from_str(
+            r#"{"schema": 1, "id": "T-1", "title": "Test", "regimes": ["us-glomag"],
+                "subjects": [], "events": [], "exhibits": [], "signatories": [
+                {"name": "Org", "role": "lead"}]}"#,
+        )
+        .expect("a minimal case")
+    }
+
+    #[test]
+    fn what_seal_writes_both_readers_read_back() {
+        let case = case();
+        let exhibit = SealedExhibit {
+            collected_at: Some("2019-04-20T10:15:00Z".into()),
+            ..SealedExhibit::withheld(&Exhibit {
+                id: "E-001".into(),
+                path: "a.txt".into(),
+                sha256: "ab".repeat(32),
+                size: 3,
+                media_type: "text/plain".into(),
+                title: None,
+                description: None,
+                source: Source::default(),
+                collected_by: None,
+                collected_at: None,
+                language: None,
+                confidentiality: Confidentiality::Public,
+                intake_at: String::new(),
+            })
+        };
+        let exhibits = [exhibit];
+        let written = serde_json::to_string_pretty(&DossierJson::new(
+            &case,
+            Profile::Public,
+            "2026-01-02".into(),
+            "fp",
+            &exhibits,
+        ))
+        .unwrap();
+        let full: DossierJson = serde_json::from_str(&written).unwrap();
+        assert_eq!(full.profile, Profile::Public);
+        assert_eq!(serde_json::to_string_pretty(&full).unwrap(), written);
+        let summary: DossierSummary = serde_json::from_str(&written).unwrap();
+        assert_eq!(summary.profile.as_deref(), Some("public"));
+        assert_eq!(summary.date.as_deref(), Some("2026-01-02"));
+        assert_eq!(summary.case.id.as_deref(), Some("T-1"));
+        assert_eq!(summary.exhibits[0].sha256, "ab".repeat(32));
+        assert_eq!(summary.signatories[0].role.as_deref(), Some("lead"));
+    }
+}

@@ -1,0 +1,13 @@
+//! The sealed dossier: its formats and what can be done to it once sealed.
+//!
+//! `json` owns `data/dossier.json` (written by `seal`, read by `verify` and `export`), `bag` the
+//! BagIt tag files and manifest lines, `archive` the zip; `verify` proves a dossier intact,
+//! `sign` adds a coalition member's signature, `sshsig` is the SSH signature format both use.
+//! Building a dossier from a case is `seal`'s job; nothing here reads a case folder.
+
+pub mod archive;
+pub mod bag;
+pub mod json;
+pub mod sign;
+pub mod sshsig;
+pub mod verify;
