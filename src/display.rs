@@ -24,3 +24,9 @@ pub fn plural(n: usize, word: &str) -> String {
         format!("{n} {word}s")
     }
 }
+
+/// The text on one line, each line break a space: for one-line formats (bag-info values,
+/// signature statements) that must not be split by a name typed with a newline.
+pub fn single_line(text: &str) -> String {
+    text.replace(['\r', '\n'], " ")
+}

@@ -54,6 +54,11 @@ pub enum Error {
     /// Any other bad input: the message says what and where, the fix says what to do.
     #[error("{message}\n  {fix}")]
     Input { message: String, fix: String },
+
+    /// Standard output was closed by its reader (`dossier exhibit list | head -1`): the command
+    /// stops where it is and exits quietly, as coreutils and ripgrep do.
+    #[error("standard output was closed")]
+    OutputClosed,
 }
 
 impl Error {

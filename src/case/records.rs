@@ -437,6 +437,16 @@ fn parse_id_document(text: &str) -> Result<IdDocument> {
     })
 }
 
+/// True for the ISO 3166-1 codes that name no country (AA, QM-QZ, XA-XZ except XK, ZZ): users
+/// assign them, e.g. to invented places.
+pub fn is_user_assigned_country(code: &str) -> bool {
+    let code = code.to_ascii_uppercase();
+    code == "AA"
+        || code == "ZZ"
+        || (code.starts_with('Q') && code.as_bytes().get(1).is_some_and(|&b| b >= b'M'))
+        || (code.starts_with('X') && code != "XK")
+}
+
 /// An ISO 3166-1 alpha-2 code, upper-cased.
 fn country(code: &str, flag: &str) -> Result<String> {
     let code = code.trim().to_ascii_uppercase();

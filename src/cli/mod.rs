@@ -80,6 +80,9 @@ impl Output<'_> {
 }
 
 fn stdout_error(e: std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return Error::OutputClosed;
+    }
     Error::io("write to", Path::new("standard output"), e)
 }
 

@@ -18,14 +18,14 @@ pub fn write_table(out: &mut dyn Write, headers: &[&str], rows: &[Vec<String>]) 
     let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
     for row in rows {
         for (i, cell) in row.iter().enumerate() {
-            widths[i] = widths[i].max(one_line(cell).width());
+            widths[i] = widths[i].max(escaped(cell).width());
         }
     }
     let header: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
     for row in std::iter::once(&header).chain(rows) {
         let mut line = String::new();
         for (i, cell) in row.iter().enumerate() {
-            let cell = one_line(cell);
+            let cell = escaped(cell);
             line.push_str(&cell);
             if i + 1 < row.len() {
                 line.push_str(&" ".repeat(widths[i] - cell.width() + 2));
@@ -36,8 +36,8 @@ pub fn write_table(out: &mut dyn Write, headers: &[&str], rows: &[Vec<String>]) 
     Ok(())
 }
 
-/// A cell on one line: newlines in names and titles are shown as `\n`.
-fn one_line(text: &str) -> String {
+/// A cell on one line: newlines in names and titles are shown as `\n`, so they can be seen.
+fn escaped(text: &str) -> String {
     text.replace('\n', "\\n").replace('\r', "\\r")
 }
 
@@ -69,8 +69,8 @@ pub fn write_report(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         writeln!(
             out,
             "  {word:<8} {}: {}",
-            one_line(&finding.place),
-            one_line(&finding.message)
+            escaped(&finding.place),
+            escaped(&finding.message)
         )?;
         writeln!(out, "           fix: {}", finding.fix)?;
     }
@@ -102,7 +102,7 @@ pub fn write_verify_report(
         }
     }
     for file in &report.files {
-        let path = one_line(&file.path);
+        let path = escaped(&file.path);
         match file.status {
             Status::Ok if quiet => {}
             Status::Ok => writeln!(out, "OK          {path}")?,
@@ -139,7 +139,7 @@ pub fn write_verify_report(
         writeln!(
             out,
             "problem     {}: {}",
-            one_line(&problem.place),
+            escaped(&problem.place),
             problem.message
         )?;
     }

@@ -4,6 +4,7 @@
 //! Owns the text formats only; what goes into a dossier is `seal`'s business and checking a bag
 //! is `verify`'s. Parsing fails closed: a line that is not exactly understood is refused.
 
+use crate::display::single_line;
 use crate::hash::sha256_bytes;
 
 /// The tag file declaring the bag (RFC 8493 s2.1.1).
@@ -145,7 +146,7 @@ pub fn write_bag_info(fields: &[(&str, String)]) -> String {
     fields
         .iter()
         // A value is one line: line breaks become spaces.
-        .map(|(label, value)| format!("{label}: {}\n", value.replace(['\r', '\n'], " ")))
+        .map(|(label, value)| format!("{label}: {}\n", single_line(value)))
         .collect()
 }
 

@@ -11,6 +11,7 @@ use std::path::Path;
 use serde::Serialize;
 use ssh_key::{Algorithm, HashAlg, LineEnding, PrivateKey, PublicKey, SshSig};
 
+use crate::display::single_line;
 use crate::error::{Error, Result};
 use crate::hash::sha256_bytes;
 
@@ -43,7 +44,7 @@ impl Statement {
             self.case,
             self.dossier,
             self.fingerprint,
-            one_line(&self.organisation),
+            single_line(&self.organisation),
             self.role,
             self.date
         )
@@ -76,10 +77,6 @@ impl Statement {
         let slug = slug(&self.organisation);
         (format!("{slug}.statement.txt"), format!("{slug}.sig"))
     }
-}
-
-fn one_line(text: &str) -> String {
-    text.replace(['\r', '\n'], " ")
 }
 
 /// A name usable in file names and as an allowed_signers principal:

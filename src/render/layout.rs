@@ -51,6 +51,16 @@ pub struct Table {
     pub rows: Vec<Vec<Vec<Span>>>,
 }
 
+impl Table {
+    pub fn new(widths: Vec<f64>, header: &[&str], rows: Vec<Vec<Vec<Span>>>) -> Table {
+        Table {
+            widths,
+            header: header.iter().map(|h| h.to_string()).collect(),
+            rows,
+        }
+    }
+}
+
 const PAD_X: f64 = 1.2;
 const PAD_Y: f64 = 0.9;
 

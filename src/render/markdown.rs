@@ -38,138 +38,181 @@ impl Block {
 
 /// Parses Markdown written at `size` points.
 pub fn parse(markdown: &str, size: u8) -> Vec<Block> {
-    let mut blocks = Vec::new();
-    let mut spans: Vec<Span> = Vec::new();
-    let mut bold = 0;
-    let mut italic = 0;
-    let mut link: Option<String> = None;
-    let mut quote = 0;
-    // Per open list: the next number, or None for bullets.
-    let mut lists: Vec<Option<u64>> = Vec::new();
-    let mut item_marker: Option<(usize, String)> = None;
-    let mut code: Option<String> = None;
-    let look = |bold: i32, italic: i32, link: bool| {
-        let mut look = Look::new(size);
+    let mut reader = Reader::new(size);
+    for event in Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Start(tag) => reader.start(tag),
+            Event::End(tag) => reader.end(tag),
+            Event::Text(text) => match reader.code.as_mut() {
+                Some(code) => code.push_str(&text),
+                None => reader.push(text.to_string()),
+            },
+            Event::Code(text) | Event::Html(text) | Event::InlineHtml(text) => {
+                reader.push(text.to_string())
+            }
+            Event::SoftBreak => reader.push_plain(" "),
+            Event::HardBreak => reader.push_plain("\n"),
+            Event::Rule => {
+                reader.flush();
+                reader.blocks.push(Block::Rule);
+            }
+            _ => {}
+        }
+    }
+    reader.flush();
+    reader.blocks
+}
+
+/// The state of the parse: the blocks so far, the spans of the open block, and the open
+/// emphasis, link, quotation, lists and code block.
+struct Reader {
+    size: u8,
+    blocks: Vec<Block>,
+    spans: Vec<Span>,
+    bold: i32,
+    italic: i32,
+    link: Option<String>,
+    quote: i32,
+    /// Per open list: the next number, or None for bullets.
+    lists: Vec<Option<u64>>,
+    item_marker: Option<(usize, String)>,
+    code: Option<String>,
+}
+
+impl Reader {
+    fn new(size: u8) -> Reader {
+        Reader {
+            size,
+            blocks: Vec::new(),
+            spans: Vec::new(),
+            bold: 0,
+            italic: 0,
+            link: None,
+            quote: 0,
+            lists: Vec::new(),
+            item_marker: None,
+            code: None,
+        }
+    }
+
+    fn look(&self, bold: i32, italic: i32, link: bool) -> Look {
+        let mut look = Look::new(self.size);
         look.bold = bold > 0;
         look.italic = italic > 0;
         if link {
             look.ink = Ink::Blue;
         }
         look
-    };
-    let flush = |spans: &mut Vec<Span>,
-                 blocks: &mut Vec<Block>,
-                 item: &mut Option<(usize, String)>,
-                 quote: i32| {
-        if spans.iter().all(|s| s.text.trim().is_empty()) {
-            spans.clear();
+    }
+
+    /// Text in the current emphasis and link.
+    fn push(&mut self, text: String) {
+        let look = self.look(self.bold, self.italic, self.link.is_some());
+        self.spans.push(Span::new(text, look));
+    }
+
+    /// A space or line break: emphasised, never a link.
+    fn push_plain(&mut self, text: &str) {
+        let look = self.look(self.bold, self.italic, false);
+        self.spans.push(Span::new(text, look));
+    }
+
+    /// Ends the open block (a list item, a quotation or a paragraph) unless it is blank.
+    fn flush(&mut self) {
+        if self.spans.iter().all(|s| s.text.trim().is_empty()) {
+            self.spans.clear();
             return;
         }
-        let taken = std::mem::take(spans);
-        blocks.push(match item.take() {
+        let taken = std::mem::take(&mut self.spans);
+        self.blocks.push(match self.item_marker.take() {
             Some((depth, marker)) => Block::Item(depth, marker, taken),
-            None if quote > 0 => Block::Quote(taken),
+            None if self.quote > 0 => Block::Quote(taken),
             None => Block::Paragraph(taken),
         });
-    };
-    for event in Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH) {
-        match event {
-            Event::Start(Tag::Heading { .. }) => {
-                flush(&mut spans, &mut blocks, &mut item_marker, quote);
-                bold += 1;
+    }
+
+    fn start(&mut self, tag: Tag) {
+        match tag {
+            Tag::Heading { .. } => {
+                self.flush();
+                self.bold += 1;
             }
-            Event::End(TagEnd::Heading(level)) => {
-                bold -= 1;
+            Tag::Paragraph => self.flush(),
+            Tag::BlockQuote(_) => {
+                self.flush();
+                self.quote += 1;
+            }
+            Tag::List(first) => {
+                self.flush();
+                self.lists.push(first);
+            }
+            Tag::Item => {
+                self.flush();
+                let marker = match self.lists.last_mut() {
+                    Some(Some(n)) => {
+                        *n += 1;
+                        format!("{}.", *n - 1)
+                    }
+                    _ => if self.lists.len() > 1 { "–" } else { "•" }.to_string(),
+                };
+                self.item_marker = Some((self.lists.len(), marker));
+            }
+            Tag::Emphasis => self.italic += 1,
+            Tag::Strong => self.bold += 1,
+            Tag::Link { dest_url, .. } => self.link = Some(dest_url.to_string()),
+            Tag::Image { dest_url, .. } => {
+                let look = self.look(self.bold, 1, false);
+                self.spans
+                    .push(Span::new(format!("[image: {dest_url}] "), look));
+            }
+            Tag::CodeBlock(_) => {
+                self.flush();
+                self.code = Some(String::new());
+            }
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Heading(level) => {
+                self.bold -= 1;
                 let level = match level {
                     HeadingLevel::H1 => 1,
                     HeadingLevel::H2 => 2,
                     _ => 3,
                 };
-                blocks.push(Block::Heading(level, std::mem::take(&mut spans)));
+                let spans = std::mem::take(&mut self.spans);
+                self.blocks.push(Block::Heading(level, spans));
             }
-            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => {
-                flush(&mut spans, &mut blocks, &mut item_marker, quote);
+            TagEnd::Paragraph | TagEnd::Item => self.flush(),
+            TagEnd::BlockQuote(_) => {
+                self.flush();
+                self.quote -= 1;
             }
-            Event::Start(Tag::BlockQuote(_)) => {
-                flush(&mut spans, &mut blocks, &mut item_marker, quote);
-                quote += 1;
+            TagEnd::List(_) => {
+                self.flush();
+                self.lists.pop();
             }
-            Event::End(TagEnd::BlockQuote(_)) => {
-                flush(&mut spans, &mut blocks, &mut item_marker, quote);
-                quote -= 1;
-            }
-            Event::Start(Tag::List(first)) => {
-                flush(&mut spans, &mut blocks, &mut item_marker, quote);
-                lists.push(first);
-            }
-            Event::End(TagEnd::List(_)) => {
-                flush(&mut spans, &mut blocks, &mut item_marker, quote);
-                lists.pop();
-            }
-            Event::Start(Tag::Item) => {
-                flush(&mut spans, &mut blocks, &mut item_marker, quote);
-                let marker = match lists.last_mut() {
-                    Some(Some(n)) => {
-                        *n += 1;
-                        format!("{}.", *n - 1)
-                    }
-                    _ => if lists.len() > 1 { "–" } else { "•" }.to_string(),
-                };
-                item_marker = Some((lists.len(), marker));
-            }
-            Event::End(TagEnd::Item) => flush(&mut spans, &mut blocks, &mut item_marker, quote),
-            Event::Start(Tag::Emphasis) => italic += 1,
-            Event::End(TagEnd::Emphasis) => italic -= 1,
-            Event::Start(Tag::Strong) => bold += 1,
-            Event::End(TagEnd::Strong) => bold -= 1,
-            Event::Start(Tag::Link { dest_url, .. }) => link = Some(dest_url.to_string()),
-            Event::End(TagEnd::Link) => {
-                if let Some(url) = link.take()
+            TagEnd::Emphasis => self.italic -= 1,
+            TagEnd::Strong => self.bold -= 1,
+            TagEnd::Link => {
+                if let Some(url) = self.link.take()
                     && url.contains(':')
-                    && spans.last().is_none_or(|s| s.text != url)
+                    && self.spans.last().is_none_or(|s| s.text != url)
                 {
-                    spans.push(Span::new(format!(" <{url}>"), look(0, 0, true)));
+                    let look = self.look(0, 0, true);
+                    self.spans.push(Span::new(format!(" <{url}>"), look));
                 }
             }
-            Event::Start(Tag::Image { dest_url, .. }) => {
-                spans.push(Span::new(
-                    format!("[image: {dest_url}] "),
-                    look(bold, 1, false),
-                ));
-            }
-            Event::Start(Tag::CodeBlock(_)) => {
-                flush(&mut spans, &mut blocks, &mut item_marker, quote);
-                code = Some(String::new());
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                if let Some(text) = code.take() {
-                    blocks.push(Block::Code(text.trim_end().to_string()));
+            TagEnd::CodeBlock => {
+                if let Some(text) = self.code.take() {
+                    self.blocks.push(Block::Code(text.trim_end().to_string()));
                 }
-            }
-            Event::Text(text) => match code.as_mut() {
-                Some(code) => code.push_str(&text),
-                None => spans.push(Span::new(
-                    text.to_string(),
-                    look(bold, italic, link.is_some()),
-                )),
-            },
-            Event::Code(text) | Event::Html(text) | Event::InlineHtml(text) => {
-                spans.push(Span::new(
-                    text.to_string(),
-                    look(bold, italic, link.is_some()),
-                ));
-            }
-            Event::SoftBreak => spans.push(Span::new(" ", look(bold, italic, false))),
-            Event::HardBreak => spans.push(Span::new("\n", look(bold, italic, false))),
-            Event::Rule => {
-                flush(&mut spans, &mut blocks, &mut item_marker, quote);
-                blocks.push(Block::Rule);
             }
             _ => {}
         }
     }
-    flush(&mut spans, &mut blocks, &mut item_marker, quote);
-    blocks
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use super::{Submission, date_text};
 use crate::case::custody;
 use crate::case::{Confidentiality, Event, SignatoryRole, Subject, SubjectKind};
 use crate::display::human_bytes;
-use crate::dossier::json::{CONFIDENTIAL_SOURCE, Profile};
+use crate::dossier::json::{CONFIDENTIAL_SOURCE, Profile, SealedExhibit};
 use crate::template::{Section, Verification};
 
 /// The body text size, in points.
@@ -341,16 +341,41 @@ fn profile(
         6.0,
         Some(mark),
     );
-    let rule = match subject.kind {
-        SubjectKind::Person => &t.subject_fields.person,
-        SubjectKind::Entity => &t.subject_fields.entity,
+    let fields = Fields {
+        rule: match subject.kind {
+            SubjectKind::Person => &t.subject_fields.person,
+            SubjectKind::Entity => &t.subject_fields.entity,
+        },
     };
-    let wanted = |field: &str| {
-        rule.required.iter().any(|f| f == field) || rule.recommended.iter().any(|f| f == field)
+    identity(flow, &fields, subject);
+    criteria_met(flow, input, withheld, subject);
+    subject_events(flow, input, subject);
+    fields.write(
+        flow,
+        "Nexus with the jurisdiction",
+        "nexus",
+        subject.nexus.clone(),
+    );
+    let exculpatory = if subject.exculpatory.is_empty() {
+        vec!["none recorded by the submitting organisations".to_string()]
+    } else {
+        subject.exculpatory.clone()
     };
-    let field = |flow: &mut Flow, label: &str, name: &str, values: Vec<String>| {
+    fields.write(flow, "Exculpatory information", "exculpatory", exculpatory);
+}
+
+/// The fields of a subject's profile, as the template wants them for this kind of subject.
+struct Fields<'a> {
+    rule: &'a crate::template::FieldRule,
+}
+
+impl Fields<'_> {
+    /// Writes one field: "not known" when empty but required or recommended, a list when long.
+    fn write(&self, flow: &mut Flow, label: &str, name: &str, values: Vec<String>) {
+        let wanted = self.rule.required.iter().any(|f| f == name)
+            || self.rule.recommended.iter().any(|f| f == name);
         if values.is_empty() {
-            if wanted(name) {
+            if wanted {
                 flow.paragraph(
                     &[
                         Span::new(format!("{label}: "), strong()),
@@ -369,114 +394,115 @@ fn profile(
             }
             flow.space(0.7);
         }
-    };
+    }
+}
+
+/// Who the subject is: names, birth, nationality, documents, positions, addresses, associates.
+fn identity(flow: &mut Flow, fields: &Fields, subject: &Subject) {
     let one = |v: &Option<String>| v.iter().cloned().collect::<Vec<_>>();
-    field(
-        flow,
-        "Kind",
-        "kind",
-        vec![match subject.kind {
-            SubjectKind::Person => "natural person".to_string(),
-            SubjectKind::Entity => "entity".to_string(),
-        }],
-    );
-    field(flow, "Name", "name", vec![subject.name.clone()]);
-    field(
+    let kind = match subject.kind {
+        SubjectKind::Person => "natural person",
+        SubjectKind::Entity => "entity",
+    };
+    fields.write(flow, "Kind", "kind", vec![kind.to_string()]);
+    fields.write(flow, "Name", "name", vec![subject.name.clone()]);
+    fields.write(
         flow,
         "Name in original script",
         "name_original",
         one(&subject.name_original),
     );
-    field(
+    fields.write(
         flow,
         "Other transliterations",
         "transliterations",
         subject.transliterations.clone(),
     );
-    field(flow, "Aliases", "aliases", subject.aliases.clone());
-    field(
+    fields.write(flow, "Aliases", "aliases", subject.aliases.clone());
+    fields.write(
         flow,
         "Born",
         "born",
         subject.born.iter().map(|d| d.to_string()).collect(),
     );
-    field(
+    fields.write(
         flow,
         "Place of birth",
         "birthplace",
         one(&subject.birthplace),
     );
-    field(flow, "Gender", "gender", one(&subject.gender));
-    field(
+    fields.write(flow, "Gender", "gender", one(&subject.gender));
+    fields.write(
         flow,
         "Nationality",
         "nationalities",
         subject.nationalities.clone(),
     );
-    field(
+    fields.write(
         flow,
         "Identity documents",
         "id_documents",
-        subject
-            .id_documents
-            .iter()
-            .map(|d| {
-                let mut text = format!("{} {}", d.kind, d.number);
-                if let Some(country) = &d.country {
-                    text.push_str(&format!(" ({country})"));
-                }
-                for (what, date) in [("issued", d.issued), ("expires", d.expires)] {
-                    if let Some(date) = date {
-                        text.push_str(&format!(", {what} {date}"));
-                    }
-                }
-                text
-            })
-            .collect(),
+        subject.id_documents.iter().map(id_document).collect(),
     );
-    field(
+    fields.write(
         flow,
         "Positions",
         "positions",
-        subject
-            .positions
-            .iter()
-            .map(|p| {
-                let mut text = p.title.clone();
-                if let Some(org) = &p.organisation {
-                    text.push_str(&format!(", {org}"));
-                }
-                match (p.from, p.to) {
-                    (Some(a), Some(b)) => text.push_str(&format!(" ({a} to {b})")),
-                    (Some(a), None) => text.push_str(&format!(" (from {a})")),
-                    (None, Some(b)) => text.push_str(&format!(" (until {b})")),
-                    (None, None) => {}
-                }
-                text
-            })
-            .collect(),
+        subject.positions.iter().map(position).collect(),
     );
-    field(flow, "Addresses", "addresses", subject.addresses.clone());
-    field(
+    fields.write(flow, "Addresses", "addresses", subject.addresses.clone());
+    fields.write(
         flow,
         "Associates",
         "associates",
-        subject
-            .associates
-            .iter()
-            .map(|a| {
-                let mut text = a.name.clone();
-                if let Some(relation) = &a.relation {
-                    text.push_str(&format!(" ({relation})"));
-                }
-                if let Some(id) = &a.subject {
-                    text.push_str(&format!(", subject {id}"));
-                }
-                text
-            })
-            .collect(),
+        subject.associates.iter().map(associate).collect(),
     );
+}
 
+/// `passport NZ0000002 (XX), issued 2015-01-02, expires 2025-01-01`.
+fn id_document(d: &crate::case::IdDocument) -> String {
+    let mut text = format!("{} {}", d.kind, d.number);
+    if let Some(country) = &d.country {
+        text.push_str(&format!(" ({country})"));
+    }
+    for (what, date) in [("issued", d.issued), ("expires", d.expires)] {
+        if let Some(date) = date {
+            text.push_str(&format!(", {what} {date}"));
+        }
+    }
+    text
+}
+
+/// `Head, Detention Centre No. 4 (2016 to 2019)`.
+fn position(p: &crate::case::Position) -> String {
+    let mut text = p.title.clone();
+    if let Some(org) = &p.organisation {
+        text.push_str(&format!(", {org}"));
+    }
+    match (p.from, p.to) {
+        (Some(a), Some(b)) => text.push_str(&format!(" ({a} to {b})")),
+        (Some(a), None) => text.push_str(&format!(" (from {a})")),
+        (None, Some(b)) => text.push_str(&format!(" (until {b})")),
+        (None, None) => {}
+    }
+    text
+}
+
+/// `Qarvexa Stroy-Invest LLC (owner), subject S-004`.
+fn associate(a: &crate::case::Associate) -> String {
+    let mut text = a.name.clone();
+    if let Some(relation) = &a.relation {
+        text.push_str(&format!(" ({relation})"));
+    }
+    if let Some(id) = &a.subject {
+        text.push_str(&format!(", subject {id}"));
+    }
+    text
+}
+
+/// The criteria of this regime the subject's conduct meets, each with its argument and exhibits.
+fn criteria_met(flow: &mut Flow, input: &Submission, withheld: &Withheld, subject: &Subject) {
+    let t = input.template;
     flow.space(1.5);
     flow.heading(
         &[Span::new(
@@ -517,47 +543,40 @@ fn profile(
             );
         }
     }
+}
+
+/// The events of the timeline the subject took part in, with their role.
+fn subject_events(flow: &mut Flow, input: &Submission, subject: &Subject) {
     let events: Vec<&Event> = input
         .case
         .events
         .iter()
         .filter(|e| e.subjects.iter().any(|i| i.subject == subject.id))
         .collect();
-    if !events.is_empty() {
-        flow.paragraph(&[Span::new("Events", strong())], 0.0, 0.5);
-        for e in events {
-            let role = e
-                .subjects
-                .iter()
-                .find(|i| i.subject == subject.id)
-                .and_then(|i| i.role.as_deref())
-                .map_or_else(String::new, |r| format!(" ({r})"));
-            flow.item(
-                "•",
-                &plain(format!(
-                    "{} {}: {}{role}",
-                    e.id,
-                    date_text(&e.date),
-                    e.title
-                )),
-                5.0,
-                0.5,
-            );
-        }
-        flow.space(1.0);
+    if events.is_empty() {
+        return;
     }
-    field(
-        flow,
-        "Nexus with the jurisdiction",
-        "nexus",
-        subject.nexus.clone(),
-    );
-    let exculpatory = if subject.exculpatory.is_empty() {
-        vec!["none recorded by the submitting organisations".to_string()]
-    } else {
-        subject.exculpatory.clone()
-    };
-    field(flow, "Exculpatory information", "exculpatory", exculpatory);
+    flow.paragraph(&[Span::new("Events", strong())], 0.0, 0.5);
+    for e in events {
+        let role = e
+            .subjects
+            .iter()
+            .find(|i| i.subject == subject.id)
+            .and_then(|i| i.role.as_deref())
+            .map_or_else(String::new, |r| format!(" ({r})"));
+        flow.item(
+            "•",
+            &plain(format!(
+                "{} {}: {}{role}",
+                e.id,
+                date_text(&e.date),
+                e.title
+            )),
+            5.0,
+            0.5,
+        );
+    }
+    flow.space(1.0);
 }
 
 fn not_proposed(flow: &mut Flow, input: &Submission) {
@@ -643,13 +662,11 @@ fn timeline(flow: &mut Flow, input: &Submission, withheld: &Withheld) {
         })
         .collect();
     flow.table(
-        &Table {
-            widths: vec![14.0, 24.0, 74.0, 36.0, WIDTH - 148.0],
-            header: ["Id", "Date", "Event", "Subjects", "Exhibits"]
-                .map(String::from)
-                .to_vec(),
+        &Table::new(
+            vec![14.0, 24.0, 74.0, 36.0, WIDTH - 148.0],
+            &["Id", "Date", "Event", "Subjects", "Exhibits"],
             rows,
-        },
+        ),
         Look::new(SMALL),
     );
 }
@@ -760,74 +777,110 @@ fn wording(flow: &mut Flow, text: &str, verification: Verification, source: &str
 }
 
 fn exhibits(flow: &mut Flow, input: &Submission, subjects: &[&Subject]) {
-    let all = input.exhibits;
-    let limit = super::FULL_INDEX_UP_TO;
-    // Past the limit, the exhibits that carry this regime's criteria come first, then those of
-    // the events, each in the order registered.
-    let by_criteria: HashSet<&str> = subjects
-        .iter()
-        .flat_map(|s| s.criteria.iter())
-        .filter(|c| c.regime == input.template.id)
-        .flat_map(|c| c.exhibits.iter())
-        .map(String::as_str)
-        .collect();
-    let by_events: HashSet<&str> = input
-        .case
-        .events
-        .iter()
-        .flat_map(|e| e.exhibits.iter())
-        .map(String::as_str)
-        .collect();
-    let cited = all
-        .iter()
-        .filter(|e| by_criteria.contains(e.id.as_str()) || by_events.contains(e.id.as_str()))
-        .count();
-    let listed: Vec<&crate::dossier::json::SealedExhibit> = if all.len() <= limit {
-        all.iter().collect()
-    } else {
-        let mut listed: Vec<_> = all
+    let index = ExhibitIndex::select(input, subjects);
+    flow.paragraph(&[Span::new(index.intro(), note())], 0.0, 3.0);
+    exhibit_table(flow, &index.listed);
+    if index.listed.len() < index.all.len() {
+        other_exhibits(flow, &index);
+    }
+}
+
+/// Which exhibits the index lists: all of them, or past `FULL_INDEX_UP_TO`, the ones this
+/// regime's criteria cite, then those of the events.
+struct ExhibitIndex<'a> {
+    all: &'a [SealedExhibit],
+    listed: Vec<&'a SealedExhibit>,
+    /// Exhibits cited by this regime's criteria.
+    by_criteria: usize,
+    /// Exhibits cited by the criteria or the events.
+    cited: usize,
+}
+
+impl<'a> ExhibitIndex<'a> {
+    fn select(input: &'a Submission, subjects: &[&'a Subject]) -> ExhibitIndex<'a> {
+        let all = input.exhibits;
+        let limit = super::FULL_INDEX_UP_TO;
+        // Past the limit, the exhibits that carry this regime's criteria come first, then those
+        // of the events, each in the order registered.
+        let by_criteria: HashSet<&str> = subjects
             .iter()
-            .filter(|e| by_criteria.contains(e.id.as_str()))
-            .chain(all.iter().filter(|e| {
-                by_events.contains(e.id.as_str()) && !by_criteria.contains(e.id.as_str())
-            }))
-            .take(limit)
+            .flat_map(|s| s.criteria.iter())
+            .filter(|c| c.regime == input.template.id)
+            .flat_map(|c| c.exhibits.iter())
+            .map(String::as_str)
             .collect();
-        // Back in the order registered, whichever group they came from.
-        let order: std::collections::HashMap<&str, usize> = all
+        let by_events: HashSet<&str> = input
+            .case
+            .events
             .iter()
-            .enumerate()
-            .map(|(i, e)| (e.id.as_str(), i))
+            .flat_map(|e| e.exhibits.iter())
+            .map(String::as_str)
             .collect();
-        listed.sort_by_key(|e| order[e.id.as_str()]);
-        listed
-    };
-    let withheld = all.iter().filter(|e| e.withheld).count();
-    let intro = if listed.len() == all.len() {
-        format!(
-            "All {} exhibits, in the order registered. Each file is in the dossier as data/exhibits/<id>-<file name>{}; its SHA-256 is the one in manifest-sha256.txt.",
-            all.len(),
-            if withheld > 0 {
-                format!(
-                    ", except the {withheld} withheld (listed with their SHA-256 and size only)"
-                )
-            } else {
-                String::new()
-            }
-        )
-    } else if listed.len() == cited {
-        format!(
-            "The dossier holds {} exhibits, more than this index lists ({limit}): the {cited} exhibits this submission cites are listed, and the rest are summarised by folder and type below. The full index, with every SHA-256, is data/exhibits.csv in the dossier.",
-            all.len(),
-        )
-    } else {
-        format!(
-            "The dossier holds {} exhibits, more than this index lists ({limit}). This submission cites {cited} of them: the {} cited in support of the criteria are listed, then those of the events up to {limit}, and the rest are summarised by folder and type below. The full index, with every SHA-256, is data/exhibits.csv in the dossier.",
-            all.len(),
-            by_criteria.len(),
-        )
-    };
-    flow.paragraph(&[Span::new(intro, note())], 0.0, 3.0);
+        let cited = all
+            .iter()
+            .filter(|e| by_criteria.contains(e.id.as_str()) || by_events.contains(e.id.as_str()))
+            .count();
+        let listed: Vec<&SealedExhibit> = if all.len() <= limit {
+            all.iter().collect()
+        } else {
+            let mut listed: Vec<_> = all
+                .iter()
+                .filter(|e| by_criteria.contains(e.id.as_str()))
+                .chain(all.iter().filter(|e| {
+                    by_events.contains(e.id.as_str()) && !by_criteria.contains(e.id.as_str())
+                }))
+                .take(limit)
+                .collect();
+            // Back in the order registered, whichever group they came from.
+            let order: std::collections::HashMap<&str, usize> = all
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.id.as_str(), i))
+                .collect();
+            listed.sort_by_key(|e| order[e.id.as_str()]);
+            listed
+        };
+        ExhibitIndex {
+            all,
+            listed,
+            by_criteria: by_criteria.len(),
+            cited,
+        }
+    }
+
+    /// The sentence that opens the index: what is listed and where the rest is.
+    fn intro(&self) -> String {
+        let (all, cited, limit) = (self.all, self.cited, super::FULL_INDEX_UP_TO);
+        let withheld = all.iter().filter(|e| e.withheld).count();
+        if self.listed.len() == all.len() {
+            format!(
+                "All {} exhibits, in the order registered. Each file is in the dossier as data/exhibits/<id>-<file name>{}; its SHA-256 is the one in manifest-sha256.txt.",
+                all.len(),
+                if withheld > 0 {
+                    format!(
+                        ", except the {withheld} withheld (listed with their SHA-256 and size only)"
+                    )
+                } else {
+                    String::new()
+                }
+            )
+        } else if self.listed.len() == cited {
+            format!(
+                "The dossier holds {} exhibits, more than this index lists ({limit}): the {cited} exhibits this submission cites are listed, and the rest are summarised by folder and type below. The full index, with every SHA-256, is data/exhibits.csv in the dossier.",
+                all.len(),
+            )
+        } else {
+            format!(
+                "The dossier holds {} exhibits, more than this index lists ({limit}). This submission cites {cited} of them: the {} cited in support of the criteria are listed, then those of the events up to {limit}, and the rest are summarised by folder and type below. The full index, with every SHA-256, is data/exhibits.csv in the dossier.",
+                all.len(),
+                self.by_criteria,
+            )
+        }
+    }
+}
+
+/// One row per listed exhibit: id, title with source and SHA-256, collection date, size.
+fn exhibit_table(flow: &mut Flow, listed: &[&SealedExhibit]) {
     let small = Look::new(SMALL);
     let rows = listed
         .iter()
@@ -871,62 +924,61 @@ fn exhibits(flow: &mut Flow, input: &Submission, subjects: &[&Subject]) {
         })
         .collect();
     flow.table(
-        &Table {
-            widths: vec![16.0, WIDTH - 58.0, 22.0, 20.0],
-            header: ["Id", "Title, source and SHA-256", "Collected", "Size"]
-                .map(String::from)
-                .to_vec(),
+        &Table::new(
+            vec![16.0, WIDTH - 58.0, 22.0, 20.0],
+            &["Id", "Title, source and SHA-256", "Collected", "Size"],
             rows,
-        },
+        ),
         small,
     );
-    if listed.len() < all.len() {
-        // Folder (first level under evidence/) and media type of the exhibits not listed.
-        let mut groups: BTreeMap<(String, String), (usize, u64)> = BTreeMap::new();
-        let shown: HashSet<&str> = listed.iter().map(|e| e.id.as_str()).collect();
-        for e in all.iter().filter(|e| !shown.contains(e.id.as_str())) {
-            let folder = match (&e.evidence_path, e.withheld) {
-                (_, true) => "(withheld)".to_string(),
-                (Some(path), _) => path
-                    .split_once('/')
-                    .map_or("(top level)".to_string(), |(f, _)| f.to_string()),
-                (None, _) => "(confidential source)".to_string(),
-            };
-            let kind = e.media_type.clone().unwrap_or_else(|| "-".into());
-            let entry = groups.entry((folder, kind)).or_default();
-            entry.0 += 1;
-            entry.1 += e.size;
-        }
-        flow.heading(
-            &[Span::new(
-                "Other exhibits, by folder and type",
-                Look::new(11).bold(),
-            )],
-            4.0,
-            None,
-        );
-        let rows = groups
-            .into_iter()
-            .map(|((folder, kind), (count, size))| {
-                vec![
-                    vec![Span::new(folder, small)],
-                    vec![Span::new(kind, small)],
-                    vec![Span::new(count.to_string(), small)],
-                    vec![Span::new(human_bytes(size), small)],
-                ]
-            })
-            .collect();
-        flow.table(
-            &Table {
-                widths: vec![60.0, WIDTH - 120.0, 30.0, 30.0],
-                header: ["Folder", "Type", "Exhibits", "Total size"]
-                    .map(String::from)
-                    .to_vec(),
-                rows,
-            },
-            small,
-        );
+}
+
+/// The exhibits past the index's limit, counted by folder (first level under evidence/) and
+/// media type.
+fn other_exhibits(flow: &mut Flow, index: &ExhibitIndex) {
+    let small = Look::new(SMALL);
+    let mut groups: BTreeMap<(String, String), (usize, u64)> = BTreeMap::new();
+    let shown: HashSet<&str> = index.listed.iter().map(|e| e.id.as_str()).collect();
+    for e in index.all.iter().filter(|e| !shown.contains(e.id.as_str())) {
+        let folder = match (&e.evidence_path, e.withheld) {
+            (_, true) => "(withheld)".to_string(),
+            (Some(path), _) => path
+                .split_once('/')
+                .map_or("(top level)".to_string(), |(f, _)| f.to_string()),
+            (None, _) => "(confidential source)".to_string(),
+        };
+        let kind = e.media_type.clone().unwrap_or_else(|| "-".into());
+        let entry = groups.entry((folder, kind)).or_default();
+        entry.0 += 1;
+        entry.1 += e.size;
     }
+    flow.heading(
+        &[Span::new(
+            "Other exhibits, by folder and type",
+            Look::new(11).bold(),
+        )],
+        4.0,
+        None,
+    );
+    let rows = groups
+        .into_iter()
+        .map(|((folder, kind), (count, size))| {
+            vec![
+                vec![Span::new(folder, small)],
+                vec![Span::new(kind, small)],
+                vec![Span::new(count.to_string(), small)],
+                vec![Span::new(human_bytes(size), small)],
+            ]
+        })
+        .collect();
+    flow.table(
+        &Table::new(
+            vec![60.0, WIDTH - 120.0, 30.0, 30.0],
+            &["Folder", "Type", "Exhibits", "Total size"],
+            rows,
+        ),
+        small,
+    );
 }
 
 fn custody_summary(flow: &mut Flow, input: &Submission) {
@@ -988,13 +1040,11 @@ fn custody_summary(flow: &mut Flow, input: &Submission) {
         })
         .collect();
     flow.table(
-        &Table {
-            widths: vec![18.0, WIDTH - 108.0, 16.0, 37.0, 37.0],
-            header: ["Action", "Meaning", "Entries", "First", "Last"]
-                .map(String::from)
-                .to_vec(),
+        &Table::new(
+            vec![18.0, WIDTH - 108.0, 16.0, 37.0, 37.0],
+            &["Action", "Meaning", "Entries", "First", "Last"],
             rows,
-        },
+        ),
         small,
     );
     let mut actors: BTreeMap<&str, usize> = BTreeMap::new();
