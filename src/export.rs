@@ -7,12 +7,19 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::case::records::{associate_text, id_document_text, involvement_text, position_text};
-use crate::case::{Case, Subject, SubjectKind};
+use crate::case::import::{
+    CRITERION_COLUMNS, EVENT_COLUMNS, EXHIBIT_COLUMNS, SUBJECT_COLUMNS, join_list,
+};
+use crate::case::records::{
+    associate_text, id_document_text, involvement_text, is_user_assigned_country, position_text,
+};
+use crate::case::{Case, Confidentiality, Event, Exhibit, Subject, SubjectKind};
 use crate::date::CaseDate;
+use crate::error::{Error, Result};
 use crate::template::Registry;
 
 /// One FollowTheMoney entity.
@@ -64,135 +71,181 @@ pub struct ExhibitContent {
 /// The FtM entities of a case: one per subject, position and post held, event, exhibit, link
 /// between an exhibit and what it documents, and proposed sanction.
 pub fn ftm_entities(case: &Case, registry: &Registry, contents: &[ExhibitContent]) -> Vec<Entity> {
-    let prefix = case.id.to_ascii_lowercase();
-    let key = |id: &str| format!("{prefix}-{}", id.to_ascii_lowercase());
+    let keys = Keys::new(case);
     let mut entities = Vec::new();
-
     for subject in &case.subjects {
-        let id = key(&subject.id);
+        let id = keys.of(&subject.id);
         entities.push(subject_entity(subject, &id));
         if subject.kind == SubjectKind::Person {
-            for (n, position) in subject.positions.iter().enumerate() {
-                let post_id = format!("{id}-position-{}", n + 1);
-                let mut post = Entity::new(post_id.clone(), "Position");
-                post.add("name", [post_name(position)]);
-                entities.push(post);
-                let mut occupancy = Entity::new(format!("{id}-occupancy-{}", n + 1), "Occupancy");
-                occupancy.add("holder", [id.clone()]).add("post", [post_id]);
-                occupancy.add("startDate", position.from.iter().map(ftm_date));
-                occupancy.add("endDate", position.to.iter().map(ftm_end_date));
-                entities.push(occupancy);
-            }
+            entities.extend(position_entities(subject, &id));
         }
-        // One proposed sanction per regime whose criteria the subject is said to meet.
-        let mut by_regime: BTreeMap<&str, Vec<&crate::case::Criterion>> = BTreeMap::new();
-        for criterion in &subject.criteria {
-            by_regime
-                .entry(criterion.regime.as_str())
-                .or_default()
-                .push(criterion);
-        }
-        for (regime, criteria) in by_regime {
-            let mut sanction = Entity::new(format!("{id}-sanction-{regime}"), "Sanction");
-            sanction.add("entity", [id.clone()]);
-            if let Some(template) = registry.get(regime) {
-                sanction
-                    .add("authority", [template.authority.clone()])
-                    .add("program", [template.name.clone()]);
-            }
-            sanction.add(
-                "provisions",
-                criteria.iter().map(|c| format!("{regime}:{}", c.clause)),
-            );
-            sanction.add("reason", criteria.iter().filter_map(|c| c.argument.clone()));
-            sanction.add(
-                "status",
-                ["Proposed in a referral by civil society; not imposed"],
-            );
-            entities.push(sanction);
-        }
+        entities.extend(sanction_entities(subject, &id, registry));
     }
-
-    for event in &case.events {
-        let mut entity = Entity::new(key(&event.id), "Event");
-        entity.add("name", [event.title.clone()]);
-        match event.date.end {
-            Some(_) => {
-                entity
-                    .add("startDate", [ftm_date(&event.date)])
-                    .add("endDate", [ftm_end_date(&event.date)]);
-            }
-            None => {
-                entity.add("date", [ftm_date(&event.date)]);
-            }
-        }
-        if event.date.circa {
-            entity.add("notes", [format!("Date approximate: {}", event.date)]);
-        }
-        entity.add("summary", event.description.clone());
-        entity.add("location", event.location.clone());
-        entity.add("involved", event.subjects.iter().map(|s| key(&s.subject)));
-        entities.push(entity);
-    }
-
+    entities.extend(case.events.iter().map(|event| event_entity(event, &keys)));
     for exhibit in &case.exhibits {
         let Some(content) = contents.iter().find(|c| c.id == exhibit.id) else {
             continue;
         };
-        let mut entity = Entity::new(key(&exhibit.id), "Document");
-        entity.add("fileName", [content.file_name.clone()]);
-        entity.add("title", exhibit.title.clone());
-        entity.add("description", exhibit.description.clone());
-        entity.add("mimeType", [exhibit.media_type.clone()]);
-        entity.add("contentHash", content.sha1.clone());
-        entity.add("fileSize", [exhibit.size.to_string()]);
-        entity.add(
-            "notes",
-            [format!(
-                "SHA-256 {} (exhibit {} of case {})",
-                exhibit.sha256, exhibit.id, case.id
-            )],
-        );
-        match exhibit.language.as_deref().map(language) {
-            Some(Some(code)) => {
-                entity.add("language", [code]);
-            }
-            Some(None) => {
-                entity.add(
-                    "notes",
-                    [format!(
-                        "Language: {}",
-                        exhibit.language.as_deref().unwrap_or("")
-                    )],
-                );
-            }
-            None => {}
-        }
-        if !exhibit.source.confidential {
-            entity.add("sourceUrl", exhibit.source.url.clone());
-        }
-        entities.push(entity);
-        let mut documents = |target: String| {
-            let mut link = Entity::new(
-                format!("{}-documents-{target}", key(&exhibit.id)),
-                "Documentation",
-            );
-            link.add("document", [key(&exhibit.id)])
-                .add("entity", [target]);
-            entities.push(link);
-        };
-        for event in case.events_of(&exhibit.id) {
-            documents(key(&event.id));
-        }
-        for subject in case
-            .subjects
-            .iter()
-            .filter(|s| s.criteria.iter().any(|c| c.exhibits.contains(&exhibit.id)))
-        {
-            documents(key(&subject.id));
-        }
+        entities.push(document_entity(case, exhibit, content, &keys));
+        entities.extend(documentation_entities(case, exhibit, &keys));
     }
     entities
+}
+
+/// Entity ids: the case id and our id, in lower case.
+struct Keys {
+    prefix: String,
+}
+
+impl Keys {
+    fn new(case: &Case) -> Keys {
+        Keys {
+            prefix: case.id.to_ascii_lowercase(),
+        }
+    }
+
+    fn of(&self, id: &str) -> String {
+        format!("{}-{}", self.prefix, id.to_ascii_lowercase())
+    }
+}
+
+/// For each post a person held: the post, and their occupancy of it.
+fn position_entities(subject: &Subject, id: &str) -> Vec<Entity> {
+    let mut entities = Vec::new();
+    for (n, position) in subject.positions.iter().enumerate() {
+        let post_id = format!("{id}-position-{}", n + 1);
+        let mut post = Entity::new(post_id.clone(), "Position");
+        post.add("name", [post_name(position)]);
+        entities.push(post);
+        let mut occupancy = Entity::new(format!("{id}-occupancy-{}", n + 1), "Occupancy");
+        occupancy
+            .add("holder", [id.to_string()])
+            .add("post", [post_id]);
+        occupancy.add("startDate", position.from.iter().map(ftm_date));
+        occupancy.add("endDate", position.to.iter().map(ftm_end_date));
+        entities.push(occupancy);
+    }
+    entities
+}
+
+/// One proposed sanction per regime whose criteria the subject is said to meet.
+fn sanction_entities(subject: &Subject, id: &str, registry: &Registry) -> Vec<Entity> {
+    let mut by_regime: BTreeMap<&str, Vec<&crate::case::Criterion>> = BTreeMap::new();
+    for criterion in &subject.criteria {
+        by_regime
+            .entry(criterion.regime.as_str())
+            .or_default()
+            .push(criterion);
+    }
+    let mut entities = Vec::new();
+    for (regime, criteria) in by_regime {
+        let mut sanction = Entity::new(format!("{id}-sanction-{regime}"), "Sanction");
+        sanction.add("entity", [id.to_string()]);
+        if let Some(template) = registry.get(regime) {
+            sanction
+                .add("authority", [template.authority.clone()])
+                .add("program", [template.name.clone()]);
+        }
+        sanction.add(
+            "provisions",
+            criteria.iter().map(|c| format!("{regime}:{}", c.clause)),
+        );
+        sanction.add("reason", criteria.iter().filter_map(|c| c.argument.clone()));
+        sanction.add(
+            "status",
+            ["Proposed in a referral by civil society; not imposed"],
+        );
+        entities.push(sanction);
+    }
+    entities
+}
+
+fn event_entity(event: &Event, keys: &Keys) -> Entity {
+    let mut entity = Entity::new(keys.of(&event.id), "Event");
+    entity.add("name", [event.title.clone()]);
+    match event.date.end {
+        Some(_) => {
+            entity
+                .add("startDate", [ftm_date(&event.date)])
+                .add("endDate", [ftm_end_date(&event.date)]);
+        }
+        None => {
+            entity.add("date", [ftm_date(&event.date)]);
+        }
+    }
+    if event.date.circa {
+        entity.add("notes", [format!("Date approximate: {}", event.date)]);
+    }
+    entity.add("summary", event.description.clone());
+    entity.add("location", event.location.clone());
+    entity.add(
+        "involved",
+        event.subjects.iter().map(|s| keys.of(&s.subject)),
+    );
+    entity
+}
+
+/// An exhibit as a Document: its file, its metadata, and its SHA-256 in the notes.
+fn document_entity(
+    case: &Case,
+    exhibit: &Exhibit,
+    content: &ExhibitContent,
+    keys: &Keys,
+) -> Entity {
+    let mut entity = Entity::new(keys.of(&exhibit.id), "Document");
+    entity.add("fileName", [content.file_name.clone()]);
+    entity.add("title", exhibit.title.clone());
+    entity.add("description", exhibit.description.clone());
+    entity.add("mimeType", [exhibit.media_type.clone()]);
+    entity.add("contentHash", content.sha1.clone());
+    entity.add("fileSize", [exhibit.size.to_string()]);
+    entity.add(
+        "notes",
+        [format!(
+            "SHA-256 {} (exhibit {} of case {})",
+            exhibit.sha256, exhibit.id, case.id
+        )],
+    );
+    match exhibit.language.as_deref().map(language) {
+        Some(Some(code)) => {
+            entity.add("language", [code]);
+        }
+        Some(None) => {
+            entity.add(
+                "notes",
+                [format!(
+                    "Language: {}",
+                    exhibit.language.as_deref().unwrap_or("")
+                )],
+            );
+        }
+        None => {}
+    }
+    if !exhibit.source.confidential {
+        entity.add("sourceUrl", exhibit.source.url.clone());
+    }
+    entity
+}
+
+/// The links from an exhibit to what it documents: its events, then the subjects whose criteria
+/// cite it.
+fn documentation_entities(case: &Case, exhibit: &Exhibit, keys: &Keys) -> Vec<Entity> {
+    let documents = |target: String| {
+        let mut link = Entity::new(
+            format!("{}-documents-{target}", keys.of(&exhibit.id)),
+            "Documentation",
+        );
+        link.add("document", [keys.of(&exhibit.id)])
+            .add("entity", [target]);
+        link
+    };
+    let events = case.events_of(&exhibit.id).map(|event| keys.of(&event.id));
+    let subjects = case
+        .subjects
+        .iter()
+        .filter(|s| s.criteria.iter().any(|c| c.exhibits.contains(&exhibit.id)))
+        .map(|subject| keys.of(&subject.id));
+    events.chain(subjects).map(documents).collect()
 }
 
 fn subject_entity(subject: &Subject, id: &str) -> Entity {
@@ -289,12 +342,7 @@ fn ftm_end_date(date: &CaseDate) -> String {
 /// A lower-case ISO 3166-1 alpha-2 code FtM accepts, or `None` for user-assigned codes
 /// (AA, QM-QZ, XA-XZ, ZZ), which name no country.
 fn country(code: &str) -> Option<String> {
-    let code = code.to_ascii_uppercase();
-    let user_assigned = code == "AA"
-        || code == "ZZ"
-        || (code.starts_with('Q') && code.as_bytes()[1] >= b'M')
-        || (code.starts_with('X') && code != "XK");
-    (code.len() == 2 && !user_assigned).then(|| code.to_ascii_lowercase())
+    (code.len() == 2 && !is_user_assigned_country(code)).then(|| code.to_ascii_lowercase())
 }
 
 /// The ISO 639-2 code FtM expects for the common ISO 639-1 codes of evidence.
@@ -367,126 +415,130 @@ type Table<'a> = (&'a str, &'a [&'a str], Vec<Vec<String>>);
 /// columns `dossier import` reads, so that importing them in this order rebuilds the records.
 /// Lists inside a cell are separated by `;`. The link between an exhibit and its events is
 /// written once, in events.csv, where the case keeps it.
-pub fn write_csv(
-    case: &Case,
-    dir: &std::path::Path,
-) -> crate::error::Result<Vec<std::path::PathBuf>> {
-    use crate::case::import::{CRITERION_COLUMNS, EVENT_COLUMNS, EXHIBIT_COLUMNS, SUBJECT_COLUMNS};
-    use crate::error::Error;
-    let list = |items: &[String]| crate::case::import::join_list(items);
-    let text = |value: &Option<String>| value.clone().unwrap_or_default();
-    let date = |value: &Option<CaseDate>| value.map(|d| d.to_string()).unwrap_or_default();
-    let flag = |value: bool| if value { "yes" } else { "no" }.to_string();
-
-    let mut tables: Vec<Table> = Vec::new();
-    tables.push((
-        "exhibits.csv",
-        EXHIBIT_COLUMNS,
-        case.exhibits
-            .iter()
-            .map(|e| {
-                vec![
-                    format!("evidence/{}", e.path),
-                    text(&e.title),
-                    text(&e.description),
-                    text(&e.source.provider),
-                    text(&e.source.method),
-                    text(&e.source.url),
-                    flag(e.source.confidential),
-                    text(&e.collected_by),
-                    e.collected_at.map(|t| t.to_string()).unwrap_or_default(),
-                    text(&e.language),
-                    flag(e.confidentiality == crate::case::Confidentiality::Confidential),
-                    String::new(),
-                ]
-            })
-            .collect(),
-    ));
-    tables.push((
-        "subjects.csv",
-        SUBJECT_COLUMNS,
-        case.subjects
-            .iter()
-            .map(|s| {
-                let texts = |items: Vec<String>| list(&items);
-                vec![
-                    s.name.clone(),
-                    s.kind.as_str().to_string(),
-                    text(&s.name_original),
-                    list(&s.transliterations),
-                    list(&s.aliases),
-                    date(&s.born),
-                    text(&s.birthplace),
-                    text(&s.gender),
-                    list(&s.nationalities),
-                    texts(s.positions.iter().map(position_text).collect()),
-                    texts(s.id_documents.iter().map(id_document_text).collect()),
-                    list(&s.addresses),
-                    texts(s.associates.iter().map(associate_text).collect()),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                    list(&s.nexus),
-                    list(&s.exculpatory),
-                ]
-            })
-            .collect(),
-    ));
-    tables.push((
-        "criteria.csv",
-        CRITERION_COLUMNS,
-        case.subjects
-            .iter()
-            .flat_map(|s| {
-                s.criteria.iter().map(move |c| {
-                    vec![
-                        s.id.clone(),
-                        format!("{}:{}", c.regime, c.clause),
-                        text(&c.argument),
-                        list(&c.exhibits),
-                    ]
-                })
-            })
-            .collect(),
-    ));
-    tables.push((
-        "events.csv",
-        EVENT_COLUMNS,
-        case.events
-            .iter()
-            .map(|v| {
-                let subjects: Vec<String> = v.subjects.iter().map(involvement_text).collect();
-                vec![
-                    v.date.to_string(),
-                    v.title.clone(),
-                    text(&v.description),
-                    text(&v.location),
-                    list(&subjects),
-                    list(&v.exhibits),
-                ]
-            })
-            .collect(),
-    ));
-
+pub fn write_csv(case: &Case, dir: &Path) -> Result<Vec<PathBuf>> {
+    let tables: [Table; 4] = [
+        ("exhibits.csv", EXHIBIT_COLUMNS, exhibit_rows(case)),
+        ("subjects.csv", SUBJECT_COLUMNS, subject_rows(case)),
+        ("criteria.csv", CRITERION_COLUMNS, criterion_rows(case)),
+        ("events.csv", EVENT_COLUMNS, event_rows(case)),
+    ];
     std::fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, e))?;
-    let mut written = Vec::new();
-    for (name, columns, rows) in tables {
-        let path = dir.join(name);
-        let failed = |e: csv::Error| {
-            Error::input(
-                format!("cannot write {}: {e}", path.display()),
-                "check the folder",
-            )
-        };
-        let mut writer = csv::Writer::from_path(&path).map_err(failed)?;
-        writer.write_record(columns).map_err(failed)?;
-        for row in rows {
-            writer.write_record(&row).map_err(failed)?;
-        }
-        writer.flush().map_err(|e| Error::io("write", &path, e))?;
-        written.push(path);
+    tables
+        .into_iter()
+        .map(|(name, columns, rows)| write_table(&dir.join(name), columns, rows))
+        .collect()
+}
+
+fn write_table(path: &Path, columns: &[&str], rows: Vec<Vec<String>>) -> Result<PathBuf> {
+    let failed = |e: csv::Error| {
+        Error::input(
+            format!("cannot write {}: {e}", path.display()),
+            "check the folder",
+        )
+    };
+    let mut writer = csv::Writer::from_path(path).map_err(failed)?;
+    writer.write_record(columns).map_err(failed)?;
+    for row in rows {
+        writer.write_record(&row).map_err(failed)?;
     }
-    Ok(written)
+    writer.flush().map_err(|e| Error::io("write", path, e))?;
+    Ok(path.to_path_buf())
+}
+
+fn exhibit_rows(case: &Case) -> Vec<Vec<String>> {
+    case.exhibits
+        .iter()
+        .map(|e| {
+            vec![
+                format!("evidence/{}", e.path),
+                text(&e.title),
+                text(&e.description),
+                text(&e.source.provider),
+                text(&e.source.method),
+                text(&e.source.url),
+                flag(e.source.confidential),
+                text(&e.collected_by),
+                e.collected_at.map(|t| t.to_string()).unwrap_or_default(),
+                text(&e.language),
+                flag(e.confidentiality == Confidentiality::Confidential),
+                String::new(),
+            ]
+        })
+        .collect()
+}
+
+fn subject_rows(case: &Case) -> Vec<Vec<String>> {
+    case.subjects
+        .iter()
+        .map(|s| {
+            let texts = |items: Vec<String>| join_list(&items);
+            vec![
+                s.name.clone(),
+                s.kind.as_str().to_string(),
+                text(&s.name_original),
+                join_list(&s.transliterations),
+                join_list(&s.aliases),
+                date(&s.born),
+                text(&s.birthplace),
+                text(&s.gender),
+                join_list(&s.nationalities),
+                texts(s.positions.iter().map(position_text).collect()),
+                texts(s.id_documents.iter().map(id_document_text).collect()),
+                join_list(&s.addresses),
+                texts(s.associates.iter().map(associate_text).collect()),
+                String::new(),
+                String::new(),
+                String::new(),
+                join_list(&s.nexus),
+                join_list(&s.exculpatory),
+            ]
+        })
+        .collect()
+}
+
+fn criterion_rows(case: &Case) -> Vec<Vec<String>> {
+    case.subjects
+        .iter()
+        .flat_map(|s| {
+            s.criteria.iter().map(move |c| {
+                vec![
+                    s.id.clone(),
+                    format!("{}:{}", c.regime, c.clause),
+                    text(&c.argument),
+                    join_list(&c.exhibits),
+                ]
+            })
+        })
+        .collect()
+}
+
+fn event_rows(case: &Case) -> Vec<Vec<String>> {
+    case.events
+        .iter()
+        .map(|v| {
+            let subjects: Vec<String> = v.subjects.iter().map(involvement_text).collect();
+            vec![
+                v.date.to_string(),
+                v.title.clone(),
+                text(&v.description),
+                text(&v.location),
+                join_list(&subjects),
+                join_list(&v.exhibits),
+            ]
+        })
+        .collect()
+}
+
+fn text(value: &Option<String>) -> String {
+    value.clone().unwrap_or_default()
+}
+
+fn date(value: &Option<CaseDate>) -> String {
+    value.map(|d| d.to_string()).unwrap_or_default()
+}
+
+fn flag(value: bool) -> String {
+    if value { "yes" } else { "no" }.to_string()
 }
 
 #[cfg(test)]

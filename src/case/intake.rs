@@ -79,25 +79,63 @@ pub fn add_exhibits(
     spec: &ExhibitSpec,
     progress: &ProgressBar,
 ) -> Result<Intake> {
+    let collected_at = check_spec(ws, spec)?;
+    let places = Places::resolve(&ws.root)?;
+    let files = find_files(inputs, &places)?;
+    let total: u64 = files.iter().map(|f| f.size).sum();
+    progress.set_length(total * 2);
+    let Batch {
+        candidates,
+        skipped,
+        ..
+    } = take_in(files, &places, &ws.case.exhibits, progress)?;
+    // Every file is acceptable: only now is anything written.
+    let added = register(ws, candidates, spec, collected_at, &places.evidence)?;
+    Ok(Intake { added, skipped })
+}
+
+/// Checks what the user says about the exhibits: the events exist, the time is a time.
+fn check_spec(ws: &Workspace, spec: &ExhibitSpec) -> Result<Option<Timestamp>> {
     for event in &spec.events {
         ws.case.require_event(event, "--event")?;
     }
-    let collected_at = spec
-        .collected_at
+    spec.collected_at
         .as_deref()
         .map(|t| {
             t.parse::<Timestamp>()
                 .map_err(|e| e.within("--collected-at"))
         })
-        .transpose()?;
+        .transpose()
+}
 
-    let root =
-        &normalize(&std::path::absolute(&ws.root).map_err(|e| Error::io("resolve", &ws.root, e))?);
-    let evidence = root.join(EVIDENCE_DIR);
-    let case_real = root
-        .canonicalize()
-        .map_err(|e| Error::io("resolve", root, e))?;
+/// The case folder as intake sees it.
+struct Places {
+    /// Absolute, with `.` and `..` resolved.
+    root: PathBuf,
+    evidence: PathBuf,
+    /// With symbolic links resolved, to tell whether a link leaves the case.
+    real: PathBuf,
+}
 
+impl Places {
+    fn resolve(root: &Path) -> Result<Places> {
+        let root =
+            normalize(&std::path::absolute(root).map_err(|e| Error::io("resolve", root, e))?);
+        let evidence = root.join(EVIDENCE_DIR);
+        let real = root
+            .canonicalize()
+            .map_err(|e| Error::io("resolve", &root, e))?;
+        Ok(Places {
+            root,
+            evidence,
+            real,
+        })
+    }
+}
+
+/// Every file the inputs name, in order; an input that is not there stops the intake.
+fn find_files(inputs: &[PathBuf], places: &Places) -> Result<Vec<Found>> {
+    let root = &places.root;
     let mut files = Vec::new();
     for input in inputs {
         let absolute = normalize(&root.join(input));
@@ -110,23 +148,20 @@ pub fn add_exhibits(
                 ),
             )
         })?;
-        collect(input, &absolute, &evidence, &mut files)?;
+        collect(input, &absolute, &places.evidence, &mut files)?;
     }
-    let total: u64 = files.iter().map(|f| f.size).sum();
-    progress.set_length(total * 2);
+    Ok(files)
+}
 
-    let registered: HashMap<&str, &Exhibit> = ws
-        .case
-        .exhibits
-        .iter()
-        .map(|e| (e.sha256.as_str(), e))
-        .collect();
-    let by_path: HashMap<String, &Exhibit> =
-        ws.case.exhibits.iter().map(|e| (nfc(&e.path), e)).collect();
-    let mut intake = Intake::default();
-    let mut candidates: Vec<Candidate> = Vec::new();
-    let mut by_content: HashMap<String, usize> = HashMap::new();
-    let mut by_name: HashMap<String, usize> = HashMap::new();
+/// Hashes each file in place, or copies it into `evidence/` and checks the copy, and judges it
+/// against the case's `exhibits` and the files before it.
+fn take_in<'c>(
+    files: Vec<Found>,
+    places: &Places,
+    exhibits: &'c [Exhibit],
+    progress: &ProgressBar,
+) -> Result<Batch<'c>> {
+    let mut batch = Batch::new(exhibits);
     // Files already under evidence/ are hashed several at once; copies are made one by one.
     let inside: Vec<PathBuf> = files
         .iter()
@@ -134,7 +169,7 @@ pub fn add_exhibits(
         .map(|f| f.absolute.clone())
         .collect();
     for file in files.iter().filter(|f| f.inside) {
-        check_inside(file, &case_real)?;
+        check_inside(file, &places.real)?;
     }
     let mut digests = sha256_files(&inside, progress).into_iter();
     for file in files {
@@ -149,9 +184,44 @@ pub fn add_exhibits(
                 copy: None,
             }
         } else {
-            copy_in(&file, &evidence, progress)?
+            copy_in(&file, &places.evidence, progress)?
         };
-        if let Some(existing) = by_path.get(&nfc(&candidate.path)) {
+        batch.offer(candidate)?;
+    }
+    Ok(batch)
+}
+
+/// The files of one intake accepted so far, and the lookups that judge the next one against the
+/// case and against them.
+struct Batch<'c> {
+    /// The case's exhibits by content and by name.
+    registered: HashMap<&'c str, &'c Exhibit>,
+    by_path: HashMap<String, &'c Exhibit>,
+    candidates: Vec<Candidate>,
+    /// Earlier files of this batch, by content and by name: a lookup, not a scan, so that a
+    /// folder of 100,000 files is taken in in linear time.
+    by_content: HashMap<String, usize>,
+    by_name: HashMap<String, usize>,
+    /// Files of a folder already registered: (path, exhibit id).
+    skipped: Vec<(String, String)>,
+}
+
+impl<'c> Batch<'c> {
+    fn new(exhibits: &'c [Exhibit]) -> Batch<'c> {
+        Batch {
+            registered: exhibits.iter().map(|e| (e.sha256.as_str(), e)).collect(),
+            by_path: exhibits.iter().map(|e| (nfc(&e.path), e)).collect(),
+            candidates: Vec::new(),
+            by_content: HashMap::new(),
+            by_name: HashMap::new(),
+            skipped: Vec::new(),
+        }
+    }
+
+    /// Accepts a file, skips one of a folder that is already registered, or refuses it: changed
+    /// since intake, registered already, or the same content or name as another of the batch.
+    fn offer(&mut self, candidate: Candidate) -> Result<()> {
+        if let Some(existing) = self.by_path.get(&nfc(&candidate.path)) {
             if existing.sha256 != candidate.digest.sha256 {
                 return Err(Error::input(
                     format!(
@@ -169,17 +239,16 @@ pub fn add_exhibits(
             if candidate.explicit {
                 return Err(already(&candidate, existing));
             }
-            intake.skipped.push((candidate.path, existing.id.clone()));
-            continue;
+            self.skipped.push((candidate.path, existing.id.clone()));
+            return Ok(());
         }
-        if let Some(existing) = registered.get(candidate.digest.sha256.as_str()) {
+        if let Some(existing) = self.registered.get(candidate.digest.sha256.as_str()) {
             return Err(already(&candidate, existing));
         }
-        // Earlier files of this batch, by content and by name: a lookup, not a scan, so that a
-        // folder of 100,000 files is taken in in linear time.
-        if let Some(twin) = by_content
+        if let Some(twin) = self
+            .by_content
             .get(&candidate.digest.sha256)
-            .map(|&i| &candidates[i])
+            .map(|&i| &self.candidates[i])
         {
             return Err(Error::input(
                 format!(
@@ -191,7 +260,7 @@ pub fn add_exhibits(
             ));
         }
         let name = nfc(&candidate.path);
-        if let Some(twin) = by_name.get(&name).map(|&i| &candidates[i]) {
+        if let Some(twin) = self.by_name.get(&name).map(|&i| &self.candidates[i]) {
             return Err(Error::input(
                 format!(
                     "{} and {} would both be copied to evidence/{}",
@@ -202,24 +271,29 @@ pub fn add_exhibits(
                 "rename one of them, or copy them into evidence/ yourself and add them from there",
             ));
         }
-        by_content.insert(candidate.digest.sha256.clone(), candidates.len());
-        by_name.insert(name, candidates.len());
-        candidates.push(candidate);
+        self.by_content
+            .insert(candidate.digest.sha256.clone(), self.candidates.len());
+        self.by_name.insert(name, self.candidates.len());
+        self.candidates.push(candidate);
+        Ok(())
     }
+}
 
-    // Every file is acceptable: only now is anything written.
+/// Puts each accepted file in place under the next exhibit id and records it in the case and
+/// its custody log.
+fn register(
+    ws: &mut Workspace,
+    candidates: Vec<Candidate>,
+    spec: &ExhibitSpec,
+    collected_at: Option<Timestamp>,
+    evidence: &Path,
+) -> Result<Vec<Added>> {
+    let mut added = Vec::new();
     let first = highest_id("E", ws.case.exhibits.iter().map(|e| e.id.as_str())) + 1;
-    for (number, candidate) in (first..).zip(candidates) {
+    for (number, mut candidate) in (first..).zip(candidates) {
         let id = format_id("E", number);
-        let mut copied_from = None;
-        if let Some((original, temp)) = candidate.copy {
-            let target = evidence.join(&candidate.path);
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| Error::io("create the folder", parent, e))?;
-            }
-            temp.persist_noclobber(&target)
-                .map_err(|e| Error::io("place the copy at", &target, e.error))?;
+        let copied_from = candidate.place_copy(evidence)?;
+        if let Some(original) = &copied_from {
             ws.record(Record {
                 action: "copy",
                 exhibit: Some(id.clone()),
@@ -230,7 +304,6 @@ pub fn add_exhibits(
                     candidate.path
                 ),
             });
-            copied_from = Some(original);
         }
         let media_type = media_type(&evidence.join(&candidate.path));
         ws.record(Record {
@@ -247,31 +320,9 @@ pub fn add_exhibits(
                 event.exhibits.push(id.clone());
             }
         }
-        ws.case.exhibits.push(Exhibit {
-            id: id.clone(),
-            path: candidate.path.clone(),
-            sha256: candidate.digest.sha256.clone(),
-            size: candidate.digest.size,
-            media_type,
-            title: spec.title.clone(),
-            description: spec.description.clone(),
-            source: Source {
-                provider: spec.source.clone(),
-                method: spec.obtained.clone(),
-                url: spec.source_url.clone(),
-                confidential: spec.confidential_source,
-            },
-            collected_by: spec.collected_by.clone(),
-            collected_at,
-            language: spec.language.clone(),
-            confidentiality: if spec.confidential {
-                Confidentiality::Confidential
-            } else {
-                Confidentiality::Public
-            },
-            intake_at: now_utc(),
-        });
-        intake.added.push(Added {
+        let exhibit = exhibit_record(spec, &id, &candidate, media_type, collected_at);
+        ws.case.exhibits.push(exhibit);
+        added.push(Added {
             id,
             path: candidate.path,
             sha256: candidate.digest.sha256,
@@ -279,7 +330,59 @@ pub fn add_exhibits(
             copied_from,
         });
     }
-    Ok(intake)
+    Ok(added)
+}
+
+impl Candidate {
+    /// Moves a verified copy to its place under `evidence/` (never over an existing file);
+    /// returns the original it was copied from.
+    fn place_copy(&mut self, evidence: &Path) -> Result<Option<PathBuf>> {
+        let Some((original, temp)) = self.copy.take() else {
+            return Ok(None);
+        };
+        let target = evidence.join(&self.path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Error::io("create the folder", parent, e))?;
+        }
+        temp.persist_noclobber(&target)
+            .map_err(|e| Error::io("place the copy at", &target, e.error))?;
+        Ok(Some(original))
+    }
+}
+
+/// The case's record of a new exhibit: the file's intake hash and what the user says about it.
+fn exhibit_record(
+    spec: &ExhibitSpec,
+    id: &str,
+    candidate: &Candidate,
+    media_type: String,
+    collected_at: Option<Timestamp>,
+) -> Exhibit {
+    Exhibit {
+        id: id.to_string(),
+        path: candidate.path.clone(),
+        sha256: candidate.digest.sha256.clone(),
+        size: candidate.digest.size,
+        media_type,
+        title: spec.title.clone(),
+        description: spec.description.clone(),
+        source: Source {
+            provider: spec.source.clone(),
+            method: spec.obtained.clone(),
+            url: spec.source_url.clone(),
+            confidential: spec.confidential_source,
+        },
+        collected_by: spec.collected_by.clone(),
+        collected_at,
+        language: spec.language.clone(),
+        confidentiality: if spec.confidential {
+            Confidentiality::Confidential
+        } else {
+            Confidentiality::Public
+        },
+        intake_at: now_utc(),
+    }
 }
 
 fn already(candidate: &Candidate, existing: &Exhibit) -> Error {
@@ -365,7 +468,6 @@ fn collect(shown: &Path, absolute: &Path, evidence: &Path, out: &mut Vec<Found>)
     Ok(())
 }
 
-/// Hashes a file in place, or copies it into `evidence/` and checks the copy.
 /// Refuses a file under evidence/ that is a link leading out of the case (fail closed).
 fn check_inside(found: &Found, case_real: &Path) -> Result<()> {
     let real = found

@@ -364,171 +364,40 @@ pub fn verify(
     allowed: Option<&[AllowedSigner]>,
     progress: &ProgressBar,
 ) -> Result<VerifyReport> {
-    let mut bag = Bag::open(path)?;
-    if !bag.files.contains_key(bag::BAGIT_TXT) && !bag.files.contains_key(bag::MANIFEST) {
-        return Err(Error::input(
-            format!(
-                "{} is not a dossier: it has no bagit.txt and no manifest-sha256.txt",
-                path.display()
-            ),
-            "give the dossier's .zip, or the folder of an unpacked dossier (the one holding bagit.txt)",
-        ));
-    }
+    let mut bag = open_dossier(path)?;
     let mut problems = std::mem::take(&mut bag.problems);
-    let read = |bag: &mut Bag, problems: &mut Vec<Problem>, file: &str| match bag.read_tag(file) {
-        None => {
-            problems.push(problem(file, "is missing"));
-            None
-        }
-        Some(Err(e)) => {
-            problems.push(problem(file, &format!("cannot be read: {e}")));
-            None
-        }
-        Some(Ok(bytes)) => Some(bytes),
-    };
-
-    if let Some(bytes) = read(&mut bag, &mut problems, bag::BAGIT_TXT) {
-        // RFC 8493 s2.1.1: exactly these two lines, in this order.
-        if bytes != bag::bagit_txt().as_bytes()
-            && bytes != bag::bagit_txt().replace('\n', "\r\n").as_bytes()
-        {
-            problems.push(problem(
-                bag::BAGIT_TXT,
-                "is not exactly `BagIt-Version: 1.0` and `Tag-File-Character-Encoding: UTF-8`",
-            ));
-        }
-    }
-    let manifest_bytes = read(&mut bag, &mut problems, bag::MANIFEST);
+    check_bagit_txt(&mut bag, &mut problems);
+    let manifest_bytes = read_required(&mut bag, &mut problems, bag::MANIFEST);
     let manifest = parse_checked(&manifest_bytes, bag::MANIFEST, true, &mut problems);
-    let tag_bytes = read(&mut bag, &mut problems, bag::TAG_MANIFEST);
+    let tag_bytes = read_required(&mut bag, &mut problems, bag::TAG_MANIFEST);
     let tag_manifest = parse_checked(&tag_bytes, bag::TAG_MANIFEST, false, &mut problems);
-
-    // No payload file can be larger than the whole payload: one that says so (a zip bomb, or a
-    // planted file) is reported and never read.
     let info = read_bag_info(&mut bag, &mut problems);
-    let oxum_octets = info
-        .iter()
-        .find(|(l, _)| l == "Payload-Oxum")
-        .and_then(|(_, v)| v.split('.').next()?.parse::<u64>().ok());
-    let mut oversized = HashSet::new();
-    if let Some(total) = oxum_octets {
-        for (path, size) in bag.files.iter().filter(|(p, _)| p.starts_with("data/")) {
-            if *size > total {
-                problems.push(problem(
-                    path,
-                    &format!(
-                        "declares {size} bytes, more than the whole payload ({total} bytes by Payload-Oxum): not read"
-                    ),
-                ));
-                oversized.insert(path.clone());
-            }
-        }
-    }
-
-    // Hash every file a manifest names and that is there.
-    let listed: Vec<&ManifestLine> = manifest.iter().chain(&tag_manifest).collect();
-    let present: Vec<&str> = listed
-        .iter()
-        .map(|l| l.path.as_str())
-        .filter(|p| bag.files.contains_key(*p) && !oversized.contains(*p))
-        .collect();
-    progress.set_length(present.iter().map(|p| bag.files[*p]).sum());
-    let digests: HashMap<&str, Result<FileDigest, String>> = present
-        .iter()
-        .copied()
-        .zip(bag.hash(&present, &mut problems, progress))
-        .collect();
-    let mut files = Vec::new();
-    for line in &listed {
-        let declared = bag.files.get(line.path.as_str()).copied();
-        let check = FileCheck::new(&line.path, Status::Ok);
-        let expected = Some(line.sha256.clone());
-        files.push(match digests.get(line.path.as_str()) {
-            None if oversized.contains(&line.path) => FileCheck {
-                status: Status::Unreadable,
-                expected,
-                detail: Some("not read: larger than the whole payload".into()),
-                ..check
-            },
-            None => FileCheck {
-                status: Status::Missing,
-                expected,
-                ..check
-            },
-            Some(Err(e)) => FileCheck {
-                status: Status::Unreadable,
-                expected,
-                detail: Some(e.clone()),
-                ..check
-            },
-            Some(Ok(d)) if d.sha256 == line.sha256 && Some(d.size) == declared => check,
-            Some(Ok(d)) => FileCheck {
-                status: Status::Failed,
-                expected,
-                found: Some(d.sha256.clone()),
-                detail: (Some(d.size) != declared).then(|| {
-                    format!(
-                        "{} bytes where {} were declared",
-                        d.size,
-                        declared.unwrap_or(0)
-                    )
-                }),
-                ..check
-            },
-        });
-    }
-    let named: HashSet<&str> = listed.iter().map(|l| l.path.as_str()).collect();
-    for path in bag.files.keys() {
-        let tag_file = path == bag::TAG_MANIFEST || path.starts_with(bag::SIGNATURES_DIR);
-        if !named.contains(path.as_str()) && !tag_file {
-            files.push(FileCheck::new(path, Status::Unexpected));
-        }
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    // What follows reads dossier.json, which can be large: the lookups are done with.
-    drop((named, digests, present, listed));
+    let oversized = find_oversized(&bag, &info, &mut problems);
+    let files = check_files(
+        &bag,
+        &manifest,
+        &tag_manifest,
+        &oversized,
+        &mut problems,
+        progress,
+    );
 
     let exhibit_fingerprint = manifest_bytes
         .as_ref()
         .map(|_| bag::exhibit_fingerprint(&manifest));
-    let ok = |path: &str| {
-        files
-            .iter()
-            .any(|f| f.path == path && f.status == Status::Ok)
-    };
     check_bag_info(&bag, &info, &mut problems, exhibit_fingerprint.as_deref());
     let case = info
         .iter()
         .find(|(l, _)| l == "External-Identifier")
         .map(|(_, v)| v.clone());
-    if ok("data/dossier.json") {
-        match bag.read_json::<DossierSummary>("data/dossier.json") {
-            Some(Ok(sealed)) => check_dossier_json(
-                &sealed,
-                &manifest,
-                exhibit_fingerprint.as_deref(),
-                &info,
-                &mut problems,
-            ),
-            Some(Err(e)) => problems.push(problem(
-                "data/dossier.json",
-                &format!("is not a dossier description ({e})"),
-            )),
-            None => {}
-        }
-    }
-    if ok("data/custody.jsonl")
-        && let Some(Ok(bytes)) = bag.read_tag("data/custody.jsonl")
-        && let Some(broken) = custody::first_break_in(&bytes, true)
-    {
-        problems.push(problem(
-            &format!("data/custody.jsonl:{}", broken.line),
-            &format!(
-                "the chain of custody is broken at line {}: {}",
-                broken.line, broken.problem
-            ),
-        ));
-    }
+    check_data_files(
+        &mut bag,
+        &files,
+        &manifest,
+        exhibit_fingerprint.as_deref(),
+        &info,
+        &mut problems,
+    );
     let fingerprint = manifest_bytes.as_deref().map(bag::dossier_fingerprint);
     let signatures = check_signatures(
         &mut bag,
@@ -552,6 +421,206 @@ pub fn verify(
         signatures,
         intact,
     })
+}
+
+/// Opens the bag at `path`, refusing a zip or folder that is not a bag at all.
+fn open_dossier(path: &Path) -> Result<Bag> {
+    let bag = Bag::open(path)?;
+    if !bag.files.contains_key(bag::BAGIT_TXT) && !bag.files.contains_key(bag::MANIFEST) {
+        return Err(Error::input(
+            format!(
+                "{} is not a dossier: it has no bagit.txt and no manifest-sha256.txt",
+                path.display()
+            ),
+            "give the dossier's .zip, or the folder of an unpacked dossier (the one holding bagit.txt)",
+        ));
+    }
+    Ok(bag)
+}
+
+/// A tag file the bag must have; a missing or unreadable one is a problem and no bytes.
+fn read_required(bag: &mut Bag, problems: &mut Vec<Problem>, file: &str) -> Option<Vec<u8>> {
+    match bag.read_tag(file) {
+        None => {
+            problems.push(problem(file, "is missing"));
+            None
+        }
+        Some(Err(e)) => {
+            problems.push(problem(file, &format!("cannot be read: {e}")));
+            None
+        }
+        Some(Ok(bytes)) => Some(bytes),
+    }
+}
+
+/// Checks that bagit.txt declares BagIt 1.0 in UTF-8, as dossier writes it.
+fn check_bagit_txt(bag: &mut Bag, problems: &mut Vec<Problem>) {
+    if let Some(bytes) = read_required(bag, problems, bag::BAGIT_TXT) {
+        // RFC 8493 s2.1.1: exactly these two lines, in this order.
+        if bytes != bag::bagit_txt().as_bytes()
+            && bytes != bag::bagit_txt().replace('\n', "\r\n").as_bytes()
+        {
+            problems.push(problem(
+                bag::BAGIT_TXT,
+                "is not exactly `BagIt-Version: 1.0` and `Tag-File-Character-Encoding: UTF-8`",
+            ));
+        }
+    }
+}
+
+/// The payload files that declare more bytes than the whole payload (by Payload-Oxum).
+fn find_oversized(
+    bag: &Bag,
+    info: &[(String, String)],
+    problems: &mut Vec<Problem>,
+) -> HashSet<String> {
+    // No payload file can be larger than the whole payload: one that says so (a zip bomb, or a
+    // planted file) is reported and never read.
+    let oxum_octets = info
+        .iter()
+        .find(|(l, _)| l == "Payload-Oxum")
+        .and_then(|(_, v)| v.split('.').next()?.parse::<u64>().ok());
+    let mut oversized = HashSet::new();
+    if let Some(total) = oxum_octets {
+        for (path, size) in bag.files.iter().filter(|(p, _)| p.starts_with("data/")) {
+            if *size > total {
+                problems.push(problem(
+                    path,
+                    &format!(
+                        "declares {size} bytes, more than the whole payload ({total} bytes by Payload-Oxum): not read"
+                    ),
+                ));
+                oversized.insert(path.clone());
+            }
+        }
+    }
+    oversized
+}
+
+/// Hashes every file the manifests list and that is there, and judges each; files no manifest
+/// names (besides the tag manifest and signatures) are unexpected. Sorted by path.
+fn check_files(
+    bag: &Bag,
+    manifest: &[ManifestLine],
+    tag_manifest: &[ManifestLine],
+    oversized: &HashSet<String>,
+    problems: &mut Vec<Problem>,
+    progress: &ProgressBar,
+) -> Vec<FileCheck> {
+    let listed: Vec<&ManifestLine> = manifest.iter().chain(tag_manifest).collect();
+    let present: Vec<&str> = listed
+        .iter()
+        .map(|l| l.path.as_str())
+        .filter(|p| bag.files.contains_key(*p) && !oversized.contains(*p))
+        .collect();
+    progress.set_length(present.iter().map(|p| bag.files[*p]).sum());
+    let digests: HashMap<&str, Result<FileDigest, String>> = present
+        .iter()
+        .copied()
+        .zip(bag.hash(&present, problems, progress))
+        .collect();
+    let mut files: Vec<FileCheck> = listed
+        .iter()
+        .map(|line| {
+            let declared = bag.files.get(line.path.as_str()).copied();
+            let oversized = oversized.contains(&line.path);
+            file_check(line, declared, digests.get(line.path.as_str()), oversized)
+        })
+        .collect();
+    let named: HashSet<&str> = listed.iter().map(|l| l.path.as_str()).collect();
+    for path in bag.files.keys() {
+        let tag_file = path == bag::TAG_MANIFEST || path.starts_with(bag::SIGNATURES_DIR);
+        if !named.contains(path.as_str()) && !tag_file {
+            files.push(FileCheck::new(path, Status::Unexpected));
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+/// The verdict on one listed file from its hash (`None`: not hashed) and its declared size.
+fn file_check(
+    line: &ManifestLine,
+    declared: Option<u64>,
+    digest: Option<&Result<FileDigest, String>>,
+    oversized: bool,
+) -> FileCheck {
+    let check = FileCheck::new(&line.path, Status::Ok);
+    let expected = Some(line.sha256.clone());
+    match digest {
+        None if oversized => FileCheck {
+            status: Status::Unreadable,
+            expected,
+            detail: Some("not read: larger than the whole payload".into()),
+            ..check
+        },
+        None => FileCheck {
+            status: Status::Missing,
+            expected,
+            ..check
+        },
+        Some(Err(e)) => FileCheck {
+            status: Status::Unreadable,
+            expected,
+            detail: Some(e.clone()),
+            ..check
+        },
+        Some(Ok(d)) if d.sha256 == line.sha256 && Some(d.size) == declared => check,
+        Some(Ok(d)) => FileCheck {
+            status: Status::Failed,
+            expected,
+            found: Some(d.sha256.clone()),
+            detail: (Some(d.size) != declared).then(|| {
+                format!(
+                    "{} bytes where {} were declared",
+                    d.size,
+                    declared.unwrap_or(0)
+                )
+            }),
+            ..check
+        },
+    }
+}
+
+/// Checks dossier.json against the manifest and bag-info.txt, and the custody log's chain.
+/// Only a file whose hash matched its manifest line is read.
+fn check_data_files(
+    bag: &mut Bag,
+    files: &[FileCheck],
+    manifest: &[ManifestLine],
+    exhibit_fingerprint: Option<&str>,
+    info: &[(String, String)],
+    problems: &mut Vec<Problem>,
+) {
+    let ok = |path: &str| {
+        files
+            .iter()
+            .any(|f| f.path == path && f.status == Status::Ok)
+    };
+    if ok("data/dossier.json") {
+        match bag.read_json::<DossierSummary>("data/dossier.json") {
+            Some(Ok(sealed)) => {
+                check_dossier_json(&sealed, manifest, exhibit_fingerprint, info, problems)
+            }
+            Some(Err(e)) => problems.push(problem(
+                "data/dossier.json",
+                &format!("is not a dossier description ({e})"),
+            )),
+            None => {}
+        }
+    }
+    if ok("data/custody.jsonl")
+        && let Some(Ok(bytes)) = bag.read_tag("data/custody.jsonl")
+        && let Some(broken) = custody::first_break_in(&bytes, true)
+    {
+        problems.push(problem(
+            &format!("data/custody.jsonl:{}", broken.line),
+            &format!(
+                "the chain of custody is broken at line {}: {}",
+                broken.line, broken.problem
+            ),
+        ));
+    }
 }
 
 /// Parses a manifest, turning refused lines and misplaced paths into problems.
@@ -712,7 +781,7 @@ fn check_dossier_json(
             .find(|(l, _)| l == label)
             .map(|(_, v)| v.as_str());
         if let (Some(given), Some(value)) = (given, value)
-            && given != value.replace(['\r', '\n'], " ")
+            && given != crate::display::single_line(value)
         {
             problems.push(problem(
                 bag::BAG_INFO_TXT,
