@@ -30,3 +30,12 @@ pub fn plural(n: usize, word: &str) -> String {
 pub fn single_line(text: &str) -> String {
     text.replace(['\r', '\n'], " ")
 }
+
+/// `E-001`, `E-001 and E-002`, `E-001, E-002 and E-003`.
+pub fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}

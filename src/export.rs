@@ -15,7 +15,8 @@ use crate::case::import::{
     CRITERION_COLUMNS, EVENT_COLUMNS, EXHIBIT_COLUMNS, SUBJECT_COLUMNS, join_list,
 };
 use crate::case::records::{
-    associate_text, id_document_text, involvement_text, is_user_assigned_country, position_text,
+    asset_text, associate_text, id_document_text, involvement_text, is_user_assigned_country,
+    position_text,
 };
 use crate::case::{Case, Confidentiality, Event, Exhibit, Subject, SubjectKind};
 use crate::date::CaseDate;
@@ -491,6 +492,9 @@ fn subject_rows(case: &Case) -> Vec<Vec<String>> {
                 String::new(),
                 join_list(&s.nexus),
                 join_list(&s.exculpatory),
+                text(&s.surname),
+                text(&s.given_names),
+                texts(s.assets.iter().map(asset_text).collect()),
             ]
         })
         .collect()

@@ -176,7 +176,14 @@ fn an_exhibit_changed_after_intake_stops_the_build_and_leaves_nothing() {
 fn a_missing_exhibit_stops_the_build() {
     let case = TestCase::complete();
     std::fs::remove_file(case.root().join("evidence/photos/gate.jpg")).unwrap();
-    case.build(&[])
+    // `check` finds it first: build refuses (exit 1) and lists it.
+    case.build(&[]).exits(1).stderr_has(&[
+        "E-002",
+        "evidence/photos/gate.jpg is missing",
+        "--draft",
+    ]);
+    // A draft cannot seal a file that is not there either.
+    case.build(&["--draft"])
         .exits(2)
         .stderr_has(&["E-002", "evidence/photos/gate.jpg is missing"]);
     assert!(
@@ -297,14 +304,19 @@ fn a_damaged_custody_log_is_not_sealed() {
     let case = TestCase::complete();
     let log = case.read("custody.jsonl");
     case.cut_custody_log();
+    // `check` finds it first: build refuses (exit 1); a draft is refused too (exit 2).
     case.build(&[])
+        .exits(1)
+        .stderr_has(&["custody.jsonl", "removed from its end"]);
+    case.build(&["--draft"])
         .exits(2)
         .stderr_has(&["custody log is damaged", "removed from its end"]);
     case.write(
         "custody.jsonl",
         log.replacen("test paralegal", "someone else", 1),
     );
-    case.build(&[])
+    case.build(&[]).exits(1).stderr_has(&["broken at line 2"]);
+    case.build(&["--draft"])
         .exits(2)
         .stderr_has(&["custody log is damaged", "broken at line 2"]);
     assert!(!case.zip("full").exists());

@@ -7,6 +7,7 @@ mod check;
 mod event;
 mod exhibit;
 mod export;
+mod filing;
 mod import;
 mod init;
 mod names;

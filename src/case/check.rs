@@ -11,7 +11,8 @@ use serde::Serialize;
 
 use crate::case::custody::{self, Log};
 use crate::case::intake::{Locator, evidence_files, nfc};
-use crate::case::{Case, NARRATIVE_DIR, SignatoryRole, Subject};
+use crate::case::{Case, Confidentiality, Exhibit, NARRATIVE_DIR, SignatoryRole, Subject};
+use crate::display::and_list;
 use crate::error::Result;
 use crate::hash::sha256_files;
 use crate::template::{Registry, Template};
@@ -99,23 +100,35 @@ impl Findings {
     }
 }
 
+/// How much of the evidence `check` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Evidence {
+    /// Every exhibit hashed and compared with its intake hash (`dossier check`).
+    Hash,
+    /// Every exhibit located, none read: for `build`, which hashes each exhibit again while
+    /// sealing it and stops on any change, so the evidence is read once.
+    Locate,
+}
+
 /// Checks the case in `root` against its regimes' templates, its evidence and its custody log.
 pub fn check(
     root: &Path,
     case: &Case,
     registry: &Registry,
     log: &Log,
+    evidence: Evidence,
     progress: &ProgressBar,
 ) -> Result<Report> {
     let mut found = Findings(Vec::new());
     check_case(root, case, registry, &mut found);
     check_ids(case, &mut found);
+    check_confidentiality(case, &mut found);
     for regime in &case.regimes {
         if let Some(template) = registry.get(regime) {
             check_regime(case, template, &mut found);
         }
     }
-    let (hashed, damaged) = check_exhibits(root, case, &mut found, progress)?;
+    let (hashed, damaged) = check_exhibits(root, case, &mut found, evidence, progress)?;
     check_custody(case, log, &mut found);
 
     let mut findings = found.0;
@@ -475,6 +488,7 @@ fn check_exhibits(
     root: &Path,
     case: &Case,
     found: &mut Findings,
+    evidence: Evidence,
     progress: &ProgressBar,
 ) -> Result<(usize, Vec<String>)> {
     let mut to_hash = Vec::new();
@@ -490,6 +504,9 @@ fn check_exhibits(
                  with the file itself; evidence is never deleted or moved",
             ),
         }
+    }
+    if evidence == Evidence::Locate {
+        to_hash.clear();
     }
     let total: u64 = to_hash.iter().map(|(e, _)| e.size).sum();
     progress.set_length(total);
@@ -589,4 +606,101 @@ fn check_custody(case: &Case, log: &Log, found: &mut Findings) {
             Some(_) => {}
         }
     }
+}
+
+/// Confidentiality that contradicts itself: a case that asks for none while holding confidential
+/// exhibits, and public text that repeats who the source of a confidential exhibit is (the
+/// public version would name them although it withholds the exhibit).
+fn check_confidentiality(case: &Case, found: &mut Findings) {
+    let confidential: Vec<&Exhibit> = case
+        .exhibits
+        .iter()
+        .filter(|e| e.confidentiality == Confidentiality::Confidential)
+        .collect();
+    if case.confidentiality == Confidentiality::Public && !confidential.is_empty() {
+        let ids: Vec<&str> = confidential.iter().map(|e| e.id.as_str()).collect();
+        found.warning(
+            "case.json",
+            format!(
+                "the case asks for no confidentiality, but {} {} confidential: the full dossier is marked CONFIDENTIAL on every page",
+                and_list(&ids),
+                if ids.len() == 1 { "is" } else { "are" },
+            ),
+            "set \"confidentiality\": \"confidential\" in case.json (with a \"confidentiality_note\" saying what you ask of the authority), or make those exhibits public if they are",
+        );
+    }
+    let protected: Vec<(&Exhibit, String)> = case
+        .exhibits
+        .iter()
+        .filter(|e| e.confidentiality == Confidentiality::Confidential || e.source.confidential)
+        .filter_map(|e| source_name(e).map(|name| (e, name)))
+        .collect();
+    if protected.is_empty() {
+        return;
+    }
+    for (place, text) in public_texts(case) {
+        let lower = text.to_lowercase();
+        for (exhibit, name) in &protected {
+            if !place.starts_with(exhibit.id.as_str()) && lower.contains(&name.to_lowercase()) {
+                found.warning(
+                    &place,
+                    format!(
+                        "{place} names `{name}`, {} {}: the public version would reveal who it is",
+                        if exhibit.confidentiality == Confidentiality::Confidential {
+                            "the source of confidential exhibit"
+                        } else {
+                            "the confidential source of"
+                        },
+                        exhibit.id
+                    ),
+                    "say it without naming the source (e.g. \"a former guard\"), or mark this record confidential too",
+                );
+            }
+        }
+    }
+}
+
+/// The part of an exhibit's source that names who it is: the provider up to the first comma or
+/// bracket ("Witness C-03" of "Witness C-03, former guard (identity known ...)").
+fn source_name(exhibit: &Exhibit) -> Option<String> {
+    let provider = exhibit.source.provider.as_deref()?;
+    let name = provider.split([',', '(', ';']).next()?.trim();
+    (name.chars().count() >= 5).then(|| name.to_string())
+}
+
+/// The texts a public dossier prints: of public exhibits with a public source, of events and of
+/// subjects' criteria; each with where it is.
+fn public_texts(case: &Case) -> Vec<(String, &str)> {
+    let mut texts = Vec::new();
+    for e in &case.exhibits {
+        if e.confidentiality == Confidentiality::Confidential || e.source.confidential {
+            continue;
+        }
+        let fields = [
+            ("title", &e.title),
+            ("description", &e.description),
+            ("source", &e.source.provider),
+            ("obtained", &e.source.method),
+        ];
+        for (field, value) in fields {
+            if let Some(value) = value {
+                texts.push((format!("{} {field}", e.id), value.as_str()));
+            }
+        }
+    }
+    for v in &case.events {
+        texts.push((format!("{} title", v.id), v.title.as_str()));
+        if let Some(description) = &v.description {
+            texts.push((format!("{} description", v.id), description.as_str()));
+        }
+    }
+    for s in &case.subjects {
+        for c in &s.criteria {
+            if let Some(argument) = &c.argument {
+                let place = format!("{} argument for {}:{}", s.id, c.regime, c.clause);
+                texts.push((place, argument.as_str()));
+            }
+        }
+    }
+    texts
 }

@@ -59,6 +59,9 @@ pub const SUBJECT_COLUMNS: &[&str] = &[
     "exhibits",
     "nexus",
     "exculpatory",
+    "surname",
+    "given_names",
+    "assets",
 ];
 pub const CRITERION_COLUMNS: &[&str] = &["subject", "criterion", "argument", "exhibits"];
 pub const EVENT_COLUMNS: &[&str] = &[
@@ -287,6 +290,9 @@ fn add_row(
                 exhibits: row.list("exhibits"),
                 nexus: row.list("nexus"),
                 exculpatory: row.list("exculpatory"),
+                surname: row.text("surname"),
+                given_names: row.text("given_names"),
+                assets: row.list("assets"),
             };
             Ok(vec![add_subject(&mut ws.case, registry, &spec)?])
         }

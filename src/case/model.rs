@@ -40,6 +40,10 @@ pub struct Case {
     pub exhibits: Vec<Exhibit>,
     #[serde(default)]
     pub signatories: Vec<Signatory>,
+    /// Who the cover letter of each regime's submission is addressed to (the template's
+    /// authority when a regime has none).
+    #[serde(default)]
+    pub addressees: Vec<Addressee>,
     /// Where the custody log stood at the last write: a log cut short is detected with it.
     #[serde(default)]
     pub custody: Option<CustodyHead>,
@@ -81,6 +85,11 @@ pub struct Subject {
     pub kind: SubjectKind,
     /// The full name in Latin script, as the referral uses it.
     pub name: String,
+    /// The family name, for the list-style form "SURNAME, Given Names" sanctions lists print.
+    #[serde(default)]
+    pub surname: Option<String>,
+    #[serde(default)]
+    pub given_names: Option<String>,
     /// The full name in its original script (Arabic, Cyrillic, ...).
     #[serde(default)]
     pub name_original: Option<String>,
@@ -113,6 +122,9 @@ pub struct Subject {
     /// Assets, travel or family in the sanctioning jurisdictions.
     #[serde(default)]
     pub nexus: Vec<String>,
+    /// Assets that could be frozen.
+    #[serde(default)]
+    pub assets: Vec<Asset>,
     /// Exculpatory information known to the team.
     #[serde(default)]
     pub exculpatory: Vec<String>,
@@ -259,6 +271,39 @@ pub struct Signatory {
     pub contact: Option<String>,
     #[serde(default)]
     pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// One line on who the organisation is, for the cover letter's signature block.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// Someone a regime's cover letter is addressed to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Addressee {
+    pub name: String,
+    /// The regime whose submission is addressed to them.
+    pub regime: String,
+    /// Their title ("Secretary of the Treasury").
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub organisation: Option<String>,
+    #[serde(default)]
+    pub address: Option<String>,
+}
+
+/// An asset that could be frozen: what it is, where, and under which jurisdiction.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Asset {
+    pub what: String,
+    #[serde(default)]
+    pub location: Option<String>,
+    /// ISO 3166-1 alpha-2 code, or a jurisdiction's name ("EU").
+    #[serde(default)]
+    pub jurisdiction: Option<String>,
 }
 
 /// The lead organisation files the referral; co-signers endorse it.

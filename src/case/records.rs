@@ -7,8 +7,8 @@
 use unicode_normalization::UnicodeNormalization;
 
 use crate::case::{
-    Associate, Case, Criterion, Event, IdDocument, Involvement, Position, Signatory, SignatoryRole,
-    Subject, SubjectKind, next_id,
+    Addressee, Asset, Associate, Case, Criterion, Event, IdDocument, Involvement, Position,
+    Signatory, SignatoryRole, Subject, SubjectKind, next_id,
 };
 use crate::date::CaseDate;
 use crate::error::{Error, Result};
@@ -18,6 +18,8 @@ use crate::template::Registry;
 #[derive(Debug, Clone, Default)]
 pub struct SubjectSpec {
     pub name: String,
+    pub surname: Option<String>,
+    pub given_names: Option<String>,
     pub entity: bool,
     pub original_script: Option<String>,
     pub transliterations: Vec<String>,
@@ -38,6 +40,8 @@ pub struct SubjectSpec {
     pub exhibits: Vec<String>,
     pub nexus: Vec<String>,
     pub exculpatory: Vec<String>,
+    /// `WHAT[, WHERE[, JURISDICTION]]`.
+    pub assets: Vec<String>,
 }
 
 /// An event as given on the command line or in a CSV row.
@@ -60,6 +64,18 @@ pub struct SignatorySpec {
     pub country: Option<String>,
     pub contact: Option<String>,
     pub email: Option<String>,
+    pub phone: Option<String>,
+    pub description: Option<String>,
+}
+
+/// An addressee as given on the command line.
+#[derive(Debug, Clone, Default)]
+pub struct AddresseeSpec {
+    pub name: String,
+    pub regime: String,
+    pub title: Option<String>,
+    pub organisation: Option<String>,
+    pub address: Option<String>,
 }
 
 /// Adds a subject and returns its id.
@@ -119,6 +135,8 @@ pub fn add_subject(case: &mut Case, registry: &Registry, spec: &SubjectSpec) -> 
             SubjectKind::Person
         },
         name,
+        surname: optional(&spec.surname),
+        given_names: optional(&spec.given_names),
         name_original: optional(&spec.original_script),
         transliterations: texts(&spec.transliterations),
         aliases: texts(&spec.aliases),
@@ -164,6 +182,12 @@ pub fn add_subject(case: &mut Case, registry: &Registry, spec: &SubjectSpec) -> 
             .collect(),
         criteria,
         nexus: texts(&spec.nexus),
+        assets: spec
+            .assets
+            .iter()
+            .filter(|a| !a.trim().is_empty())
+            .map(|a| parse_asset(a))
+            .collect::<Result<_>>()?,
         exculpatory: texts(&spec.exculpatory),
     };
     let id = subject.id.clone();
@@ -305,8 +329,94 @@ pub fn add_signatory(case: &mut Case, spec: &SignatorySpec) -> Result<()> {
             .transpose()?,
         contact: optional(&spec.contact),
         email,
+        phone: optional(&spec.phone),
+        description: optional(&spec.description),
     });
     Ok(())
+}
+
+/// Adds an addressee of one regime's cover letter.
+pub fn add_addressee(case: &mut Case, registry: &Registry, spec: &AddresseeSpec) -> Result<()> {
+    let name = required_text(
+        &spec.name,
+        "the addressee's NAME",
+        "give the name as the letter should open, e.g. \"The Honorable Jane Doe\"",
+    )?;
+    let regime = spec.regime.trim();
+    registry.require(regime)?;
+    if !case.regimes.iter().any(|r| r == regime) {
+        return Err(Error::input(
+            format!("the case does not target the regime `{regime}`"),
+            format!(
+                "the case's regimes are {}; add the regime to \"regimes\" in case.json first",
+                if case.regimes.is_empty() {
+                    "none".to_string()
+                } else {
+                    case.regimes.join(", ")
+                }
+            ),
+        ));
+    }
+    if case
+        .addressees
+        .iter()
+        .any(|a| a.regime == regime && same_name(&a.name, &name))
+    {
+        return Err(Error::input(
+            format!("{name} is already an addressee for {regime}"),
+            "each addressee is listed once per regime",
+        ));
+    }
+    case.addressees.push(Addressee {
+        name,
+        regime: regime.to_string(),
+        title: optional(&spec.title),
+        organisation: optional(&spec.organisation),
+        address: optional(&spec.address),
+    });
+    Ok(())
+}
+
+/// `"WHAT[, WHERE[, JURISDICTION]]"`.
+fn parse_asset(text: &str) -> Result<Asset> {
+    let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+    if parts.len() > 3 || parts[0].is_empty() {
+        return Err(Error::input(
+            format!(
+                "--asset `{text}`: {}",
+                if parts[0].is_empty() {
+                    "the asset is empty"
+                } else {
+                    "it has more than three parts (a comma inside the description?)"
+                }
+            ),
+            "write it as \"WHAT[, WHERE[, JURISDICTION]]\", e.g. \"Apartment 12, 4 Elm Street London, GB\"",
+        ));
+    }
+    let part = |i: usize| {
+        parts
+            .get(i)
+            .filter(|p| !p.is_empty())
+            .map(|p| p.to_string())
+    };
+    Ok(Asset {
+        what: parts[0].to_string(),
+        location: part(1),
+        jurisdiction: part(2),
+    })
+}
+
+/// `WHAT, WHERE, JURISDICTION`, as [`parse_asset`] reads it.
+pub fn asset_text(asset: &Asset) -> String {
+    let mut parts = vec![
+        asset.what.clone(),
+        asset.location.clone().unwrap_or_default(),
+        asset.jurisdiction.clone().unwrap_or_default(),
+    ];
+    while parts.len() > 1 && parts.last().is_some_and(|p| p.is_empty()) {
+        parts.pop();
+    }
+    parts.join(", ")
 }
 
 /// `REGIME:CLAUSE`, checked against the regime's template.

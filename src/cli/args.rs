@@ -45,6 +45,10 @@ pub enum Command {
     #[command(subcommand)]
     Signatory(SignatoryCommand),
 
+    /// Add or list who each regime's cover letter is addressed to
+    #[command(subcommand)]
+    Addressee(AddresseeCommand),
+
     /// Add exhibits, subjects or events from a CSV file (one row = one add, all rows or none)
     #[command(
         after_help = "Example:\n  dossier import subjects.csv --as subjects\n\nColumns are described in docs/case-format.md; lists inside a cell are separated by `;`."
@@ -306,6 +310,15 @@ pub struct SubjectAddArgs {
     /// Exculpatory information known
     #[arg(long, value_name = "TEXT")]
     pub exculpatory: Vec<String>,
+    /// Family name, for the list-style form "SURNAME, Given Names" (persons)
+    #[arg(long, value_name = "S")]
+    pub surname: Option<String>,
+    /// Given names, for the list-style form "SURNAME, Given Names" (persons)
+    #[arg(long, value_name = "G")]
+    pub given_names: Option<String>,
+    /// An asset that could be frozen: "WHAT[, WHERE[, JURISDICTION]]"; repeatable
+    #[arg(long = "asset", value_name = "ASSET")]
+    pub assets: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -359,6 +372,40 @@ pub struct SignatoryAddArgs {
     pub contact: Option<String>,
     #[arg(long, value_name = "E")]
     pub email: Option<String>,
+    /// Telephone of the contact person
+    #[arg(long, value_name = "P")]
+    pub phone: Option<String>,
+    /// One line on who the organisation is, printed in the cover letter's signature block
+    #[arg(long, value_name = "D")]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AddresseeCommand {
+    /// Address a regime's cover letter to someone (without one, the template's authority)
+    #[command(
+        after_help = "Example:\n  dossier addressee add \"The Honorable Jane Doe\" --regime us-glomag --title \"Secretary of the Treasury\" \\\n    --organisation \"U.S. Department of the Treasury\" --address \"1500 Pennsylvania Avenue NW, Washington, DC 20220\""
+    )]
+    Add(AddresseeAddArgs),
+    /// List the addressees, per regime
+    List(ListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AddresseeAddArgs {
+    /// The name as the letter should open with it
+    pub name: String,
+    /// The regime whose submission is addressed to them (one of the case's regimes)
+    #[arg(long, value_name = "REGIME")]
+    pub regime: String,
+    /// Their title, e.g. "Secretary of State"
+    #[arg(long, value_name = "T")]
+    pub title: Option<String>,
+    #[arg(long, value_name = "O")]
+    pub organisation: Option<String>,
+    /// Postal address, one line
+    #[arg(long, value_name = "A")]
+    pub address: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -420,6 +467,9 @@ pub struct BuildArgs {
     /// A TrueType font for names in scripts the shipped fonts lack (Chinese, Japanese, Korean...); repeatable
     #[arg(long, value_name = "FILE")]
     pub font: Vec<PathBuf>,
+    /// Build even though `check` finds errors: every page is stamped DRAFT - NOT FOR FILING
+    #[arg(long)]
+    pub draft: bool,
     /// Machine-readable output
     #[arg(long)]
     pub json: bool,

@@ -2,10 +2,14 @@
 
 use std::path::Path;
 
+use crate::case::check::{Evidence, check};
+use crate::case::custody::{self, Log};
 use crate::cli::args::BuildArgs;
+use crate::cli::output::write_build_refusal;
 use crate::display::human_bytes;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::seal::{BuildOptions, build};
+use crate::template::Registry;
 
 use super::{Outcome, Output, day, progress_bar};
 
@@ -20,8 +24,32 @@ pub fn run(root: &Path, args: BuildArgs, out: &mut Output) -> Result<Outcome> {
         unpacked: args.unpacked,
         // Like --out, a relative font path is taken from the case folder.
         fonts: args.font.iter().map(|f| root.join(f)).collect(),
+        draft: args.draft,
     };
     let progress = progress_bar();
+    // A referral `check` calls broken is not sealed for filing. The rules run on the case as it
+    // is; the evidence is only located here, because sealing hashes every exhibit again.
+    let case = crate::case::load(root)?;
+    let log = Log::read(&root.join(custody::FILE))?;
+    let report = check(
+        root,
+        &case,
+        &Registry::for_case(root)?,
+        &log,
+        Evidence::Locate,
+        &progress,
+    )?;
+    if report.has_errors() && !args.draft {
+        progress.finish_and_clear();
+        if args.json {
+            out.json(&report)?;
+        } else {
+            // Why nothing was built is an error message: standard error, even when piped.
+            write_build_refusal(&mut std::io::stderr().lock(), &report)
+                .map_err(|e| Error::io("write to", Path::new("standard error"), e))?;
+        }
+        return Ok(Outcome::Problems);
+    }
     progress.set_message("sealing");
     let sealed = build(root, &options, &progress)?;
     progress.finish_and_clear();
@@ -30,6 +58,12 @@ pub fn run(root: &Path, args: BuildArgs, out: &mut Output) -> Result<Outcome> {
         return Ok(Outcome::Clean);
     }
     out.line(format!("sealed {}", sealed.zip.display()))?;
+    if args.draft {
+        out.line(format!(
+            "  DRAFT - NOT FOR FILING ({} found by `dossier check`)",
+            crate::display::plural(report.errors, "error")
+        ))?;
+    }
     if let Some(folder) = &sealed.unpacked {
         out.line(format!("unpacked {}", folder.display()))?;
     }

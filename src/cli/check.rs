@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use crate::case::Workspace;
-use crate::case::check::check;
+use crate::case::check::{Evidence, check};
 use crate::case::custody::Record;
 use crate::cli::args::CheckArgs;
 use crate::cli::output::write_report;
@@ -17,7 +17,14 @@ pub fn run(root: &Path, args: CheckArgs, out: &mut Output) -> Result<Outcome> {
     let registry = Registry::for_case(root)?;
     let progress = progress_bar();
     progress.set_message("hashing exhibits");
-    let report = check(root, &ws.case, &registry, ws.log(), &progress)?;
+    let report = check(
+        root,
+        &ws.case,
+        &registry,
+        ws.log(),
+        Evidence::Hash,
+        &progress,
+    )?;
     progress.finish_and_clear();
     ws.record(Record {
         action: "check",

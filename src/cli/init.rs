@@ -77,6 +77,7 @@ pub fn run(root: &Path, args: InitArgs, out: &mut Output) -> Result<Outcome> {
             subjects: Vec::new(),
             events: Vec::new(),
             exhibits: Vec::new(),
+            addressees: Vec::new(),
             signatories: Vec::new(),
             custody: None,
         },

@@ -4,6 +4,7 @@
 pub mod args;
 pub mod output;
 
+mod addressee;
 mod build;
 mod check;
 mod event;
@@ -24,7 +25,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::error::{Error, Result};
 use args::{
-    Cli, Command, EventCommand, ExhibitCommand, KeyCommand, SignatoryCommand, SubjectCommand,
+    AddresseeCommand, Cli, Command, EventCommand, ExhibitCommand, KeyCommand, SignatoryCommand,
+    SubjectCommand,
 };
 
 /// How a command that ran to its end went.
@@ -51,6 +53,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
         Command::Event(EventCommand::Add(args)) => event::add(&root, args, &mut out),
         Command::Event(EventCommand::List(args)) => event::list(&root, args, &mut out),
         Command::Signatory(SignatoryCommand::Add(args)) => signatory::add(&root, args, &mut out),
+        Command::Addressee(AddresseeCommand::Add(args)) => addressee::add(&root, args, &mut out),
+        Command::Addressee(AddresseeCommand::List(args)) => addressee::list(&root, args, &mut out),
         Command::Import(args) => import::run(&root, args, &mut out),
         Command::Check(args) => check::run(&root, args, &mut out),
         Command::Build(args) => build::run(&root, args, &mut out),

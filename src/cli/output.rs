@@ -8,7 +8,7 @@ use crate::display::plural;
 
 use unicode_width::UnicodeWidthStr;
 
-use crate::case::check::{Report, Severity};
+use crate::case::check::{Finding, Report, Severity};
 use crate::dossier::sshsig::Verdict;
 use crate::dossier::verify::{Status, VerifyReport};
 
@@ -54,8 +54,48 @@ pub fn write_report(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         },
         report.exhibits_hashed
     )?;
+    write_findings(out, report.findings.iter())?;
+    writeln!(out)?;
+    if report.findings.is_empty() {
+        writeln!(out, "no problems found")
+    } else {
+        writeln!(
+            out,
+            "{} errors, {} warnings",
+            report.errors, report.warnings
+        )
+    }
+}
+
+/// Why `build` refused: the errors of the check it ran first, and the two ways on.
+pub fn write_build_refusal(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+    writeln!(
+        out,
+        "cannot build {}: `dossier check` finds {} that would block the referral",
+        report.case,
+        plural(report.errors, "error")
+    )?;
+    write_findings(
+        out,
+        report
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error),
+    )?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "fix them and build again, or build a draft for review with --draft (every page is then stamped DRAFT - NOT FOR FILING)"
+    )
+}
+
+/// Findings grouped under `case` and each regime, one finding and its fix per entry.
+fn write_findings<'a>(
+    out: &mut dyn Write,
+    findings: impl Iterator<Item = &'a Finding>,
+) -> io::Result<()> {
     let mut section: Option<Option<&str>> = None;
-    for finding in &report.findings {
+    for finding in findings {
         let regime = finding.regime.as_deref();
         if section != Some(regime) {
             writeln!(out)?;
@@ -74,16 +114,7 @@ pub fn write_report(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         )?;
         writeln!(out, "           fix: {}", finding.fix)?;
     }
-    writeln!(out)?;
-    if report.findings.is_empty() {
-        writeln!(out, "no problems found")
-    } else {
-        writeln!(
-            out,
-            "{} errors, {} warnings",
-            report.errors, report.warnings
-        )
-    }
+    Ok(())
 }
 
 /// Writes the verify report: one line per file (problems only with `quiet`), then the verdict.
@@ -100,6 +131,12 @@ pub fn write_verify_report(
         if let Some(fingerprint) = &report.exhibit_fingerprint {
             writeln!(out, "  exhibit fingerprint  {fingerprint}")?;
         }
+    }
+    if report.draft {
+        writeln!(
+            out,
+            "DRAFT       built despite `check` errors: not for filing (bag-info.txt Dossier-Draft: yes)"
+        )?;
     }
     for file in &report.files {
         let path = escaped(&file.path);

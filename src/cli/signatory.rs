@@ -17,6 +17,8 @@ pub fn add(root: &Path, args: SignatoryAddArgs, out: &mut Output) -> Result<Outc
         country: args.country,
         contact: args.contact,
         email: args.email,
+        phone: args.phone,
+        description: args.description,
     };
     add_signatory(&mut ws.case, &spec)?;
     let case = ws.commit()?;

@@ -33,6 +33,9 @@ pub fn add(root: &Path, args: Box<SubjectAddArgs>, out: &mut Output) -> Result<O
         exhibits: args.exhibits,
         nexus: args.nexus,
         exculpatory: args.exculpatory,
+        surname: args.surname,
+        given_names: args.given_names,
+        assets: args.assets,
     };
     let id = add_subject(&mut ws.case, &registry, &spec)?;
     let case = ws.commit()?;

@@ -142,6 +142,9 @@ pub fn unsafe_bag_path(path: &str) -> Option<&'static str> {
 }
 
 /// `bag-info.txt` labels and values, in order (RFC 8493 s2.2.2).
+/// The bag-info.txt label of a draft dossier (value `yes`), built despite `check` errors.
+pub const DRAFT_LABEL: &str = "Dossier-Draft";
+
 pub fn write_bag_info(fields: &[(&str, String)]) -> String {
     fields
         .iter()

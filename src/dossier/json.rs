@@ -10,7 +10,7 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use crate::case::{Case, Confidentiality, Event, Exhibit, Signatory, Source, Subject};
+use crate::case::{Addressee, Case, Confidentiality, Event, Exhibit, Signatory, Source, Subject};
 use crate::date::{CaseDate, Timestamp};
 
 /// The version of `data/dossier.json`'s layout.
@@ -49,11 +49,16 @@ pub struct DossierJson<'a> {
     pub profile: Profile,
     pub date: Cow<'a, str>,
     pub exhibit_fingerprint: Cow<'a, str>,
+    /// Built despite `check` errors, not for filing. Written only when true.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
     pub case: CaseHeader<'a>,
     pub subjects: Cow<'a, [Subject]>,
     pub events: Cow<'a, [Event]>,
     pub exhibits: Cow<'a, [SealedExhibit]>,
     pub signatories: Cow<'a, [Signatory]>,
+    #[serde(default)]
+    pub addressees: Cow<'a, [Addressee]>,
 }
 
 /// The case's own fields, as sealed.
@@ -82,6 +87,7 @@ impl<'a> DossierJson<'a> {
             profile,
             date: date.into(),
             exhibit_fingerprint: exhibit_fingerprint.into(),
+            draft: false,
             case: CaseHeader {
                 id: Cow::Borrowed(&case.id),
                 title: Cow::Borrowed(&case.title),
@@ -94,6 +100,7 @@ impl<'a> DossierJson<'a> {
             events: Cow::Borrowed(&case.events),
             exhibits: Cow::Borrowed(exhibits),
             signatories: Cow::Borrowed(&case.signatories),
+            addressees: Cow::Borrowed(&case.addressees),
         }
     }
 }
@@ -225,6 +232,13 @@ impl SealedExhibit {
     }
 }
 
+impl DossierJson<'_> {
+    /// Marks the dossier a draft (or not).
+    pub fn drafted(self, draft: bool) -> Self {
+        DossierJson { draft, ..self }
+    }
+}
+
 impl DossierJson<'static> {
     /// The sealed records back as a case (for `export`): no fonts, no custody head.
     pub fn into_case(self) -> Case {
@@ -246,6 +260,7 @@ impl DossierJson<'static> {
                 .map(SealedExhibit::into_exhibit)
                 .collect(),
             signatories: self.signatories.into_owned(),
+            addressees: self.addressees.into_owned(),
             custody: None,
         }
     }
@@ -259,6 +274,8 @@ pub struct DossierSummary {
     pub exhibit_fingerprint: Option<String>,
     pub profile: Option<String>,
     pub date: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
     pub case: SummaryCase,
     #[serde(default)]
     pub exhibits: Vec<SummaryExhibit>,

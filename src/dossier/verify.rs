@@ -80,6 +80,8 @@ pub struct VerifyReport {
     pub case: Option<String>,
     pub dossier_fingerprint: Option<String>,
     pub exhibit_fingerprint: Option<String>,
+    /// Built as a draft despite `check` errors (bag-info.txt's Dossier-Draft): not for filing.
+    pub draft: bool,
     pub files: Vec<FileCheck>,
     pub problems: Vec<Problem>,
     /// The signatures under `signatures/`, each judged.
@@ -410,10 +412,14 @@ pub fn verify(
         && signatures
             .iter()
             .all(|s| !matches!(s.verdict, Verdict::Invalid | Verdict::OtherDossier));
+    let draft = info
+        .iter()
+        .any(|(l, v)| l == bag::DRAFT_LABEL && v == "yes");
     Ok(VerifyReport {
         path: path.to_path_buf(),
         bag: bag.name,
         case,
+        draft,
         dossier_fingerprint: fingerprint,
         exhibit_fingerprint,
         files,
@@ -760,6 +766,23 @@ fn check_dossier_json(
         ));
     }
     // bag-info.txt is covered by the tag manifest only: it must also agree with the sealed data.
+    let marked_draft = info
+        .iter()
+        .any(|(l, v)| l == bag::DRAFT_LABEL && v == "yes");
+    if marked_draft != sealed.draft {
+        problems.push(problem(
+            bag::BAG_INFO_TXT,
+            &format!(
+                "{} a draft but data/dossier.json says it {}",
+                if marked_draft {
+                    "marks the dossier"
+                } else {
+                    "does not mark the dossier"
+                },
+                if sealed.draft { "is one" } else { "is not" }
+            ),
+        ));
+    }
     let lead = sealed
         .signatories
         .iter()

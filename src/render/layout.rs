@@ -44,7 +44,8 @@ pub struct Page {
 }
 
 /// A table: column widths in mm, a header repeated at the top of every page the table spans,
-/// and rows of cells.
+/// and rows of cells. A table whose header is all empty is drawn as plain columns: no header
+/// and no rules (a signature block in two columns).
 pub struct Table {
     pub widths: Vec<f64>,
     pub header: Vec<String>,
@@ -248,10 +249,16 @@ impl<'f> Flow<'f> {
                 )
             })
             .collect();
-        let header_height =
-            header.iter().map(Vec::len).max().unwrap_or(1) as f64 * lh + 2.0 * PAD_Y;
+        let ruled = table.header.iter().any(|h| !h.is_empty());
+        let header_height = if ruled {
+            header.iter().map(Vec::len).max().unwrap_or(1) as f64 * lh + 2.0 * PAD_Y
+        } else {
+            0.0
+        };
         self.keep(header_height + lh + 2.0 * PAD_Y);
-        self.table_header(&header, &table.widths, lh);
+        if ruled {
+            self.table_header(&header, &table.widths, lh);
+        }
         for row in &table.rows {
             let cells: Vec<Vec<Line>> = row
                 .iter()
@@ -266,7 +273,9 @@ impl<'f> Flow<'f> {
                     (tallest - done) as f64 * lh + 2.0 * PAD_Y + header_height <= BOTTOM - TOP;
                 if room == 0 || (room < tallest - done && whole_fits_fresh && done == 0) {
                     self.new_page();
-                    self.table_header(&header, &table.widths, lh);
+                    if ruled {
+                        self.table_header(&header, &table.widths, lh);
+                    }
                     continue;
                 }
                 let take = room.min(tallest - done);
@@ -290,10 +299,14 @@ impl<'f> Flow<'f> {
                 done += take;
                 self.y = top + take as f64 * lh + PAD_Y;
                 let y = self.y;
-                self.stroke(vec![(LEFT, y), (LEFT + WIDTH, y)], Ink::Grey);
+                if ruled {
+                    self.stroke(vec![(LEFT, y), (LEFT + WIDTH, y)], Ink::Grey);
+                }
                 if done < tallest {
                     self.new_page();
-                    self.table_header(&header, &table.widths, lh);
+                    if ruled {
+                        self.table_header(&header, &table.widths, lh);
+                    }
                 }
             }
         }

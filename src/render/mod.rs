@@ -40,6 +40,8 @@ pub struct Narrative {
 /// analysis; every other `.md` file is the narrative section, in file name order.
 pub const SUMMARY_FILE: &str = "summary.md";
 pub const LEGAL_ANALYSIS_FILE: &str = "legal-analysis.md";
+/// The body of the coalition's cover letter (a default is written from the case without it).
+pub const LETTER_FILE: &str = "letter.md";
 
 impl Narrative {
     /// Reads `narrative/*.md` of the case in `root`.
@@ -85,7 +87,7 @@ impl Narrative {
     fn others(&self) -> impl Iterator<Item = &(String, Vec<markdown::Block>)> {
         self.files
             .iter()
-            .filter(|(n, _)| n != SUMMARY_FILE && n != LEGAL_ANALYSIS_FILE)
+            .filter(|(n, _)| n != SUMMARY_FILE && n != LEGAL_ANALYSIS_FILE && n != LETTER_FILE)
     }
 }
 
@@ -94,6 +96,8 @@ pub struct Submission<'a> {
     pub case: &'a Case,
     pub template: &'a Template,
     pub profile: Profile,
+    /// Built despite `check` errors: every page says DRAFT - NOT FOR FILING.
+    pub draft: bool,
     pub date: NaiveDate,
     /// The dossier's name (its zip is `<name>.zip`).
     pub dossier: &'a str,

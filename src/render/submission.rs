@@ -15,7 +15,7 @@ use super::text::Span;
 use super::{Submission, date_text};
 use crate::case::custody;
 use crate::case::{Confidentiality, Event, SignatoryRole, Subject, SubjectKind};
-use crate::display::human_bytes;
+use crate::display::{and_list, human_bytes, plural};
 use crate::dossier::json::{CONFIDENTIAL_SOURCE, Profile, SealedExhibit};
 use crate::template::{Section, Verification};
 
@@ -47,19 +47,67 @@ fn labelled(label: &str, value: impl Into<String>) -> Vec<Span> {
     ]
 }
 
-/// The marking for the header of every page and the cover: (short, long).
+/// The marking for the header of every page and the cover: (short, long). A full dossier that
+/// holds confidential exhibits says so whatever the case-level request; a draft says so first.
 pub fn marking(input: &Submission) -> (String, String) {
+    let (short, long) = confidentiality_marking(input);
+    if input.draft {
+        (
+            format!("{DRAFT} · {short}"),
+            format!(
+                "Draft for review, built although `dossier check` reports errors: not to be filed. {long}"
+            ),
+        )
+    } else {
+        (short, long)
+    }
+}
+
+/// The stamp of a draft, on every page.
+pub const DRAFT: &str = "DRAFT - NOT FOR FILING";
+
+fn confidentiality_marking(input: &Submission) -> (String, String) {
     let withheld = input.exhibits.iter().filter(|e| e.withheld).count();
+    let confidential: Vec<&str> = input
+        .exhibits
+        .iter()
+        .filter(|e| !e.withheld && e.confidentiality == Some(Confidentiality::Confidential))
+        .map(|e| e.id.as_str())
+        .collect();
+    let note = input.case.confidentiality_note.clone();
     match (input.profile, input.case.confidentiality) {
         (Profile::Public, _) => (
             "PUBLIC VERSION".into(),
             format!(
-                "Public version: {withheld} confidential exhibit(s) withheld (listed with their SHA-256 only) and confidential sources not named."
+                "Public version: {} withheld (listed with their SHA-256 and size only) and confidential sources not named.",
+                plural(withheld, "confidential exhibit")
             ),
         ),
+        (Profile::Full, _) if !confidential.is_empty() => {
+            let holds = format!(
+                "The submission holds {} ({}), marked in the exhibit index: not for publication.",
+                plural(confidential.len(), "confidential exhibit"),
+                and_list(&confidential)
+            );
+            let request = match (input.case.confidentiality, note) {
+                (Confidentiality::Confidential, Some(note)) => format!("{note} "),
+                (Confidentiality::Confidential, None) => format!(
+                    "Confidential: submitted to {} only; not for publication. ",
+                    input.template.authority
+                ),
+                (Confidentiality::Public, _) => String::new(),
+            };
+            (
+                format!(
+                    "CONFIDENTIAL: contains {}",
+                    plural(confidential.len(), "confidential exhibit")
+                ),
+                format!("{request}{holds}"),
+            )
+        }
         (Profile::Full, Confidentiality::Confidential) => (
             "CONFIDENTIAL".into(),
-            input.case.confidentiality_note.clone().unwrap_or_else(|| {
+            note.unwrap_or_else(|| {
                 format!(
                     "Confidential: submitted to {} only; not for publication.",
                     input.template.authority
@@ -68,7 +116,7 @@ pub fn marking(input: &Submission) -> (String, String) {
         ),
         (Profile::Full, Confidentiality::Public) => (
             "NOT CONFIDENTIAL".into(),
-            input.case.confidentiality_note.clone().unwrap_or_else(|| {
+            note.unwrap_or_else(|| {
                 "The submitting organisations do not ask for this submission to be kept confidential.".into()
             }),
         ),
@@ -106,7 +154,18 @@ fn exhibit_refs(withheld: &Withheld, ids: &[String]) -> String {
 
 /// Writes the whole submission.
 pub fn write(flow: &mut Flow, input: &Submission) {
-    let sections = &input.template.sections;
+    // The coalition's cover letter opens the submission unless the template places it.
+    let mut sections = input.template.sections.clone();
+    if !sections.iter().any(|s| s.id == LETTER) {
+        sections.insert(
+            0,
+            Section {
+                id: LETTER.into(),
+                heading: "Cover letter".into(),
+            },
+        );
+    }
+    let sections = &sections;
     let subjects = proposed(input);
     let withheld: Withheld = input
         .exhibits
@@ -118,6 +177,11 @@ pub fn write(flow: &mut Flow, input: &Submission) {
         .iter()
         .map(|s| (s.id != "cover" && s.id != "contents").then(|| flow.new_mark()))
         .collect();
+    let letter_mark = sections
+        .iter()
+        .zip(&marks)
+        .find(|(s, _)| s.id == LETTER)
+        .and_then(|(_, m)| *m);
     let subject_marks: Vec<usize> = subjects.iter().map(|_| flow.new_mark()).collect();
     for (i, (section, mark)) in sections.iter().zip(&marks).enumerate() {
         if i > 0 {
@@ -125,6 +189,13 @@ pub fn write(flow: &mut Flow, input: &Submission) {
         }
         if section.id == "cover" {
             cover(flow, input, section, &subjects);
+            continue;
+        }
+        if section.id == LETTER {
+            if let Some(mark) = letter_mark {
+                flow.set_mark(mark);
+            }
+            letter(flow, input, &subjects);
             continue;
         }
         flow.heading(
@@ -170,6 +241,203 @@ pub fn write(flow: &mut Flow, input: &Submission) {
         }
     }
 }
+
+/// The section id of the cover letter.
+const LETTER: &str = "letter";
+
+/// The coalition's letter to the regime's addressees: who asks what of whom, the body
+/// (`narrative/letter.md`, or a default from the case), and every signatory organisation.
+fn letter(flow: &mut Flow, input: &Submission, subjects: &[&Subject]) {
+    let signatories = lead_first(input);
+    let lead = signatories.first();
+    flow.paragraph(
+        &[Span::new(
+            lead.map_or("The undersigned organisations", |s| s.name.as_str()),
+            Look::new(13).bold(),
+        )],
+        0.0,
+        0.5,
+    );
+    if signatories.len() > 1 {
+        flow.paragraph(
+            &[Span::new(
+                format!(
+                    "on behalf of a coalition of {}",
+                    plural(signatories.len(), "organisation")
+                ),
+                note(),
+            )],
+            0.0,
+            0.5,
+        );
+    }
+    flow.paragraph(&plain(submission_date(input)), 0.0, 6.0);
+    let addressees: Vec<_> = input
+        .case
+        .addressees
+        .iter()
+        .filter(|a| a.regime == input.template.id)
+        .collect();
+    if addressees.is_empty() {
+        flow.paragraph(&plain(input.template.authority.as_str()), 0.0, 4.0);
+    }
+    for a in &addressees {
+        flow.paragraph(&[Span::new(a.name.as_str(), strong())], 0.0, 0.3);
+        for line in [&a.title, &a.organisation, &a.address]
+            .into_iter()
+            .flatten()
+        {
+            flow.paragraph(&plain(line.as_str()), 0.0, 0.3);
+        }
+        flow.space(3.0);
+    }
+    let subject_names: Vec<&str> = subjects.iter().map(|s| s.name.as_str()).collect();
+    flow.paragraph(
+        &[Span::new(
+            format!(
+                "Re: {}, request for the designation of {} under the {}",
+                input.case.title,
+                if subjects.is_empty() {
+                    "the persons and entities named in the enclosed submission".to_string()
+                } else {
+                    and_list(&subject_names)
+                },
+                input.template.name
+            ),
+            strong(),
+        )],
+        0.0,
+        4.0,
+    );
+    let greeting = if addressees.is_empty() {
+        "Dear Sir or Madam,".to_string()
+    } else {
+        let names: Vec<&str> = addressees.iter().map(|a| a.name.as_str()).collect();
+        format!("Dear {},", and_list(&names))
+    };
+    flow.paragraph(&plain(greeting), 0.0, 3.0);
+    match input.narrative.file(super::LETTER_FILE) {
+        Some(body) => blocks(flow, body, true),
+        None => default_letter(flow, input, subjects, lead.copied()),
+    }
+    flow.paragraph(&plain("Respectfully submitted,"), 0.0, 4.0);
+    signature_block(flow, &signatories);
+}
+
+/// The letter's body when the case has no `narrative/letter.md`: what is asked, what the dossier
+/// holds and how it is sealed, its confidentiality, and whom to write to. No legal wording.
+fn default_letter(
+    flow: &mut Flow,
+    input: &Submission,
+    subjects: &[&Subject],
+    lead: Option<&crate::case::Signatory>,
+) {
+    let t = input.template;
+    let names: Vec<String> = subjects
+        .iter()
+        .map(|s| format!("{} ({})", s.name, s.id))
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let who = match input.case.signatories.len() {
+        0 | 1 => "The undersigned organisation".to_string(),
+        n => format!("The {n} undersigned organisations"),
+    };
+    let paragraphs = [
+        format!(
+            "{who} respectfully {} the designation of {} under the {}, on the grounds and the legal basis set out in the enclosed submission.",
+            if input.case.signatories.len() > 1 {
+                "request"
+            } else {
+                "requests"
+            },
+            if names.is_empty() {
+                "the persons and entities named in it".to_string()
+            } else {
+                and_list(&names)
+            },
+            t.name,
+        ),
+        format!(
+            "For each subject the submission gives the identifying information we hold, the conduct alleged and the criteria it meets, supported by a timeline of {} and {}. Every exhibit is sealed with its SHA-256 in the dossier {}.zip; the exhibit fingerprint printed on every page identifies the whole evidence set, and the annex explains how to verify it with standard tools.",
+            plural(input.case.events.len(), "event"),
+            plural(input.exhibits.len(), "exhibit"),
+            input.dossier
+        ),
+        marking(input).1,
+        match lead {
+            Some(lead) => {
+                let mut contact = lead.contact.clone().unwrap_or_else(|| lead.name.clone());
+                for extra in [&lead.email, &lead.phone].into_iter().flatten() {
+                    contact.push_str(&format!(", {extra}"));
+                }
+                format!(
+                    "We would welcome the opportunity to provide further information. Please address any correspondence about this submission to {contact}, on behalf of {}.",
+                    lead.name
+                )
+            }
+            None => "We would welcome the opportunity to provide further information.".to_string(),
+        },
+    ];
+    for text in paragraphs {
+        flow.paragraph(&plain(text), 0.0, 3.0);
+    }
+}
+
+/// Every signatory organisation, lead first, in two columns: name, who it is, country, contact.
+fn signature_block(flow: &mut Flow, signatories: &[&crate::case::Signatory]) {
+    let small = Look::new(SMALL);
+    let cell = |s: &crate::case::Signatory| {
+        let mut spans = vec![Span::new(s.name.as_str(), small.bold())];
+        if s.role == SignatoryRole::Lead {
+            spans.push(Span::new(" (lead organisation)", small.ink(Ink::Grey)));
+        }
+        let mut lines: Vec<String> = Vec::new();
+        lines.extend(s.description.clone());
+        lines.extend(s.country.clone());
+        let contact: Vec<String> = [&s.contact, &s.email, &s.phone]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+        if !contact.is_empty() {
+            lines.push(contact.join(" · "));
+        }
+        for line in lines {
+            spans.push(Span::new(format!("\n{line}"), small));
+        }
+        spans
+    };
+    let rows = signatories
+        .chunks(2)
+        .map(|pair| {
+            let mut row: Vec<Vec<Span>> = pair.iter().map(|s| cell(s)).collect();
+            row.resize_with(2, Vec::new);
+            row
+        })
+        .collect();
+    flow.table(
+        &Table::new(vec![WIDTH / 2.0, WIDTH / 2.0], &["", ""], rows),
+        small,
+    );
+}
+
+/// The signatories, the lead organisation first.
+fn lead_first<'a>(input: &'a Submission) -> Vec<&'a crate::case::Signatory> {
+    let mut signatories: Vec<_> = input.case.signatories.iter().collect();
+    signatories.sort_by_key(|s| s.role != SignatoryRole::Lead);
+    signatories
+}
+
+/// The date the submission carries: the case's submission date, else the build's.
+fn submission_date(input: &Submission) -> String {
+    input
+        .case
+        .submission_date
+        .map_or_else(|| input.date.to_string(), |d| d.to_string())
+}
+
+/// Up to this many signatories, the cover lists one a line.
+const COVER_LIST_UP_TO: usize = 6;
 
 fn cover(flow: &mut Flow, input: &Submission, section: &Section, subjects: &[&Subject]) {
     let t = input.template;
@@ -217,15 +485,27 @@ fn cover(flow: &mut Flow, input: &Submission, section: &Section, subjects: &[&Su
     if signatories.is_empty() {
         flow.paragraph(&plain("(no signatory recorded)"), 4.0, 1.0);
     }
-    for s in signatories {
-        let mut text = s.name.clone();
-        if let Some(country) = &s.country {
-            text.push_str(&format!(", {country}"));
+    let texts: Vec<String> = signatories
+        .iter()
+        .map(|s| {
+            let mut text = s.name.clone();
+            if let Some(country) = &s.country {
+                text.push_str(&format!(", {country}"));
+            }
+            if s.role == SignatoryRole::Lead {
+                text.push_str(" (lead organisation)");
+            }
+            text
+        })
+        .collect();
+    // A large coalition (the 2017 letter had 23 organisations) is one paragraph, so that the
+    // cover stays one page; the letter's signature block lists each in full.
+    if texts.len() > COVER_LIST_UP_TO {
+        flow.paragraph(&plain(texts.join("; ")), 4.0, 0.5);
+    } else {
+        for text in texts {
+            flow.item("•", &plain(text), 4.0, 0.5);
         }
-        if s.role == SignatoryRole::Lead {
-            text.push_str(" (lead organisation)");
-        }
-        flow.item("•", &plain(text), 4.0, 0.5);
     }
     flow.space(6.0);
     let date = input
@@ -251,8 +531,8 @@ fn cover(flow: &mut Flow, input: &Submission, section: &Section, subjects: &[&Su
     flow.paragraph(
         &[Span::new(
             format!(
-                "Identifies the {} exhibit file(s) sealed in the dossier: the SHA-256 of the exhibit lines of its manifest-sha256.txt. The annex explains how to check it.",
-                input.exhibits.iter().filter(|e| !e.withheld).count()
+                "Identifies the {} sealed in the dossier: the SHA-256 of the exhibit lines of its manifest-sha256.txt. The annex explains how to check it.",
+                plural(input.exhibits.iter().filter(|e| !e.withheld).count(), "exhibit file")
             ),
             note(),
         )],
@@ -297,17 +577,22 @@ fn blocks(flow: &mut Flow, blocks: &[Block], skip_title: bool) {
 fn summary(flow: &mut Flow, input: &Submission, subjects: &[&Subject]) {
     let events = &input.case.events;
     let facts = format!(
-        "This submission proposes {} subject(s) for designation under {}. It rests on {} exhibit(s) sealed with their SHA-256 in the dossier {}.zip, {} event(s) of the timeline{}.",
-        subjects.len(),
+        "This submission proposes {} for designation under {}. It rests on {} sealed with their SHA-256 in the dossier {}.zip, {} of the timeline{}.",
+        plural(subjects.len(), "subject"),
         input.template.legal_basis,
-        input.exhibits.len(),
+        plural(input.exhibits.len(), "exhibit"),
         input.dossier,
-        events.len(),
+        plural(events.len(), "event"),
+        // The span as the dates are written: an event of `2011` starts in 2011, not on 1 January.
         match (
-            events.iter().map(|e| e.date.first_day()).min(),
-            events.iter().map(|e| e.date.last_day()).max()
+            events.iter().min_by_key(|e| e.date.first_day()),
+            events.iter().max_by_key(|e| e.date.last_day())
         ) {
-            (Some(a), Some(b)) => format!(" (from {a} to {b})"),
+            (Some(a), Some(b)) => format!(
+                " (from {} to {})",
+                a.date.start,
+                b.date.end.unwrap_or(b.date.start)
+            ),
             _ => String::new(),
         }
     );
@@ -355,6 +640,12 @@ fn profile(
         "Nexus with the jurisdiction",
         "nexus",
         subject.nexus.clone(),
+    );
+    fields.write(
+        flow,
+        "Assets that could be frozen",
+        "assets",
+        subject.assets.iter().map(asset).collect(),
     );
     let exculpatory = if subject.exculpatory.is_empty() {
         vec!["none recorded by the submitting organisations".to_string()]
@@ -405,7 +696,11 @@ fn identity(flow: &mut Flow, fields: &Fields, subject: &Subject) {
         SubjectKind::Entity => "entity",
     };
     fields.write(flow, "Kind", "kind", vec![kind.to_string()]);
-    fields.write(flow, "Name", "name", vec![subject.name.clone()]);
+    let name = match list_form(subject) {
+        Some(listed) => format!("{} (as sanctions lists write it: {listed})", subject.name),
+        None => subject.name.clone(),
+    };
+    fields.write(flow, "Name", "name", vec![name]);
     fields.write(
         flow,
         "Name in original script",
@@ -457,6 +752,28 @@ fn identity(flow: &mut Flow, fields: &Fields, subject: &Subject) {
         "associates",
         subject.associates.iter().map(associate).collect(),
     );
+}
+
+/// The list-style form of a person's name, `AL BUAINAIN, Ali bin Fadhul`, when the surname is
+/// known.
+fn list_form(subject: &Subject) -> Option<String> {
+    let surname = subject.surname.as_deref()?;
+    Some(match subject.given_names.as_deref() {
+        Some(given) => format!("{}, {given}", surname.to_uppercase()),
+        None => surname.to_uppercase(),
+    })
+}
+
+/// `Apartment 12, London (GB)`.
+fn asset(a: &crate::case::Asset) -> String {
+    let mut text = a.what.clone();
+    if let Some(location) = &a.location {
+        text.push_str(&format!(", {location}"));
+    }
+    if let Some(jurisdiction) = &a.jurisdiction {
+        text.push_str(&format!(" ({jurisdiction})"));
+    }
+    text
 }
 
 /// `passport NZ0000002 (XX), issued 2015-01-02, expires 2025-01-01`.
@@ -512,7 +829,12 @@ fn criteria_met(flow: &mut Flow, input: &Submission, withheld: &Withheld, subjec
         1.0,
         None,
     );
-    for criterion in subject.criteria.iter().filter(|c| c.regime == t.id) {
+    let criteria: Vec<_> = subject
+        .criteria
+        .iter()
+        .filter(|c| c.regime == t.id)
+        .collect();
+    for (i, criterion) in criteria.iter().enumerate() {
         let title = t
             .clause(&criterion.clause)
             .map_or_else(String::new, |c| format!(": {}", c.title));
@@ -521,9 +843,25 @@ fn criteria_met(flow: &mut Flow, input: &Submission, withheld: &Withheld, subjec
             0.0,
             0.8,
         );
-        match &criterion.argument {
-            Some(argument) => flow.paragraph(&plain(argument.as_str()), 4.0, 0.8),
-            None => flow.paragraph(
+        // An argument is printed once: a criterion that carries the same text as one above
+        // points to it.
+        let same = criteria[..i]
+            .iter()
+            .find(|c| c.argument.is_some() && c.argument == criterion.argument);
+        match (&criterion.argument, same) {
+            (Some(_), Some(earlier)) => flow.paragraph(
+                &[Span::new(
+                    format!(
+                        "The argument is the one given under {} above.",
+                        earlier.clause
+                    ),
+                    body().italic(),
+                )],
+                4.0,
+                0.8,
+            ),
+            (Some(argument), None) => flow.paragraph(&plain(argument.as_str()), 4.0, 0.8),
+            (None, _) => flow.paragraph(
                 &[Span::new(
                     "No argument written.",
                     body().italic().ink(Ink::Grey),
@@ -783,6 +1121,7 @@ fn exhibits(flow: &mut Flow, input: &Submission, subjects: &[&Subject]) {
     if index.listed.len() < index.all.len() {
         other_exhibits(flow, &index);
     }
+    exhibits_by_subject(flow, input, subjects);
 }
 
 /// Which exhibits the index lists: all of them, or past `FULL_INDEX_UP_TO`, the ones this
@@ -893,10 +1232,16 @@ fn exhibit_table(flow: &mut Flow, listed: &[&SealedExhibit]) {
                     small.ink(Ink::Red),
                 ));
             } else {
+                if e.confidentiality == Some(Confidentiality::Confidential) {
+                    main.push(Span::new("CONFIDENTIAL ", small.bold().ink(Ink::Red)));
+                }
                 main.push(Span::new(
                     e.title.clone().unwrap_or_else(|| "(untitled)".into()),
                     small.bold(),
                 ));
+                if let Some(description) = &e.description {
+                    main.push(Span::new(format!("\n{description}"), small));
+                }
                 let source = e.source_text();
                 if !source.is_empty() {
                     let look = if source == CONFIDENTIAL_SOURCE {
@@ -906,6 +1251,14 @@ fn exhibit_table(flow: &mut Flow, listed: &[&SealedExhibit]) {
                     };
                     main.push(Span::new("\nSource: ", note()));
                     main.push(Span::new(source, look));
+                }
+                if let Some(collector) = &e.collected_by {
+                    main.push(Span::new(format!("\nCollected by: {collector}"), note()));
+                }
+                if let Some(file) = &e.file {
+                    let name = file.rsplit('/').next().unwrap_or(file);
+                    let kind = e.media_type.as_deref().unwrap_or("unknown type");
+                    main.push(Span::new(format!("\nFile: {name} ({kind})"), note()));
                 }
             }
             main.push(Span::new("\nSHA-256 ", Look::new(7).ink(Ink::Grey)));
@@ -931,6 +1284,74 @@ fn exhibit_table(flow: &mut Flow, listed: &[&SealedExhibit]) {
         ),
         small,
     );
+}
+
+/// Which exhibits support each proposed subject: those its criteria cite and those of the events
+/// it took part in.
+fn exhibits_by_subject(flow: &mut Flow, input: &Submission, subjects: &[&Subject]) {
+    if subjects.is_empty() {
+        return;
+    }
+    let small = Look::new(SMALL);
+    flow.heading(
+        &[Span::new("Exhibits by subject", Look::new(11).bold())],
+        4.0,
+        None,
+    );
+    let withheld: Withheld = input
+        .exhibits
+        .iter()
+        .filter(|e| e.withheld)
+        .map(|e| e.id.as_str())
+        .collect();
+    let rows = subjects
+        .iter()
+        .map(|s| {
+            let by_criteria: Vec<String> = ordered_ids(
+                s.criteria
+                    .iter()
+                    .filter(|c| c.regime == input.template.id)
+                    .flat_map(|c| c.exhibits.iter()),
+            );
+            let by_events: Vec<String> = ordered_ids(
+                input
+                    .case
+                    .events
+                    .iter()
+                    .filter(|e| e.subjects.iter().any(|i| i.subject == s.id))
+                    .flat_map(|e| e.exhibits.iter()),
+            );
+            vec![
+                vec![Span::new(format!("{} {}", s.id, s.name), small)],
+                vec![Span::new(exhibit_refs(&withheld, &by_criteria), small)],
+                vec![Span::new(exhibit_refs(&withheld, &by_events), small)],
+            ]
+        })
+        .collect();
+    flow.table(
+        &Table::new(
+            vec![50.0, (WIDTH - 50.0) / 2.0, (WIDTH - 50.0) / 2.0],
+            &[
+                "Subject",
+                "Cited for the criteria",
+                "Of the events involving the subject",
+            ],
+            rows,
+        ),
+        small,
+    );
+}
+
+/// Exhibit ids once each, in exhibit order.
+fn ordered_ids<'a>(ids: impl Iterator<Item = &'a String>) -> Vec<String> {
+    let mut ids: Vec<String> = ids.cloned().collect();
+    ids.sort_by_key(|id| {
+        id.trim_start_matches("E-")
+            .parse::<u64>()
+            .unwrap_or(u64::MAX)
+    });
+    ids.dedup();
+    ids
 }
 
 /// The exhibits past the index's limit, counted by folder (first level under evidence/) and
@@ -1072,10 +1493,14 @@ fn signatories(flow: &mut Flow, input: &Submission) {
             SignatoryRole::CoSigner => "co-signing organisation",
         };
         flow.paragraph(&[Span::new(s.name.as_str(), strong())], 0.0, 0.5);
+        if let Some(description) = &s.description {
+            flow.paragraph(&plain(description.as_str()), 4.0, 0.5);
+        }
         let mut lines = vec![role.to_string()];
         lines.extend(s.country.clone());
         lines.extend(s.contact.clone().map(|c| format!("Contact: {c}")));
         lines.extend(s.email.clone().map(|e| format!("E-mail: {e}")));
+        lines.extend(s.phone.clone().map(|p| format!("Telephone: {p}")));
         flow.paragraph(&plain(lines.join(" · ")), 4.0, 2.5);
     }
     flow.paragraph(

@@ -43,6 +43,9 @@ pub struct BuildOptions {
     pub unpacked: bool,
     /// Fonts for the PDF besides the shipped ones and those case.json lists.
     pub fonts: Vec<PathBuf>,
+    /// A draft, built despite `check` errors: marked so on every page, in dossier.json and
+    /// in bag-info.txt.
+    pub draft: bool,
 }
 
 /// What `build` made.
@@ -279,13 +282,18 @@ impl DataFiles<'_> {
             options.date.format("%Y-%m-%d").to_string(),
             self.exhibit_fingerprint,
             &sealed,
-        );
+        )
+        .drafted(options.draft);
         let json = Generated::spill(dir, |out| {
             serde_json::to_writer_pretty(&mut *out, &dossier_json)?;
             out.write_all(b"\n")
         })?;
         files.push((json::PATH.into(), json));
-        let sealed_log = redact_custody(custody_log, &redacted_ids(case, options.profile));
+        let sealed_log = redact_custody(
+            custody_log,
+            &redacted_ids(case, options.profile),
+            options.profile,
+        );
         let submissions = self.render(inputs, &sealed, &sealed_log);
         drop(sealed);
         for (template, pdf) in inputs.templates.iter().zip(submissions) {
@@ -316,6 +324,7 @@ impl DataFiles<'_> {
                     case: self.case,
                     template,
                     profile: self.options.profile,
+                    draft: self.options.draft,
                     date: self.options.date,
                     dossier: self.name,
                     exhibit_fingerprint: self.exhibit_fingerprint,
@@ -406,25 +415,30 @@ fn bag_info(
         .find(|s| s.role == SignatoryRole::Lead)
         .or(case.signatories.first());
     let text = |v: Option<&String>| v.cloned().unwrap_or_else(|| "not given".into());
-    bag::write_bag_info(&[
-        (
-            "Source-Organization",
-            lead.map_or("not given".into(), |s| s.name.clone()),
-        ),
-        ("Contact-Name", text(lead.and_then(|s| s.contact.as_ref()))),
-        ("Contact-Email", text(lead.and_then(|s| s.email.as_ref()))),
-        ("External-Identifier", case.id.clone()),
-        ("External-Description", case.title.clone()),
-        ("Bagging-Date", options.date.format("%Y-%m-%d").to_string()),
-        ("Payload-Oxum", bag::payload_oxum(sizes.iter().copied())),
-        (
-            "Bag-Software-Agent",
-            format!("dossier {}", env!("CARGO_PKG_VERSION")),
-        ),
-        ("Dossier-Profile", options.profile.as_str().to_string()),
-        ("Dossier-Regimes", case.regimes.join(", ")),
-        ("Exhibit-Fingerprint", exhibit_fingerprint.to_string()),
-    ])
+    bag::write_bag_info(
+        &[
+            (
+                "Source-Organization",
+                lead.map_or("not given".into(), |s| s.name.clone()),
+            ),
+            ("Contact-Name", text(lead.and_then(|s| s.contact.as_ref()))),
+            ("Contact-Email", text(lead.and_then(|s| s.email.as_ref()))),
+            ("External-Identifier", case.id.clone()),
+            ("External-Description", case.title.clone()),
+            ("Bagging-Date", options.date.format("%Y-%m-%d").to_string()),
+            ("Payload-Oxum", bag::payload_oxum(sizes.iter().copied())),
+            (
+                "Bag-Software-Agent",
+                format!("dossier {}", env!("CARGO_PKG_VERSION")),
+            ),
+            ("Dossier-Profile", options.profile.as_str().to_string()),
+            ("Dossier-Regimes", case.regimes.join(", ")),
+            ("Exhibit-Fingerprint", exhibit_fingerprint.to_string()),
+        ]
+        .into_iter()
+        .chain(options.draft.then(|| (bag::DRAFT_LABEL, "yes".to_string())))
+        .collect::<Vec<_>>(),
+    )
 }
 
 /// Every file of the bag, sorted by path so that the same case gives the same zip; a path that
@@ -485,7 +499,12 @@ fn exhibits_csv(case: &Case, exhibits: &[SealedExhibit]) -> Result<Vec<u8>> {
     };
     writer.write_record(header).map_err(failed)?;
     for e in exhibits {
-        let events: Vec<&str> = case.events_of(&e.id).map(|v| v.id.as_str()).collect();
+        // Of a withheld exhibit only its id, hash and size are told, not what it supports.
+        let events: Vec<&str> = if e.withheld {
+            Vec::new()
+        } else {
+            case.events_of(&e.id).map(|v| v.id.as_str()).collect()
+        };
         let confidentiality = e.confidentiality.map_or("confidential", |c| match c {
             Confidentiality::Public => "public",
             Confidentiality::Confidential => "confidential",
@@ -515,11 +534,12 @@ fn exhibits_csv(case: &Case, exhibits: &[SealedExhibit]) -> Result<Vec<u8>> {
     })
 }
 
-/// The custody log as sealed. Lines about withheld exhibits, or exhibits whose source is
-/// confidential (a copy line names where the file came from), are replaced by a stub that keeps
-/// the chain checkable: the line's own hash and the `prev` it held, but none of its content.
-fn redact_custody(log: &[u8], withheld: &[&str]) -> Vec<u8> {
-    if withheld.is_empty() {
+/// The custody log as sealed. In the public profile, lines about withheld exhibits or exhibits
+/// whose source is confidential, and every `copy` line (it names the local file the exhibit was
+/// copied from, such as `/home/<name>/Downloads/...`), are replaced by a stub that keeps the
+/// chain checkable: the line's own hash and the `prev` it held, but none of its content.
+fn redact_custody(log: &[u8], withheld: &[&str], profile: Profile) -> Vec<u8> {
+    if profile == Profile::Full {
         return log.to_vec();
     }
     let mut out = Vec::with_capacity(log.len());
@@ -533,10 +553,11 @@ fn redact_custody(log: &[u8], withheld: &[&str]) -> Vec<u8> {
             .and_then(|t| serde_json::from_str(t).ok());
         match entry {
             Some(entry)
-                if entry
-                    .exhibit
-                    .as_deref()
-                    .is_some_and(|id| withheld.contains(&id)) =>
+                if entry.action == "copy"
+                    || entry
+                        .exhibit
+                        .as_deref()
+                        .is_some_and(|id| withheld.contains(&id)) =>
             {
                 let stub = custody::WithheldLine {
                     withheld: entry.exhibit.unwrap_or_default(),
