@@ -470,3 +470,45 @@ fn the_profile_and_index_print_what_the_guidance_asks_for() {
     }
     assert!(!text.contains("(s)"), "plural forms are written for people");
 }
+
+#[test]
+fn a_narrative_table_is_printed_as_a_table_and_roles_read_as_words() {
+    let case = TestCase::complete();
+    case.write(
+        "narrative/background.md",
+        "# Background\n\n| Unit | Commander |\n|---|---|\n| Republican Guard | Vadim Orzhelov |\n| Gate post | unknown |\n",
+    );
+    case.run(&[
+        "event",
+        "add",
+        "2019-03-15",
+        "Equipment delivered",
+        "--subject",
+        "S-001:supplier-of-equipment",
+        "--exhibit",
+        "E-001",
+    ])
+    .ok();
+    case.build(&["--unpacked"]).ok();
+    let Some(pages) = pages(&case.bag("full").join("data/submission-us-glomag.pdf")) else {
+        return;
+    };
+    let text = pages.join("\n");
+    assert!(!text.contains("| Unit"), "no Markdown pipes in the PDF");
+    let header = text
+        .lines()
+        .find(|l| l.contains("Unit") && l.contains("Commander"))
+        .expect("the table's header is one line");
+    assert!(!header.contains('|'), "{header}");
+    assert!(
+        text.lines()
+            .any(|l| l.contains("Republican Guard") && l.contains("Vadim Orzhelov")),
+        "a row is one line"
+    );
+    let flat = flat(&text);
+    assert!(
+        flat.contains("(supplier of equipment)"),
+        "roles read as words"
+    );
+    assert!(!flat.contains("supplier-of-equipment"));
+}

@@ -76,35 +76,19 @@ fn rows(flow: &mut Flow, events: &[&Event], start: NaiveDate, end: NaiveDate) {
         flow.text_at(LEFT, y + 0.4, &event.id, label);
         let a = x_of(event.date.first_day(), start, end, x0, width);
         let b = x_of(event.date.last_day(), start, end, x0, width).max(a + 1.2);
+        // The bar spans what the date means (a year-precise date, the whole year). Beside it,
+        // the date as written, after the bar or before it near the right edge: the titles are
+        // in the table below, so no label is ever cut, and nothing else is drawn on the row.
         rectangle(flow, a, y + 0.8, b, y + ROW - 0.8, Ink::Blue, 0.5);
-        // The label goes after the bar, or before it when the bar ends near the right edge;
-        // cut short to fit, never past the margin.
         let look = Look::new(6).ink(Ink::Grey);
-        let after = x0 + width - (b + 1.5);
-        let before = a - 1.5 - x0;
-        let room = after.max(before);
-        let mut text = format!("{}  {}", super::date_text(&event.date), event.title);
-        while flow.measure(&text, look) > room && text.chars().count() > 8 {
-            text = shorten(&text, text.chars().count() * 9 / 10);
-        }
+        let text = super::date_text(&event.date);
         let used = flow.measure(&text, look);
-        // A faint guide from the id to the bar, stopping short of a label before the bar.
-        let mut guide_end = a;
-        if used <= room {
-            let x = if after >= before {
-                b + 1.5
-            } else {
-                guide_end = a - 2.5 - used;
-                a - 1.5 - used
-            };
-            flow.text_at(x, y + 0.4, &text, look);
-        }
-        if guide_end > x0 {
-            flow.stroke(
-                vec![(x0, y + ROW / 2.0), (guide_end, y + ROW / 2.0)],
-                Ink::Grey,
-            );
-        }
+        let x = if x0 + width - (b + 1.5) >= used {
+            b + 1.5
+        } else {
+            a - 1.5 - used
+        };
+        flow.text_at(x, y + 0.4, &text, look);
     }
     year_axis(
         flow,
@@ -166,14 +150,4 @@ fn histogram(flow: &mut Flow, events: &[&Event], start: NaiveDate, end: NaiveDat
         &format!("Events per {unit}; {} events in all.", events.len()),
         label,
     );
-}
-
-/// At most `chars` characters, with an ellipsis if cut.
-pub fn shorten(text: &str, chars: usize) -> String {
-    if text.chars().count() <= chars {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(chars.saturating_sub(1)).collect();
-    out.push('…');
-    out
 }

@@ -20,6 +20,8 @@ pub enum Block {
     Quote(Vec<Span>),
     Code(String),
     Rule,
+    /// A table: the header's cells, then each row's.
+    Table(Vec<Vec<Span>>, Vec<Vec<Vec<Span>>>),
 }
 
 impl Block {
@@ -32,6 +34,13 @@ impl Block {
             | Block::Quote(spans) => spans.iter().map(|s| s.text.as_str()).collect(),
             Block::Code(text) => text.clone(),
             Block::Rule => String::new(),
+            Block::Table(header, rows) => header
+                .iter()
+                .chain(rows.iter().flatten())
+                .flatten()
+                .map(|s| s.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
         }
     }
 }
@@ -39,7 +48,8 @@ impl Block {
 /// Parses Markdown written at `size` points.
 pub fn parse(markdown: &str, size: u8) -> Vec<Block> {
     let mut reader = Reader::new(size);
-    for event in Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH) {
+    let options = Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES;
+    for event in Parser::new_ext(markdown, options) {
         match event {
             Event::Start(tag) => reader.start(tag),
             Event::End(tag) => reader.end(tag),
@@ -77,6 +87,8 @@ struct Reader {
     lists: Vec<Option<u64>>,
     item_marker: Option<(usize, String)>,
     code: Option<String>,
+    /// The open table: its header, its rows, and the cells of the open row.
+    table: Option<(Vec<Vec<Span>>, Vec<Vec<Vec<Span>>>, Vec<Vec<Span>>)>,
 }
 
 impl Reader {
@@ -92,6 +104,7 @@ impl Reader {
             lists: Vec::new(),
             item_marker: None,
             code: None,
+            table: None,
         }
     }
 
@@ -169,6 +182,10 @@ impl Reader {
                 self.flush();
                 self.code = Some(String::new());
             }
+            Tag::Table(_) => {
+                self.flush();
+                self.table = Some((Vec::new(), Vec::new(), Vec::new()));
+            }
             _ => {}
         }
     }
@@ -210,6 +227,27 @@ impl Reader {
                     self.blocks.push(Block::Code(text.trim_end().to_string()));
                 }
             }
+            TagEnd::TableCell => {
+                let cell = std::mem::take(&mut self.spans);
+                if let Some((_, _, row)) = self.table.as_mut() {
+                    row.push(cell);
+                }
+            }
+            TagEnd::TableHead => {
+                if let Some((header, _, row)) = self.table.as_mut() {
+                    *header = std::mem::take(row);
+                }
+            }
+            TagEnd::TableRow => {
+                if let Some((_, rows, row)) = self.table.as_mut() {
+                    rows.push(std::mem::take(row));
+                }
+            }
+            TagEnd::Table => {
+                if let Some((header, rows, _)) = self.table.take() {
+                    self.blocks.push(Block::Table(header, rows));
+                }
+            }
             _ => {}
         }
     }
@@ -238,5 +276,25 @@ mod tests {
         assert!(matches!(&blocks[3], Block::Item(1, _, _)));
         assert!(matches!(&blocks[4], Block::Item(2, m, _) if m == "1."));
         assert!(matches!(&blocks[5], Block::Quote(_)));
+    }
+
+    #[test]
+    fn a_table_is_a_table_not_pipes() {
+        let md = "Before.\n\n| Name | Role |\n|---|---|\n| Vadim **Orzhelov** | commander |\n| Nizar | judge |\n\nAfter.\n";
+        let blocks = parse(md, 10);
+        let Block::Table(header, rows) = &blocks[1] else {
+            panic!("{blocks:?}")
+        };
+        assert_eq!(header.len(), 2);
+        assert_eq!(header[0][0].text, "Name");
+        assert_eq!(rows.len(), 2);
+        assert!(
+            rows[0][0]
+                .iter()
+                .any(|s| s.text == "Orzhelov" && s.look.bold)
+        );
+        assert_eq!(rows[1][1][0].text, "judge");
+        assert!(!blocks[1].text().contains('|'));
+        assert!(matches!(&blocks[2], Block::Paragraph(_)));
     }
 }

@@ -570,6 +570,34 @@ fn blocks(flow: &mut Flow, blocks: &[Block], skip_title: bool) {
             }
             Block::Code(text) => flow.paragraph(&[Span::new(text.as_str(), note())], 6.0, 2.5),
             Block::Rule => flow.rule(Ink::Grey),
+            Block::Table(header, rows) => {
+                let columns = header
+                    .len()
+                    .max(rows.iter().map(Vec::len).max().unwrap_or(0));
+                if columns == 0 {
+                    continue;
+                }
+                let header: Vec<String> = (0..columns)
+                    .map(|i| {
+                        header
+                            .get(i)
+                            .map(|c| c.iter().map(|s| s.text.as_str()).collect())
+                            .unwrap_or_default()
+                    })
+                    .collect();
+                let header: Vec<&str> = header.iter().map(String::as_str).collect();
+                let rows = rows
+                    .iter()
+                    .map(|r| {
+                        let mut r = r.clone();
+                        r.resize_with(columns, Vec::new);
+                        r
+                    })
+                    .collect();
+                let width = WIDTH / columns as f64;
+                flow.table(&Table::new(vec![width; columns], &header, rows), body());
+                flow.space(2.0);
+            }
         }
     }
 }
@@ -883,6 +911,15 @@ fn criteria_met(flow: &mut Flow, input: &Submission, withheld: &Withheld, subjec
     }
 }
 
+/// A role as people write it: `supplier-of-equipment` reads "supplier of equipment".
+fn role_text(role: &str) -> String {
+    if role.contains('-') && !role.contains(' ') {
+        role.replace('-', " ")
+    } else {
+        role.to_string()
+    }
+}
+
 /// The events of the timeline the subject took part in, with their role.
 fn subject_events(flow: &mut Flow, input: &Submission, subject: &Subject) {
     let events: Vec<&Event> = input
@@ -901,7 +938,7 @@ fn subject_events(flow: &mut Flow, input: &Submission, subject: &Subject) {
             .iter()
             .find(|i| i.subject == subject.id)
             .and_then(|i| i.role.as_deref())
-            .map_or_else(String::new, |r| format!(" ({r})"));
+            .map_or_else(String::new, |r| format!(" ({})", role_text(r)));
         flow.item(
             "•",
             &plain(format!(
@@ -983,7 +1020,7 @@ fn timeline(flow: &mut Flow, input: &Submission, withheld: &Withheld) {
                 .subjects
                 .iter()
                 .map(|i| match &i.role {
-                    Some(r) => format!("{} ({r})", i.subject),
+                    Some(r) => format!("{} ({})", i.subject, role_text(r)),
                     None => i.subject.clone(),
                 })
                 .collect();
