@@ -87,9 +87,12 @@ struct Reader {
     lists: Vec<Option<u64>>,
     item_marker: Option<(usize, String)>,
     code: Option<String>,
-    /// The open table: its header, its rows, and the cells of the open row.
-    table: Option<(Vec<Vec<Span>>, Vec<Vec<Vec<Span>>>, Vec<Vec<Span>>)>,
+    table: Option<OpenTable>,
 }
+
+/// A table being read: its header, its rows, and the cells of the open row.
+type Cells = Vec<Vec<Span>>;
+type OpenTable = (Cells, Vec<Cells>, Cells);
 
 impl Reader {
     fn new(size: u8) -> Reader {
