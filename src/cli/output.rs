@@ -65,6 +65,7 @@ pub fn write_report(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         let word = match finding.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
         writeln!(
             out,
@@ -75,12 +76,17 @@ pub fn write_report(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         writeln!(out, "           fix: {}", finding.fix)?;
     }
     writeln!(out)?;
-    if report.findings.is_empty() {
-        writeln!(out, "no problems found")
+    let notes = match report.notes {
+        0 => String::new(),
+        1 => " (1 note)".to_string(),
+        n => format!(" ({n} notes)"),
+    };
+    if report.errors + report.warnings == 0 {
+        writeln!(out, "no problems found{notes}")
     } else {
         writeln!(
             out,
-            "{} errors, {} warnings",
+            "{} errors, {} warnings{notes}",
             report.errors, report.warnings
         )
     }
