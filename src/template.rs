@@ -3,6 +3,11 @@
 //! Owns the template format (see `docs/templates.md`) and where templates come from: the six
 //! shipped in `templates/` are compiled into the binary; a case may add or override regimes with
 //! `<case>/templates/<id>.json`. It does not judge a case against them (`check` does).
+//!
+//! A template keeps apart what the submission prints about the law (each provision's `citation`,
+//! a short `title` or `label` in our words, and the `wording` when it is confirmed word for word)
+//! from where that wording was checked (`provenance`), which is never printed. Schema 1 files,
+//! which mixed the two, are still read and converted on loading.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -49,7 +54,7 @@ pub const SUBJECT_FIELDS: [&str; 15] = [
     "exculpatory",
 ];
 
-/// One regime's template.
+/// One regime's template (schema 2; schema 1 files are converted on loading).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Template {
@@ -61,47 +66,112 @@ pub struct Template {
     pub authority: String,
     pub decision_maker: String,
     pub instruments: Vec<Instrument>,
-    /// One line for the cover page.
+    /// One line for the cover page, in citation form.
     pub legal_basis: String,
     pub standard_of_proof: Statement,
     pub measures: Vec<Statement>,
     pub criteria: Vec<Clause>,
     pub subject_fields: SubjectFields,
     pub sections: Vec<Section>,
-    /// What still has to be checked against the official text before filing.
+    /// What still has to be checked against the official text before filing (never printed).
     #[serde(default)]
     pub verification_notes: Vec<String>,
 }
 
+/// A legal instrument: its name, the citation the submission prints, and where it was read.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Instrument {
+    /// The instrument's name; a criterion's `instrument` is the beginning of one.
     pub title: String,
+    /// Printed: the instrument in the form a lawyer cites it.
     pub citation: String,
+    /// Never printed.
     #[serde(default)]
-    pub source: String,
+    pub provenance: Provenance,
 }
 
-/// A statement about the regime (standard of proof, a measure) and how far it is verified.
+/// Where a wording was read and when: for the team and `check`, never printed in a submission.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provenance {
+    /// Where it was read: an official address, a mirror, a secondary source.
+    #[serde(default)]
+    pub source: String,
+    /// When: the date it was checked, or the date the text read was current to.
+    #[serde(default)]
+    pub checked: String,
+    /// Anything a reviewer must know: what is not confirmed, what to check next.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// How far a wording is confirmed. Only confirmed wording is ever quoted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Read word for word in an official publication of the text.
+    VerifiedOfficial,
+    /// Read word for word in a reputable free-access mirror (AustLII), not the official register.
+    VerifiedMirror,
+    /// Anything else: a secondary quotation, a paraphrase, an unofficial copy, or no text at all.
+    Unverified,
+}
+
+impl Status {
+    /// Whether the wording may be printed in quotation marks as the law's words.
+    pub fn quoted(self) -> bool {
+        matches!(self, Status::VerifiedOfficial | Status::VerifiedMirror)
+    }
+
+    /// Why a wording with this status is cited without quotation (for `check`).
+    pub fn describe(self) -> &'static str {
+        match self {
+            Status::VerifiedOfficial => "confirmed word for word in an official publication",
+            Status::VerifiedMirror => "confirmed word for word in a free-access mirror",
+            Status::Unverified => {
+                "its wording is not confirmed word for word against an official text"
+            }
+        }
+    }
+}
+
+/// A statement about the regime (the standard of proof, a measure).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Statement {
-    pub text: String,
-    pub verification: Verification,
+    /// Printed: a short description in our words, never a quotation. May be empty.
     #[serde(default)]
-    pub source: String,
+    pub label: String,
+    /// Printed: the provision, in citation form. May be empty.
+    #[serde(default)]
+    pub citation: String,
+    /// The provision's words; printed, in quotation marks, only when `status` confirms them.
+    #[serde(default)]
+    pub wording: String,
+    pub status: Status,
+    /// Never printed.
+    #[serde(default)]
+    pub provenance: Provenance,
 }
 
-/// How far a wording is verified: only verbatim wording may be quoted as the law's words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Verification {
-    /// Copied from the primary text.
-    Verbatim,
-    /// As quoted by a third party, not checked against the instrument.
-    Secondary,
-    /// A summary; never put in quotation marks.
-    Paraphrase,
+impl Statement {
+    /// The wording to quote, if it is confirmed and not empty.
+    pub fn quotation(&self) -> Option<&str> {
+        quotation(self.status, &self.wording)
+    }
+
+    /// Nothing to print: no label, no citation, no confirmed wording.
+    pub fn is_empty(&self) -> bool {
+        self.label.trim().is_empty()
+            && self.citation.trim().is_empty()
+            && self.quotation().is_none()
+    }
+}
+
+fn quotation(status: Status, wording: &str) -> Option<&str> {
+    let wording = wording.trim();
+    (status.quoted() && !wording.is_empty()).then_some(wording)
 }
 
 /// One criterion clause.
@@ -110,12 +180,34 @@ pub enum Verification {
 pub struct Clause {
     /// The instrument's own numbering without spaces: `1(a)(ii)(A)`, `4(2)(b)`.
     pub id: String,
+    /// Ids this clause had before (an official renumbering); they still resolve, with a warning.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub former_ids: Vec<String>,
+    /// Printed: a short label in our words, never a quotation.
     pub title: String,
+    /// The beginning of one of the template's `instruments[].title`.
     pub instrument: String,
-    pub wording: String,
-    pub verification: Verification,
+    /// Printed: the clause in the form a lawyer cites it.
+    pub citation: String,
+    /// The clause's words, as best known (may be empty); quoted only when `status` confirms them.
     #[serde(default)]
-    pub source: String,
+    pub wording: String,
+    pub status: Status,
+    /// Never printed.
+    #[serde(default)]
+    pub provenance: Provenance,
+}
+
+impl Clause {
+    /// The wording to quote, if it is confirmed and not empty.
+    pub fn quotation(&self) -> Option<&str> {
+        quotation(self.status, &self.wording)
+    }
+
+    /// Whether a case's clause id names this clause, by its id or a former one.
+    pub fn answers_to(&self, id: &str) -> bool {
+        self.id == id || self.former_ids.iter().any(|f| f == id)
+    }
 }
 
 /// Subject fields the authority needs, per kind of subject.
@@ -143,21 +235,49 @@ pub struct Section {
     pub heading: String,
 }
 
+/// The format versions this build reads.
+const SCHEMAS: &str = "1 or 2";
+
 impl Template {
-    /// The clause with this id, if the template has it.
+    /// The clause a case's clause id names: by its id, or by a former id.
     pub fn clause(&self, id: &str) -> Option<&Clause> {
-        self.criteria.iter().find(|c| c.id == id)
+        self.criteria
+            .iter()
+            .find(|c| c.id == id)
+            .or_else(|| self.criteria.iter().find(|c| c.answers_to(id)))
     }
 
     fn parse(origin: &Path, text: &str) -> Result<Template> {
-        let template: Template = serde_json::from_str(text).map_err(|e| Error::json(origin, &e))?;
-        let stem = origin.file_stem().and_then(|s| s.to_str()).unwrap_or("");
         let bad = |message: String, fix: &str| {
             Err(Error::input(
                 format!("{}: {message}", origin.display()),
                 fix,
             ))
         };
+        #[derive(Deserialize)]
+        struct Version {
+            schema: Option<serde_json::Value>,
+        }
+        let version: Version = serde_json::from_str(text).map_err(|e| Error::json(origin, &e))?;
+        let template = match version.schema.as_ref().and_then(serde_json::Value::as_u64) {
+            Some(2) => serde_json::from_str(text).map_err(|e| Error::json(origin, &e))?,
+            Some(1) => serde_json::from_str::<v1::Template>(text)
+                .map_err(|e| Error::json(origin, &e))?
+                .upgrade(),
+            _ => {
+                return bad(
+                    format!(
+                        "\"schema\" must be {SCHEMAS}, found {}",
+                        version
+                            .schema
+                            .map_or_else(|| "none".to_string(), |v| v.to_string())
+                    ),
+                    "set \"schema\": 2 (see docs/templates.md)",
+                );
+            }
+        };
+        let template: Template = template;
+        let stem = origin.file_stem().and_then(|s| s.to_str()).unwrap_or("");
         if template.id != stem {
             return bad(
                 format!(
@@ -187,20 +307,177 @@ impl Template {
         }
         let mut seen = std::collections::HashSet::new();
         for clause in &template.criteria {
-            if clause.id.is_empty() || clause.id.chars().any(char::is_whitespace) {
-                return bad(
-                    format!("criterion id `{}` is empty or has spaces", clause.id),
-                    "write the instrument's numbering without spaces, e.g. 4(2)(b)",
-                );
+            for id in std::iter::once(&clause.id).chain(&clause.former_ids) {
+                if id.is_empty() || id.chars().any(char::is_whitespace) {
+                    return bad(
+                        format!("criterion id `{id}` is empty or has spaces"),
+                        "write the instrument's numbering without spaces, e.g. 4(2)(b)",
+                    );
+                }
+                if !seen.insert(id.as_str()) {
+                    return bad(
+                        format!("criterion id `{id}` appears twice (as an id or a former id)"),
+                        "give each clause one entry, and each former id to one clause",
+                    );
+                }
             }
-            if !seen.insert(clause.id.as_str()) {
+            if clause.citation.trim().is_empty() {
                 return bad(
-                    format!("criterion `{}` appears twice", clause.id),
-                    "give each clause one entry",
+                    format!("criterion `{}` has no citation", clause.id),
+                    "write how a lawyer cites the clause, e.g. \"SI 2021/488, reg. 6(2)(a)\"",
                 );
             }
         }
         Ok(template)
+    }
+}
+
+/// Schema 1, as written before citation and provenance were kept apart. Read and converted:
+/// `verbatim` wording is taken as confirmed by whoever wrote the file (so it is quoted);
+/// `secondary` and `paraphrase` become `unverified`.
+mod v1 {
+    use serde::Deserialize;
+
+    use super::{Provenance, Section, Status, SubjectFields};
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Template {
+        #[allow(dead_code)]
+        schema: u32,
+        id: String,
+        name: String,
+        jurisdiction: String,
+        authority: String,
+        decision_maker: String,
+        instruments: Vec<Instrument>,
+        legal_basis: String,
+        standard_of_proof: Statement,
+        measures: Vec<Statement>,
+        criteria: Vec<Clause>,
+        subject_fields: SubjectFields,
+        sections: Vec<Section>,
+        #[serde(default)]
+        verification_notes: Vec<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Instrument {
+        title: String,
+        citation: String,
+        #[serde(default)]
+        source: String,
+    }
+
+    #[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+    #[serde(rename_all = "lowercase")]
+    enum Verification {
+        Verbatim,
+        Secondary,
+        Paraphrase,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Statement {
+        text: String,
+        verification: Verification,
+        #[serde(default)]
+        source: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Clause {
+        id: String,
+        title: String,
+        instrument: String,
+        wording: String,
+        verification: Verification,
+        #[serde(default)]
+        source: String,
+    }
+
+    fn status(v: Verification) -> Status {
+        match v {
+            Verification::Verbatim => Status::VerifiedOfficial,
+            Verification::Secondary | Verification::Paraphrase => Status::Unverified,
+        }
+    }
+
+    fn provenance(source: String, v: Verification) -> Provenance {
+        let note = match v {
+            Verification::Verbatim => "schema 1 `verbatim`: confirmed by the template's author",
+            Verification::Secondary => "schema 1 `secondary`: a third party's quotation",
+            Verification::Paraphrase => "schema 1 `paraphrase`: a summary",
+        };
+        Provenance {
+            source,
+            checked: String::new(),
+            note: note.to_string(),
+        }
+    }
+
+    fn statement(s: Statement) -> super::Statement {
+        // A paraphrase was written as a description: it becomes the label. Anything else is
+        // wording, printed only if confirmed.
+        let (label, wording) = match s.verification {
+            Verification::Paraphrase => (s.text, String::new()),
+            _ => (String::new(), s.text),
+        };
+        super::Statement {
+            label,
+            citation: String::new(),
+            wording,
+            status: status(s.verification),
+            provenance: provenance(s.source, s.verification),
+        }
+    }
+
+    impl Template {
+        pub fn upgrade(self) -> super::Template {
+            super::Template {
+                schema: 2,
+                id: self.id,
+                name: self.name,
+                jurisdiction: self.jurisdiction,
+                authority: self.authority,
+                decision_maker: self.decision_maker,
+                instruments: self
+                    .instruments
+                    .into_iter()
+                    .map(|i| super::Instrument {
+                        citation: format!("{} ({})", i.title, i.citation),
+                        title: i.title,
+                        provenance: Provenance {
+                            source: i.source,
+                            ..Provenance::default()
+                        },
+                    })
+                    .collect(),
+                legal_basis: self.legal_basis,
+                standard_of_proof: statement(self.standard_of_proof),
+                measures: self.measures.into_iter().map(statement).collect(),
+                criteria: self
+                    .criteria
+                    .into_iter()
+                    .map(|c| super::Clause {
+                        citation: format!("{} {}", c.instrument, c.id),
+                        id: c.id,
+                        former_ids: Vec::new(),
+                        title: c.title,
+                        instrument: c.instrument,
+                        wording: c.wording,
+                        status: status(c.verification),
+                        provenance: provenance(c.source, c.verification),
+                    })
+                    .collect(),
+                subject_fields: self.subject_fields,
+                sections: self.sections,
+                verification_notes: self.verification_notes,
+            }
+        }
     }
 }
 
@@ -300,22 +577,137 @@ mod tests {
     }
 
     #[test]
-    fn unverified_wording_is_never_marked_verbatim_where_regimes_md_says_paraphrase() {
-        // REGIMES.md: the wording of reg. 6A(4) and (5) is a paraphrase, not verified.
+    fn only_wording_regimes_check_confirms_is_quoted() {
         let registry = Registry::built_in();
-        let au = registry.require("au-magnitsky").unwrap();
-        for id in ["6A(4)", "6A(5)"] {
-            assert_ne!(
-                au.clause(id).unwrap().verification,
-                Verification::Verbatim,
-                "{id}"
-            );
-        }
-        // JVCFOA s.4(2) is verbatim from the Justice Canada XML.
+        let status = |regime: &str, id: &str| {
+            registry
+                .require(regime)
+                .unwrap()
+                .clause(id)
+                .unwrap_or_else(|| panic!("{regime}:{id}"))
+                .status
+        };
+        // US-1: only unofficial copies of EO 13818 and 22 U.S.C. 10102 were read.
+        assert_eq!(status("us-glomag", "1(a)(ii)(A)"), Status::Unverified);
+        assert_eq!(status("us-glomag", "10102(a)(1)"), Status::Unverified);
+        // UK-GHR-1, AU-1: no official text of these.
+        assert_eq!(status("uk-ghr", "4(2)(b)"), Status::Unverified);
+        assert_eq!(status("au-magnitsky", "6A(4)"), Status::Unverified);
+        // UK-GAC-1, EU-1, CA-2: official; AU-2: AustLII.
+        assert_eq!(status("uk-gac", "6(3)(a)"), Status::VerifiedOfficial);
+        assert_eq!(status("eu-ghr", "1(1)(c)(i)"), Status::VerifiedOfficial);
+        assert_eq!(status("ca-jvcfoa", "4(2)(a)"), Status::VerifiedOfficial);
+        assert_eq!(status("au-magnitsky", "6A(2)(a)"), Status::VerifiedMirror);
+        // CA-1: the property measure is the current s. 4(1)(b).
         let ca = registry.require("ca-jvcfoa").unwrap();
+        let measures: Vec<&str> = ca.measures.iter().map(|m| m.wording.as_str()).collect();
+        assert!(measures.iter().any(|m| m.contains("seized or restrained")));
+        assert!(!measures.iter().any(|m| m.contains("sequestrated")));
+    }
+
+    #[test]
+    fn nothing_printed_by_a_built_in_template_names_a_research_source() {
+        for id in Registry::built_in().ids() {
+            let t = Registry::built_in().require(id).unwrap().clone();
+            let mut printed = vec![t.legal_basis, t.decision_maker, t.authority];
+            printed.extend(t.instruments.into_iter().map(|i| i.citation));
+            printed.extend(t.criteria.iter().map(|c| c.citation.clone()));
+            printed.extend(t.criteria.iter().map(|c| c.title.clone()));
+            for s in std::iter::once(t.standard_of_proof).chain(t.measures) {
+                printed.push(s.label);
+                printed.push(s.citation);
+            }
+            for text in printed {
+                let lower = text.to_lowercase();
+                for word in [
+                    "github",
+                    "http",
+                    "secondary",
+                    "in summary",
+                    "cross-checked",
+                    "vlex",
+                ] {
+                    assert!(!lower.contains(word), "{id}: {text}");
+                }
+            }
+        }
+    }
+
+    const SCHEMA_1: &str = r#"{
+      "schema": 1, "id": "xx-old", "name": "Old", "jurisdiction": "Example Republic",
+      "authority": "Ministry", "decision_maker": "The Minister",
+      "instruments": [{ "title": "Example Act 2024", "citation": "Act No. 12 of 2024", "source": "gazette" }],
+      "legal_basis": "Example Act 2024, section 3",
+      "standard_of_proof": { "text": "reasonable grounds", "verification": "verbatim", "source": "s. 3" },
+      "measures": [{ "text": "Asset freeze.", "verification": "paraphrase" }],
+      "criteria": [
+        { "id": "3(a)", "title": "Torture", "instrument": "Example Act 2024", "wording": "has tortured;", "verification": "verbatim", "source": "gazette" },
+        { "id": "3(b)", "title": "Killing", "instrument": "Example Act 2024", "wording": "a blog's words", "verification": "secondary" }
+      ],
+      "subject_fields": { "person": { "required": ["name"] }, "entity": { "required": ["name"] } },
+      "sections": [{ "id": "cover", "heading": "Submission" }]
+    }"#;
+
+    #[test]
+    fn a_schema_1_template_still_loads_verbatim_quoted_and_the_rest_unverified() {
+        let t = Template::parse(Path::new("xx-old.json"), SCHEMA_1).unwrap();
+        assert_eq!(t.schema, 2);
+        let a = t.clause("3(a)").unwrap();
+        assert_eq!(a.quotation(), Some("has tortured;"));
+        assert_eq!(a.citation, "Example Act 2024 3(a)");
+        assert_eq!(a.provenance.source, "gazette");
+        let b = t.clause("3(b)").unwrap();
+        assert_eq!(b.status, Status::Unverified);
+        assert_eq!(b.quotation(), None);
+        assert_eq!(t.standard_of_proof.quotation(), Some("reasonable grounds"));
+        assert_eq!(t.measures[0].label, "Asset freeze.");
+        assert_eq!(t.measures[0].quotation(), None);
         assert_eq!(
-            ca.clause("4(2)(a)").unwrap().verification,
-            Verification::Verbatim
+            t.instruments[0].citation,
+            "Example Act 2024 (Act No. 12 of 2024)"
         );
+    }
+
+    #[test]
+    fn a_schema_2_template_loads_with_former_ids_and_provenance() {
+        let text = r#"{
+          "schema": 2, "id": "xx-new", "name": "New", "jurisdiction": "Example Republic",
+          "authority": "Ministry", "decision_maker": "The Minister",
+          "instruments": [{ "title": "Example Act 2024", "citation": "Example Act 2024 (Act No. 12 of 2024)",
+                            "provenance": { "source": "official gazette", "checked": "2025-01-15" } }],
+          "legal_basis": "Example Act 2024, s. 3",
+          "standard_of_proof": { "label": "Reasonable grounds", "citation": "Example Act 2024, s. 3(1)", "status": "unverified" },
+          "measures": [],
+          "criteria": [
+            { "id": "3(1)(a)", "former_ids": ["3(a)"], "title": "Torture", "instrument": "Example Act 2024",
+              "citation": "Example Act 2024, s. 3(1)(a)", "wording": "has tortured;", "status": "verified-mirror",
+              "provenance": { "source": "mirror", "checked": "2025-01-15", "note": "renumbered in 2025" } }
+          ],
+          "subject_fields": { "person": { "required": ["name"] }, "entity": { "required": ["name"] } },
+          "sections": [{ "id": "cover", "heading": "Submission" }]
+        }"#;
+        let t = Template::parse(Path::new("xx-new.json"), text).unwrap();
+        let clause = t.clause("3(a)").expect("a former id resolves");
+        assert_eq!(clause.id, "3(1)(a)");
+        assert_eq!(clause.quotation(), Some("has tortured;"));
+        assert_eq!(clause.provenance.checked, "2025-01-15");
+        assert!(t.standard_of_proof.quotation().is_none());
+
+        // A former id may not be another clause's id, and an unknown schema is refused.
+        let clash = text.replace(
+            "\"former_ids\": [\"3(a)\"]",
+            "\"former_ids\": [\"3(1)(a)\"]",
+        );
+        let err = Template::parse(Path::new("xx-new.json"), &clash).unwrap_err();
+        assert!(err.to_string().contains("appears twice"), "{err}");
+        let future = text.replace("\"schema\": 2", "\"schema\": 3");
+        let err = Template::parse(Path::new("xx-new.json"), &future).unwrap_err();
+        assert!(
+            err.to_string().contains("\"schema\" must be 1 or 2"),
+            "{err}"
+        );
+        // A schema 2 status must be one of the three.
+        let wrong = text.replace("\"verified-mirror\"", "\"verbatim\"");
+        assert!(Template::parse(Path::new("xx-new.json"), &wrong).is_err());
     }
 }

@@ -270,3 +270,130 @@ fn hand_edits_the_command_line_would_refuse_are_reported() {
     );
     assert!(out.contains("gives E-001 the size 36"), "{out}");
 }
+
+#[test]
+fn clauses_cited_without_quotation_are_listed_with_the_reason() {
+    let case = TestCase::complete();
+    let out = case.run(&["check"]).ok().stdout;
+    // us-glomag:1(a)(ii)(A) (US-1) and uk-ghr:4(2)(b) (UK-GHR-1) are not confirmed word for word.
+    for clause in ["us-glomag:1(a)(ii)(A)", "uk-ghr:4(2)(b)"] {
+        let line = out
+            .lines()
+            .find(|l| l.contains("note") && l.contains(clause))
+            .unwrap_or_else(|| panic!("no note for {clause}:\n{out}"));
+        assert!(
+            line.contains("without quotation")
+                && line.contains("not confirmed word for word")
+                && line.contains("used by S-001"),
+            "{line}"
+        );
+    }
+    assert!(
+        out.contains("Exec. Order No. 13818, § 1(a)(ii)(A)"),
+        "{out}"
+    );
+    assert!(out.contains("no problems found (2 notes)"), "{out}");
+    let report = case.run(&["check", "--json"]).ok().json();
+    assert_eq!(report["notes"], 2);
+    assert_eq!(report["warnings"], 0);
+
+    // In the sample, uk-gac:6(3)(a) is confirmed (quoted, not listed); uk-gac:4(2)(a) is not.
+    let dir = crate::harness::sample();
+    let report = crate::harness::dossier_in(dir.path(), &["-C", "case", "check", "--json"]).json();
+    let noted: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "note")
+        .map(|f| f["place"].as_str().unwrap())
+        .collect();
+    assert!(noted.contains(&"uk-gac:4(2)(a)"), "{noted:?}");
+    assert!(!noted.contains(&"uk-gac:6(3)(a)"), "{noted:?}");
+}
+
+/// Adds criteria through `dossier import --as criteria`: rows of subject, criterion, argument,
+/// exhibits.
+fn import_criteria(case: &TestCase, rows: &[[&str; 4]]) {
+    let mut csv = String::from("subject,criterion,argument,exhibits\n");
+    for row in rows {
+        let cells: Vec<String> = row.iter().map(|c| format!("\"{c}\"")).collect();
+        csv.push_str(&cells.join(","));
+        csv.push('\n');
+    }
+    let file = case.outside("criteria.csv");
+    std::fs::write(&file, csv).unwrap();
+    case.run(&["import", file.to_str().unwrap(), "--as", "criteria"])
+        .ok();
+}
+
+#[test]
+fn two_criteria_of_one_subject_with_the_same_argument_are_reported() {
+    let case = TestCase::complete();
+    import_criteria(
+        &case,
+        &[[
+            "S-001",
+            "us-glomag:1(a)(ii)(D)",
+            "He ordered the beating of detainees at the gate (E-001, E-002).",
+            "E-001",
+        ]],
+    );
+    let out = case.run(&["check"]).ok().stdout;
+    let line = out
+        .lines()
+        .find(|l| l.contains("carry the same argument"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        line.contains("S-001")
+            && line.contains("Vadim Orzhelov")
+            && line.contains("us-glomag:1(a)(ii)(A) and us-glomag:1(a)(ii)(D)"),
+        "{line}"
+    );
+    assert!(
+        out.contains("write one argument per criterion") && out.contains("or merge them"),
+        "{out}"
+    );
+    // The same argument under two regimes is printed in two submissions, once each: no finding.
+    assert_eq!(out.matches("carry the same argument").count(), 1, "{out}");
+}
+
+#[test]
+fn a_former_clause_id_still_resolves_with_a_warning() {
+    let case = TestCase::complete();
+    let builtin = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/templates/uk-ghr.json"
+    ))
+    .unwrap();
+    // As if an official source had renumbered 4(2)(b) as 4(1)(b).
+    let local = builtin
+        .replacen(
+            "\"id\": \"4(2)(b)\",",
+            "\"id\": \"4(1)(b)\",\n      \"former_ids\": [\"4(2)(b)\"],",
+            1,
+        )
+        .replacen("reg. 4(2)(b)\"", "reg. 4(1)(b)\"", 1);
+    assert_ne!(local, builtin);
+    case.write("templates/uk-ghr.json", local);
+    let out = case.run(&["check"]).ok().stdout;
+    assert!(
+        out.contains("uk-ghr:4(2)(b)")
+            && out.contains("former id of the clause, now uk-ghr:4(1)(b)")
+            && out.contains("change the criterion's \"clause\": \"4(2)(b)\" to \"4(1)(b)\""),
+        "{out}"
+    );
+    // The dossier builds, citing the clause under its new number.
+    case.build(&["--unpacked"]).ok();
+    if let Some(out) = crate::harness::tool(
+        "pdftotext",
+        &["-enc", "UTF-8", "data/submission-uk-ghr.pdf", "-"],
+        &case.bag("full"),
+    ) {
+        let text = String::from_utf8(out.stdout).unwrap();
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(text.contains("(SI 2020/680), reg. 4(1)(b)"), "{text}");
+    }
+    // The old id is still accepted on the command line.
+    case.run(&["subject", "add", "B", "--criterion", "uk-ghr:4(2)(b)"])
+        .ok();
+}

@@ -52,6 +52,17 @@ fn page_count(pdf: &Path) -> Option<usize> {
     Some(line.split_whitespace().nth(1).unwrap().parse().unwrap())
 }
 
+/// A built-in template as JSON.
+fn template(regime: &str) -> Value {
+    serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("templates/{regime}.json")),
+        )
+        .unwrap(),
+    )
+    .unwrap()
+}
+
 /// The sample case, sealed unpacked into `out/`: (temporary folder, bag folder).
 fn sealed_sample(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
     let dir = sample();
@@ -106,14 +117,9 @@ fn the_sample_case_has_one_pdf_per_regime_with_every_name_id_hash_date_and_crite
             text.contains(&fingerprint),
             "{regime}: no exhibit fingerprint"
         );
-        // Every clause a subject meets under this regime, in the template's wording.
-        let template: Value = serde_json::from_str(
-            &std::fs::read_to_string(
-                Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("templates/{regime}.json")),
-            )
-            .unwrap(),
-        )
-        .unwrap();
+        // Every clause a subject meets under this regime is cited; its wording is quoted if and
+        // only if the template marks it confirmed word for word.
+        let template = template(regime);
         let met: Vec<&str> = case["subjects"]
             .as_array()
             .unwrap()
@@ -127,20 +133,28 @@ fn the_sample_case_has_one_pdf_per_regime_with_every_name_id_hash_date_and_crite
             if !met.contains(&clause["id"].as_str().unwrap()) {
                 continue;
             }
-            let wording = flat(clause["wording"].as_str().unwrap());
+            let citation = flat(clause["citation"].as_str().unwrap());
             assert!(
-                text.contains(&wording),
-                "{regime}: criterion {} wording missing",
+                text.contains(&citation),
+                "{regime}: criterion {} not cited as {citation:?}",
                 clause["id"]
             );
-            // Only verbatim wording is put in quotation marks.
-            let quoted = text.contains(&format!("“{wording}”"));
-            assert_eq!(
-                quoted,
-                clause["verification"] == "verbatim",
-                "{regime}: criterion {} quoted wrongly",
-                clause["id"]
-            );
+            let wording = flat(clause["wording"].as_str().unwrap());
+            let confirmed = ["verified-official", "verified-mirror"]
+                .contains(&clause["status"].as_str().unwrap());
+            if confirmed {
+                assert!(
+                    text.contains(&format!("“{wording}”")),
+                    "{regime}: confirmed criterion {} not quoted",
+                    clause["id"]
+                );
+            } else if !wording.is_empty() {
+                assert!(
+                    !text.contains(&wording),
+                    "{regime}: unconfirmed wording of criterion {} printed",
+                    clause["id"]
+                );
+            }
         }
         // The template's headings, in its order.
         let mut from = 0;
@@ -403,4 +417,197 @@ fn the_annex_command_reproduces_the_exhibit_fingerprint() {
         text.contains(&format!("Expected: {computed}")),
         "{computed}"
     );
+}
+
+/// The sample case with the three regimes it lacks added (eu-ghr, ca-jvcfoa, au-magnitsky),
+/// each subject proposed under one of their clauses, sealed in both profiles: (folder, the six
+/// regimes).
+fn sample_under_every_regime() -> (&'static Path, Vec<&'static str>) {
+    static SEALED: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let regimes = vec![
+        "us-glomag",
+        "uk-ghr",
+        "uk-gac",
+        "eu-ghr",
+        "ca-jvcfoa",
+        "au-magnitsky",
+    ];
+    (SEALED.get_or_init(seal_under_every_regime).path(), regimes)
+}
+
+fn seal_under_every_regime() -> tempfile::TempDir {
+    let dir = sample();
+    let path = dir.path().join("case/case.json");
+    let mut case: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let added = [
+        ("eu-ghr", "1(1)(c)(i)"),
+        ("ca-jvcfoa", "4(2)(c)"),
+        ("au-magnitsky", "6A(4)"),
+    ];
+    for (regime, clause) in added {
+        case["regimes"].as_array_mut().unwrap().push(regime.into());
+        for subject in case["subjects"].as_array_mut().unwrap() {
+            subject["criteria"]
+                .as_array_mut()
+                .unwrap()
+                .push(serde_json::json!({
+                    "regime": regime,
+                    "clause": clause,
+                    "argument": format!("Why the conduct meets {regime}:{clause} (fictional)."),
+                    "exhibits": ["E-014"]
+                }));
+        }
+    }
+    std::fs::write(&path, serde_json::to_string_pretty(&case).unwrap()).unwrap();
+    for profile in ["full", "public"] {
+        build_sample(dir.path(), &["--unpacked", "--profile", profile]);
+    }
+    dir
+}
+
+/// The legal analysis section of a submission's text: from its heading to the next section's.
+fn legal_analysis<'a>(text: &'a str, regime: &str) -> &'a str {
+    let template = template(regime);
+    let sections = template["sections"].as_array().unwrap();
+    let at = sections
+        .iter()
+        .position(|s| s["id"] == "legal_analysis")
+        .unwrap();
+    let heading = flat(sections[at]["heading"].as_str().unwrap());
+    // The heading is in the contents too: the section is its last occurrence.
+    let start = text.rfind(&heading).unwrap();
+    let end = sections.get(at + 1).map_or(text.len(), |next| {
+        let next = flat(next["heading"].as_str().unwrap());
+        text[start..].find(&next).map_or(text.len(), |n| start + n)
+    });
+    &text[start..end]
+}
+
+#[test]
+fn no_submission_names_a_research_source_or_a_disclaimer_in_any_regime_or_profile() {
+    let (dir, regimes) = sample_under_every_regime();
+    for profile in ["full", "public"] {
+        let bag = dir.join(format!("out/NZ-LANTERN-2019-{profile}-{DATE}"));
+        for regime in &regimes {
+            let pdf = bag.join(format!("data/submission-{regime}.pdf"));
+            let Some(text) = pdftotext(&pdf) else { return };
+            let text = flat(&text);
+            for word in [
+                "github",
+                "secondary",
+                "In summary",
+                "cross-checked",
+                "not checked against",
+                "Department of Treasury",
+                "Source: ",
+            ] {
+                // The exhibit index prints each exhibit's "Source:": only the law is meant here.
+                let law = legal_analysis(&text, regime);
+                assert!(
+                    !law.contains(word),
+                    "{profile} {regime}: legal analysis has {word:?}"
+                );
+                if word != "Source: " {
+                    assert!(
+                        !text.to_lowercase().contains(&word.to_lowercase()),
+                        "{profile} {regime}: {word:?}"
+                    );
+                }
+            }
+            assert!(
+                !legal_analysis(&text, regime).contains("http"),
+                "{profile} {regime}: an address in the legal analysis"
+            );
+        }
+    }
+}
+
+#[test]
+fn canada_quotes_the_current_section_4_1_b_and_never_the_superseded_text() {
+    let (dir, _) = sample_under_every_regime();
+    let pdf = dir.join(format!(
+        "out/NZ-LANTERN-2019-full-{DATE}/data/submission-ca-jvcfoa.pdf"
+    ));
+    let Some(text) = pdftotext(&pdf) else { return };
+    let text = flat(&text);
+    assert!(!text.contains("seized, frozen or sequestrated"), "CA-1");
+    let current = "by order, cause to be seized or restrained in the manner set out in the order any property situated in Canada that is owned — or that is held or controlled, directly or indirectly — by a foreign national who is identified in an order or regulation made under paragraph (1)(a).";
+    if text.contains("seized or restrained") {
+        assert!(
+            text.contains(&format!("“{current}”")),
+            "CA-1: not the current text"
+        );
+    }
+    assert!(text.contains("S.C. 2017, c. 21, s. 4(2)(c)"));
+    // The section's words are confirmed: quoted.
+    assert!(text.contains("“a foreign national, who is a foreign public official"));
+}
+
+#[test]
+fn a_us_clause_is_cited_in_federal_register_form_without_quotation() {
+    let (_dir, bag) = sealed_sample(&[]);
+    let Some(text) = pdftotext(&bag.join("data/submission-us-glomag.pdf")) else {
+        return;
+    };
+    let law = legal_analysis(&flat(&text), "us-glomag").to_string();
+    assert!(
+        law.contains("Exec. Order No. 13818, § 1(a)(ii)(A), 82 Fed. Reg. 60839 (Dec. 26, 2017)"),
+        "{law}"
+    );
+    assert!(!law.contains("“Exec. Order"));
+    // US-1: the wording was read only in unofficial copies, so it is not quoted.
+    assert!(
+        !law.contains("to be responsible for or complicit in"),
+        "{law}"
+    );
+    assert!(!law.contains("“based on credible evidence”"), "{law}");
+    assert!(law.contains("22 U.S.C. § 10102(a)"));
+}
+
+#[test]
+fn the_legal_analysis_points_to_each_profile_instead_of_repeating_the_argument() {
+    let (dir, bag) = sealed_sample(&[]);
+    let case: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("case/case.json")).unwrap())
+            .unwrap();
+    let pdf = bag.join("data/submission-uk-gac.pdf");
+    let Some(layout) = pdftotext_layout(&pdf) else {
+        return;
+    };
+    let text = flat(&layout);
+    let law = legal_analysis(&text, "uk-gac");
+    let sheets: Vec<&str> = layout.split('\u{c}').collect();
+    for subject in case["subjects"].as_array().unwrap() {
+        let criterion = subject["criteria"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["regime"] == "uk-gac")
+            .unwrap();
+        let argument = flat(criterion["argument"].as_str().unwrap());
+        assert!(text.contains(&argument), "the profile has the argument");
+        assert!(!law.contains(&argument), "the argument is repeated");
+        // "S-002 Vadim Orzhelov: see the subject's profile, page N", and page N is the profile.
+        let who = format!(
+            "{} {}: see the subject's profile, page ",
+            subject["id"].as_str().unwrap(),
+            subject["name"].as_str().unwrap()
+        );
+        let at = law.find(&who).unwrap_or_else(|| panic!("{who} in {law}"));
+        let page: usize = law[at + who.len()..]
+            .split(|c: char| !c.is_ascii_digit())
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let heading = format!(
+            "{}  {}",
+            subject["id"].as_str().unwrap(),
+            subject["name"].as_str().unwrap()
+        );
+        assert!(
+            flat(sheets[page - 1]).contains(&flat(&heading)),
+            "page {page} is not {heading}'s profile"
+        );
+    }
 }

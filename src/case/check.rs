@@ -17,12 +17,14 @@ use crate::error::Result;
 use crate::hash::sha256_files;
 use crate::template::{Registry, Template};
 
-/// How bad a finding is: errors block the referral (exit 1), warnings weaken it.
+/// How bad a finding is: errors block the referral (exit 1), warnings weaken it, notes only say
+/// how the submission will read (a clause cited without quotation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
     Warning,
+    Note,
 }
 
 /// One problem, where it is, and what to do.
@@ -45,6 +47,7 @@ pub struct Report {
     pub exhibits_hashed: usize,
     pub errors: usize,
     pub warnings: usize,
+    pub notes: usize,
     pub findings: Vec<Finding>,
     /// The exhibits found missing or changed (id and path), for the custody log.
     #[serde(skip)]
@@ -144,16 +147,19 @@ pub fn check(
         }
     };
     findings.sort_by_key(|f| (rank(f), f.severity));
-    let errors = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .count();
+    let count = |severity| findings.iter().filter(|f| f.severity == severity).count();
+    let (errors, warnings, notes) = (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Note),
+    );
     Ok(Report {
         case: case.id.clone(),
         regimes: case.regimes.clone(),
         exhibits_hashed: hashed,
         errors,
-        warnings: findings.len() - errors,
+        warnings,
+        notes,
         findings,
         damaged,
     })
@@ -382,9 +388,10 @@ fn check_regime(case: &Case, template: &Template, found: &mut Findings) {
                 ),
             );
         }
+        check_arguments(template, subject, &criteria, found);
         for criterion in criteria {
             let place = format!("{}:{}", template.id, criterion.clause);
-            if template.clause(&criterion.clause).is_none() {
+            let Some(clause) = template.clause(&criterion.clause) else {
                 found.add(
                     Severity::Error,
                     regime,
@@ -393,6 +400,21 @@ fn check_regime(case: &Case, template: &Template, found: &mut Findings) {
                     &format!("use a clause of {}: {}", template.id, clauses.join(", ")),
                 );
                 continue;
+            };
+            if clause.id != criterion.clause {
+                found.add(
+                    Severity::Warning,
+                    regime,
+                    &subject.id,
+                    format!(
+                        "criterion {place} of {label}: {} is a former id of the clause, now {}:{} ({})",
+                        criterion.clause, template.id, clause.id, clause.citation
+                    ),
+                    &format!(
+                        "in case.json, change the criterion's \"clause\": \"{}\" to \"{}\" (the old id still works)",
+                        criterion.clause, clause.id
+                    ),
+                );
             }
             if criterion
                 .argument
@@ -451,6 +473,91 @@ fn check_regime(case: &Case, template: &Template, found: &mut Findings) {
                 );
             }
         }
+    }
+    check_quotations(case, template, found);
+}
+
+/// Two criteria of one subject under one regime with the same argument: the profile would print
+/// it twice. One finding per group of criteria sharing an argument.
+fn check_arguments(
+    template: &Template,
+    subject: &Subject,
+    criteria: &[&crate::case::Criterion],
+    found: &mut Findings,
+) {
+    let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
+    for criterion in criteria {
+        let Some(argument) = criterion.argument.as_deref() else {
+            continue;
+        };
+        let key = argument.split_whitespace().collect::<Vec<_>>().join(" ");
+        if key.is_empty() {
+            continue;
+        }
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, clauses)) => clauses.push(&criterion.clause),
+            None => groups.push((key, vec![&criterion.clause])),
+        }
+    }
+    for (_, clauses) in groups.iter().filter(|(_, c)| c.len() > 1) {
+        let mut named: Vec<String> = clauses
+            .iter()
+            .map(|c| format!("{}:{c}", template.id))
+            .collect();
+        let last = named.pop().unwrap_or_default();
+        found.add(
+            Severity::Warning,
+            Some(&template.id),
+            &subject.id,
+            format!(
+                "{} ({}): criteria {} and {last} carry the same argument",
+                subject.id,
+                subject.name,
+                named.join(", ")
+            ),
+            "write one argument per criterion, saying how the conduct meets that clause, or merge them: keep the clause that fits best and remove the others from the subject's \"criteria\" in case.json",
+        );
+    }
+}
+
+/// The clauses the case relies on that the submission cites without quotation, and why.
+fn check_quotations(case: &Case, template: &Template, found: &mut Findings) {
+    for clause in &template.criteria {
+        if clause.quotation().is_some() {
+            continue;
+        }
+        let users: Vec<&str> = case
+            .subjects
+            .iter()
+            .filter(|s| {
+                s.criteria
+                    .iter()
+                    .any(|c| c.regime == template.id && clause.answers_to(&c.clause))
+            })
+            .map(|s| s.id.as_str())
+            .collect();
+        if users.is_empty() {
+            continue;
+        }
+        let mut why = if clause.wording.trim().is_empty() {
+            "no reliable wording of it is recorded".to_string()
+        } else {
+            clause.status.describe().to_string()
+        };
+        if !clause.provenance.note.trim().is_empty() {
+            why.push_str(&format!(" ({})", clause.provenance.note.trim()));
+        }
+        found.add(
+            Severity::Note,
+            Some(&template.id),
+            &format!("{}:{}", template.id, clause.id),
+            format!(
+                "cited by number, title and instrument, without quotation ({}; used by {}): {why}",
+                clause.citation,
+                users.join(", ")
+            ),
+            "nothing blocks filing; to quote the clause, read it in the official text and record the wording, \"status\": \"verified-official\" and its provenance in a case-local template (see docs/templates.md)",
+        );
     }
 }
 

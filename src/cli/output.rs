@@ -56,12 +56,16 @@ pub fn write_report(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     )?;
     write_findings(out, report.findings.iter())?;
     writeln!(out)?;
-    if report.findings.is_empty() {
-        writeln!(out, "no problems found")
+    let notes = match report.notes {
+        0 => String::new(),
+        n => format!(" ({})", plural(n, "note")),
+    };
+    if report.errors + report.warnings == 0 {
+        writeln!(out, "no problems found{notes}")
     } else {
         writeln!(
             out,
-            "{} errors, {} warnings",
+            "{} errors, {} warnings{notes}",
             report.errors, report.warnings
         )
     }
@@ -105,6 +109,7 @@ fn write_findings<'a>(
         let word = match finding.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
         writeln!(
             out,

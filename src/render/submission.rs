@@ -1,9 +1,10 @@
 //! What the submission says: each section of the regime template, in its order and with its
 //! heading, written into the flow.
 //!
-//! Only wording a template marks `verbatim` is put in quotation marks as the law's words; the
-//! rest is labelled as a summary. The public profile's exhibits arrive already withheld or with
-//! their source hidden, and are shown so.
+//! The law is cited as a lawyer cites it; a provision's words are put in quotation marks only
+//! when the template marks them confirmed word for word, and where they were checked is never
+//! printed. The public profile's exhibits arrive already withheld or with their source hidden,
+//! and are shown so.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -17,7 +18,7 @@ use crate::case::custody;
 use crate::case::{Confidentiality, Event, SignatoryRole, Subject, SubjectKind};
 use crate::display::{and_list, human_bytes, plural};
 use crate::dossier::json::{CONFIDENTIAL_SOURCE, Profile, SealedExhibit};
-use crate::template::{Section, Verification};
+use crate::template::Section;
 
 /// The body text size, in points.
 pub const BODY: u8 = 10;
@@ -225,7 +226,7 @@ pub fn write(flow: &mut Flow, input: &Submission) {
             }
             "narrative" => narrative(flow, input),
             "timeline" => timeline(flow, input, &withheld),
-            "legal_analysis" => legal_analysis(flow, input, &withheld, &subjects),
+            "legal_analysis" => legal_analysis(flow, input, &withheld, &subjects, &subject_marks),
             "exhibits" => exhibits(flow, input, &subjects),
             "custody" => custody_summary(flow, input),
             "signatories" => signatories(flow, input),
@@ -1046,109 +1047,141 @@ fn timeline(flow: &mut Flow, input: &Submission, withheld: &Withheld) {
     );
 }
 
-fn legal_analysis(flow: &mut Flow, input: &Submission, withheld: &Withheld, subjects: &[&Subject]) {
+/// The law the submission relies on: the instruments, the standard of proof, the measures, then
+/// each clause a proposed subject meets, with the subjects proposed under it. The argument for
+/// each subject is printed once, in its profile; here each subject points to it.
+fn legal_analysis(
+    flow: &mut Flow,
+    input: &Submission,
+    withheld: &Withheld,
+    subjects: &[&Subject],
+    profiles: &[usize],
+) {
     let t = input.template;
     if let Some(intro) = input.narrative.file(super::LEGAL_ANALYSIS_FILE) {
         blocks(flow, intro, true);
         flow.space(2.0);
     }
-    let instruments: Vec<String> = t
-        .instruments
-        .iter()
-        .map(|i| format!("{} ({})", i.title, i.citation))
-        .collect();
-    flow.paragraph(&[Span::new("Instruments", strong())], 0.0, 0.5);
-    for i in instruments {
-        flow.item("•", &plain(i), 5.0, 0.5);
+    flow.heading(&[Span::new("Instruments", strong())], 0.0, None);
+    for i in &t.instruments {
+        flow.item("•", &plain(i.citation.as_str()), 5.0, 0.5);
     }
     flow.space(2.0);
-    flow.paragraph(&[Span::new("Standard of proof", strong())], 0.0, 0.5);
-    wording(
-        flow,
-        &t.standard_of_proof.text,
-        t.standard_of_proof.verification,
-        &t.standard_of_proof.source,
-    );
-    flow.paragraph(&[Span::new("Decision-maker", strong())], 0.0, 0.5);
-    flow.paragraph(&plain(t.decision_maker.as_str()), 0.0, 2.0);
-    flow.paragraph(&[Span::new("Measures requested", strong())], 0.0, 0.5);
-    for m in &t.measures {
-        wording(flow, &m.text, m.verification, &m.source);
+    if !t.standard_of_proof.is_empty() {
+        flow.heading(&[Span::new("Standard of proof", strong())], 0.0, None);
+        wording(flow, &t.standard_of_proof);
+        flow.space(1.5);
     }
+    flow.heading(&[Span::new("Decision-maker", strong())], 0.0, None);
+    flow.paragraph(&plain(t.decision_maker.as_str()), 0.0, 2.0);
+    flow.heading(&[Span::new("Measures requested", strong())], 0.0, None);
+    for m in t.measures.iter().filter(|m| !m.is_empty()) {
+        flow.item("•", &statement(m), 5.0, 0.8);
+    }
+    flow.space(1.5);
+    // Where each subject's argument is: its profile's page, once the profiles are laid out.
+    let profiles_first = {
+        let at = |id: &str| t.sections.iter().position(|s| s.id == id);
+        matches!((at("subjects"), at("legal_analysis")), (Some(a), Some(b)) if a < b)
+    };
+    let subjects_heading = t
+        .sections
+        .iter()
+        .find(|s| s.id == "subjects")
+        .map_or("Subjects", |s| s.heading.as_str());
     // Each clause that a proposed subject meets, in the template's order.
     for clause in &t.criteria {
-        let meeting: Vec<(&Subject, &crate::case::Criterion)> = subjects
+        let meeting: Vec<(usize, &crate::case::Criterion)> = subjects
             .iter()
-            .flat_map(|s| {
+            .enumerate()
+            .flat_map(|(i, s)| {
                 s.criteria
                     .iter()
-                    .filter(|c| c.regime == t.id && c.clause == clause.id)
-                    .map(move |c| (*s, c))
+                    .filter(|c| c.regime == t.id && clause.answers_to(&c.clause))
+                    .map(move |c| (i, c))
             })
             .collect();
         if meeting.is_empty() {
             continue;
         }
         flow.heading(
-            &[Span::new(
-                format!("{} {}, {}", clause.instrument, clause.id, clause.title),
-                Look::new(11).bold(),
-            )],
+            &[Span::new(clause.citation.as_str(), Look::new(11).bold())],
             5.0,
             None,
         );
-        wording(flow, &clause.wording, clause.verification, &clause.source);
-        for (subject, criterion) in meeting {
-            flow.paragraph(
-                &[Span::new(
-                    format!("{} {}", subject.id, subject.name),
-                    strong(),
-                )],
-                0.0,
-                0.5,
-            );
-            if let Some(argument) = &criterion.argument {
-                flow.paragraph(&plain(argument.as_str()), 4.0, 0.5);
-            }
+        flow.paragraph(
+            &[Span::new(clause.title.as_str(), body().italic())],
+            0.0,
+            1.0,
+        );
+        if let Some(quotation) = clause.quotation() {
+            flow.paragraph(&plain(format!("“{quotation}”")), 4.0, 1.5);
+        }
+        flow.paragraph(
+            &[Span::new("Proposed under this clause", strong())],
+            0.0,
+            0.5,
+        );
+        for (i, criterion) in meeting {
+            let subject = subjects[i];
+            let place = match profiles.get(i) {
+                Some(mark) if profiles_first => {
+                    format!("see the subject's profile, page {}", flow.marks[*mark] + 1)
+                }
+                _ => format!("see the subject's profile under “{subjects_heading}”"),
+            };
+            let mut spans = vec![
+                Span::new(format!("{} {}", subject.id, subject.name), strong()),
+                Span::new(format!(": {place}."), body()),
+            ];
             if !criterion.exhibits.is_empty() {
-                flow.paragraph(
-                    &[Span::new(
-                        format!("Exhibits: {}", exhibit_refs(withheld, &criterion.exhibits)),
-                        body(),
-                    )],
-                    4.0,
-                    1.5,
-                );
+                spans.push(Span::new(
+                    format!(
+                        " Exhibits: {}.",
+                        exhibit_refs(withheld, &criterion.exhibits)
+                    ),
+                    body(),
+                ));
             }
+            flow.item("•", &spans, 5.0, 0.8);
         }
     }
 }
 
-/// Legal wording: quoted as the law's words only when verbatim, otherwise marked as a summary.
-fn wording(flow: &mut Flow, text: &str, verification: Verification, source: &str) {
-    let spans = match verification {
-        Verification::Verbatim => vec![Span::new(format!("“{}”", text.trim()), body())],
-        Verification::Secondary => vec![
-            Span::new(
-                "In summary (as quoted by a secondary source, not checked against the official text): ",
-                body().italic().ink(Ink::Grey),
-            ),
-            Span::new(text, body()),
-        ],
-        Verification::Paraphrase => vec![
-            Span::new(
-                "In summary (not the law's words): ",
-                body().italic().ink(Ink::Grey),
-            ),
-            Span::new(text, body()),
-        ],
-    };
-    flow.paragraph(&spans, 4.0, 0.5);
-    if verification == Verification::Verbatim && !source.is_empty() {
-        flow.paragraph(&[Span::new(format!("Source: {source}"), note())], 4.0, 2.0);
-    } else {
-        flow.space(1.5);
+/// A statement of the law (the standard of proof), on its own line.
+fn wording(flow: &mut Flow, s: &crate::template::Statement) {
+    flow.paragraph(&statement(s), 4.0, 0.5);
+}
+
+/// A statement of the law as printed: our label, the provision's words in quotation marks only
+/// when they are confirmed word for word, and the citation. Where the wording was checked is
+/// never printed.
+fn statement(s: &crate::template::Statement) -> Vec<Span> {
+    let label = s.label.trim();
+    let citation = s.citation.trim();
+    let mut text = String::new();
+    match s.quotation() {
+        Some(quotation) => {
+            if !label.is_empty() {
+                text.push_str(&format!("{label}: "));
+            }
+            text.push_str(&format!("“{quotation}”"));
+            if !citation.is_empty() {
+                text.push_str(&format!(" ({citation})"));
+            }
+        }
+        None => {
+            text.push_str(label);
+            if !citation.is_empty() {
+                if label.is_empty() {
+                    text.push_str(citation);
+                } else {
+                    text.push_str(&format!(" ({citation})"));
+                }
+            }
+        }
     }
+    plain(text)
 }
 
 fn exhibits(flow: &mut Flow, input: &Submission, subjects: &[&Subject]) {
