@@ -206,8 +206,11 @@ fn every_page_says_page_n_of_the_true_count_and_the_case_id() {
             i + 1
         );
     }
-    // The contents give the page each section starts on.
-    let contents = sheets[1];
+    // The contents (after the cover letter and the cover) give the page each section starts on.
+    let contents = sheets
+        .iter()
+        .find(|s| s.lines().any(|l| l.trim() == "Contents"))
+        .expect("a contents page");
     let line = contents
         .lines()
         .find(|l| l.trim_start().starts_with("Exhibit Index"))
