@@ -34,6 +34,8 @@ export DOSSIER_ACTOR="Joris Haldane-Veit (paralegal, Norzhavia Accountability Pr
 
 cd "$here/sample-case"
 rm -f case.json custody.jsonl
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 
 # --- every evidence file must be registered below, exactly once --------------------------------
 EXHIBIT_PATHS=(
@@ -241,11 +243,6 @@ dossier subject add "Nizar al-Qaswani" \
   --id-document "passport:XD0419337:XX" \
   --id-document "national-id:660412-30571:XX" \
   --address "14 Marqelin Embankment, Qelvaran, Republic of Norzhavia" \
-  --criterion "us-glomag:1(a)(ii)(A)" --criterion "us-glomag:1(a)(ii)(B)(1)" \
-  --criterion "uk-ghr:4(2)(a)" --criterion "uk-ghr:6(2)(a)" \
-  --criterion "uk-gac:4(2)(a)" --criterion "uk-gac:4(2)(b)" --criterion "uk-gac:6(3)(a)" \
-  --argument "As Deputy Minister of Interior, S-001 signed Order No. 117-DSP (E-001) authorising service firearms against the peaceful Lantern rally of 14 March 2019, at which a student was shot dead (E-003, E-004), and ordering that detainees be held without lawyers at Detention Centre No. 4. As chair of the tender commission he awarded contract MV-2018/044 to Qarvexa at 38% above the Ministry's estimate and received about 8.1 million ralan of kickbacks through Velmarch Advisory LP (E-014, E-015), and the budget he controlled paid 6.1 million ralan for goods never delivered." \
-  --exhibit E-001 --exhibit E-003 --exhibit E-004 --exhibit E-014 --exhibit E-015 \
   --nexus "A London flat used by his family was bought on 17 September 2021 for GBP 1,350,000 with funds from Velmarch Advisory LP (E-014); his daughter has studied in London since 2020." \
   --nexus "Kickbacks paid to Velmarch were converted to US dollars through a correspondent bank in New York (E-014)." \
   --exculpatory "The Ministry's statement of 15 March 2019 (E-005) says he instructed units to 'avoid lethal force'; Order No. 117-DSP leaves the use of firearms to 'the senior officer on the spot' (E-001)."
@@ -262,11 +259,6 @@ dossier subject add "Vadim Orzhelov" \
   --id-document "passport:XC7720154:XX" \
   --id-document "service-card:PS-04-1187:XX" \
   --address "Officers' Quarters 2, Detention Centre No. 4, Qelvaran, Republic of Norzhavia" \
-  --criterion "us-glomag:1(a)(ii)(A)" --criterion "us-glomag:1(a)(ii)(B)(1)" \
-  --criterion "uk-ghr:4(2)(b)" --criterion "uk-ghr:6(2)(a)" \
-  --criterion "uk-gac:4(2)(a)" --criterion "uk-gac:6(3)(a)" \
-  --argument "As head of Temporary Detention Centre No. 4, S-002 directed the guards who strapped Lantern detainees to restraint chairs, beat their soles and gave them electric shocks between 14 March and 2 April 2019; two detainees and a former guard place him at the scene (E-006, E-007, E-008) and the forensic report corroborates them (E-011). He signed acceptance certificates for a ventilation system and 120 beds that were never delivered and received 1.1 million ralan as 'the Colonel's share' through Velmarch Advisory LP (E-014, E-015)." \
-  --exhibit E-006 --exhibit E-007 --exhibit E-008 --exhibit E-011 --exhibit E-014 --exhibit E-015 \
   --exculpatory "He testified on 2 July 2019 that no force or special means were used and that injuries pre-dated admission, and the court accepted this (E-012)." \
   --exculpatory "In 2021 he issued a circular forbidding 'unauthorised physical measures' (reported second-hand in E-008)."
 # S-003
@@ -282,11 +274,6 @@ dossier subject add "Lương Bích Diệp" \
   --position "General Director, Qarvexa Stroy-Invest LLC, 2018-02" \
   --id-document "passport:XB3308812:XX" \
   --address "Building 3, 41 Tannery Embankment, Qelvaran, Republic of Norzhavia" \
-  --criterion "us-glomag:1(a)(ii)(B)(1)" --criterion "us-glomag:1(a)(ii)(C)(1)" \
-  --criterion "uk-ghr:6(2)(a)" \
-  --criterion "uk-gac:4(2)(a)" --criterion "uk-gac:6(3)(a)" \
-  --argument "S-003 headed the Ministry's procurement department until January 2018 and a month later registered Qarvexa Stroy-Invest LLC as its sole owner and director (E-013); the company won contract MV-2018/044 from the commission chaired by S-001. Her chief accountant describes her instructing fourteen sham 'consulting' payments of 9.2 million ralan to Velmarch Advisory LP for S-001 and S-002 (E-014, E-015). Qarvexa supplied and installed the restraint chairs and shock batons used to torture detainees (E-008, E-010), which is involvement under UK GHR reg. 6." \
-  --exhibit E-008 --exhibit E-010 --exhibit E-013 --exhibit E-014 --exhibit E-015 \
   --nexus "Qarvexa's payments to Velmarch cleared in US dollars through a correspondent bank in New York (E-014)."
 # S-004 (entity)
 dossier subject add "Qarvexa Stroy-Invest LLC" \
@@ -297,12 +284,35 @@ dossier subject add "Qarvexa Stroy-Invest LLC" \
   --alias "Qarvexa" --alias "Карвекса" \
   --nationality XX \
   --id-document "company-registration:1187700451236:XX" \
-  --address "Building 3, 41 Tannery Embankment, Qelvaran, Republic of Norzhavia" \
-  --criterion "us-glomag:1(a)(ii)(B)(1)" \
-  --criterion "uk-ghr:6(2)(a)" \
-  --criterion "uk-gac:4(2)(a)" --criterion "uk-gac:6(3)(a)" \
-  --argument "Qarvexa obtained contract MV-2018/044 at an inflated price from a commission chaired by S-001 and, acting for him, paid 9.2 million ralan in bribes disguised as consulting fees to Velmarch Advisory LP (E-013, E-014, E-015). It supplied and installed the restraint chairs and shock batons used to torture Lantern detainees in Detention Centre No. 4 (E-007, E-008, E-010)." \
-  --exhibit E-007 --exhibit E-008 --exhibit E-010 --exhibit E-013 --exhibit E-014 --exhibit E-015
+  --address "Building 3, 41 Tannery Embankment, Qelvaran, Republic of Norzhavia"
+
+# --- criteria: one argument and its own exhibits per clause (an argument is never repeated) ------
+cat > "$work/criteria.csv" <<'CSV'
+subject,criterion,argument,exhibits
+S-001,us-glomag:1(a)(ii)(A),"As Deputy Minister of Interior, S-001 signed Order No. 117-DSP (E-001), which authorised service firearms against the peaceful Lantern rally of 14 March 2019, where a student was shot dead (E-003, E-004), and ordered that detainees be held without lawyers at Detention Centre No. 4, where they were tortured.",E-001;E-003;E-004
+S-001,us-glomag:1(a)(ii)(B)(1),"As chair of the tender commission, S-001 awarded contract MV-2018/044 to Qarvexa at 38% above the Ministry's own estimate and received about 8.1 million ralan of kickbacks through Velmarch Advisory LP (E-014, E-015); the budget he controlled paid 6.1 million ralan for goods never delivered.",E-014;E-015
+S-001,uk-ghr:4(2)(a),"The Lantern rally of 14 March 2019 was dispersed with service firearms and a 22-year-old student was shot dead (E-003, E-004): an unlawful killing of a person exercising the freedoms of assembly and expression.",E-003;E-004
+S-001,uk-ghr:6(2)(a),S-001 is responsible for that killing: his Order No. 117-DSP (E-001) authorised the firearms used at the rally and sent the detainees to Detention Centre No. 4 without lawyers.,E-001
+S-001,uk-gac:4(2)(a),"Bribery: S-001 received about 8.1 million ralan from Qarvexa, paid as sham consulting fees to Velmarch Advisory LP, for awarding it contract MV-2018/044 (E-014, E-015).",E-014;E-015
+S-001,uk-gac:4(2)(b),"Misappropriation: as the official controlling the Ministry's budget, S-001 approved payments of 6.1 million ralan for equipment that was never delivered (E-014).",E-014
+S-001,uk-gac:6(3)(a),"S-001 is responsible for that corruption: he chaired the tender commission that awarded contract MV-2018/044 at 38% above the estimate and signed the payment orders (E-014, E-015).",E-014;E-015
+S-002,us-glomag:1(a)(ii)(A),"As head of Temporary Detention Centre No. 4, S-002 directed the guards who strapped Lantern detainees to restraint chairs, beat their soles and gave them electric shocks between 14 March and 2 April 2019; two detainees and a former guard place him at the scene (E-006, E-007, E-008), and the forensic report corroborates them (E-011).",E-006;E-007;E-008;E-011
+S-002,us-glomag:1(a)(ii)(B)(1),"S-002 signed acceptance certificates for a ventilation system and 120 beds that were never delivered, and received 1.1 million ralan as 'the Colonel's share' through Velmarch Advisory LP (E-014, E-015).",E-014;E-015
+S-002,uk-ghr:4(2)(b),"Detainees of the Lantern rally were strapped to restraint chairs, beaten on the soles of their feet and given electric shocks in the basement of block B between 14 March and 2 April 2019 (E-006, E-007, E-011): torture.",E-006;E-007;E-011
+S-002,uk-ghr:6(2)(a),"S-002 is responsible for that torture: he commanded the centre and gave the guards their orders, as two detainees and a former guard state (E-006, E-007, E-008).",E-006;E-007;E-008
+S-002,uk-gac:4(2)(a),"Bribery: S-002 received 1.1 million ralan, recorded as 'the Colonel's share', for certifying deliveries that never took place (E-014, E-015).",E-014;E-015
+S-002,uk-gac:6(3)(a),S-002 is responsible for that corruption: his signature is on the false acceptance certificates that released the payments (E-014).,E-014
+S-003,us-glomag:1(a)(ii)(B)(1),S-003 headed the Ministry's procurement department until January 2018 and a month later registered Qarvexa Stroy-Invest LLC as its sole owner and director (E-013); the company then won contract MV-2018/044 from the commission chaired by S-001.,E-013
+S-003,us-glomag:1(a)(ii)(C)(1),"As Qarvexa's director, S-003 leads an entity that paid bribes to officials: her chief accountant describes her instructing fourteen sham 'consulting' payments of 9.2 million ralan to Velmarch Advisory LP for S-001 and S-002 (E-014, E-015).",E-014;E-015
+S-003,uk-ghr:6(2)(a),"Qarvexa, directed by S-003, supplied and installed the restraint chairs and shock batons used to torture detainees at Detention Centre No. 4 (E-008, E-010).",E-008;E-010
+S-003,uk-gac:4(2)(a),"Bribery: S-003 instructed the payment of 9.2 million ralan to Velmarch Advisory LP, a vehicle for S-001 and S-002, in return for contract MV-2018/044 (E-014, E-015).",E-014;E-015
+S-003,uk-gac:6(3)(a),"S-003 is responsible for that bribery: she owned and directed the company that paid, and gave the instructions for each payment (E-013, E-014, E-015).",E-013;E-014;E-015
+S-004,us-glomag:1(a)(ii)(B)(1),"Qarvexa obtained contract MV-2018/044 at an inflated price from a commission chaired by S-001 and paid 9.2 million ralan in bribes disguised as consulting fees to Velmarch Advisory LP (E-013, E-014, E-015).",E-013;E-014;E-015
+S-004,uk-ghr:6(2)(a),"Qarvexa supplied and installed the restraint chairs and shock batons used to torture Lantern detainees in Detention Centre No. 4 (E-007, E-008, E-010).",E-007;E-008;E-010
+S-004,uk-gac:4(2)(a),"Bribery: Qarvexa paid 9.2 million ralan to Velmarch Advisory LP for officials of the Ministry of Interior in return for contract MV-2018/044 (E-014, E-015).",E-014;E-015
+S-004,uk-gac:6(3)(a),"Qarvexa is responsible for that bribery: the payments left its own accounts, on its director's instructions (E-014, E-015).",E-014;E-015
+CSV
+dossier import "$work/criteria.csv" --as criteria
 
 # --- events: after subjects and exhibits, which they link ----------------------------------------
 # V-001
