@@ -4,6 +4,7 @@ mod harness;
 
 mod build;
 mod check;
+mod correct;
 mod event;
 mod exhibit;
 mod export;

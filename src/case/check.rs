@@ -133,6 +133,7 @@ pub fn check(
     }
     let (hashed, damaged) = check_exhibits(root, case, &mut found, evidence, progress)?;
     check_custody(case, log, &mut found);
+    check_history(case, log, &mut found);
 
     let mut findings = found.0;
     // Case-wide findings first, then each regime in the case's order; errors before warnings.
@@ -307,7 +308,11 @@ fn check_ids(case: &Case, found: &mut Findings) {
             if !subjects.contains(who.subject.as_str()) {
                 found.error(
                     &event.id,
-                    format!("refers to unknown subject {}", who.subject),
+                    format!(
+                        "refers to {} subject {}",
+                        unknown_word(case, &who.subject),
+                        who.subject
+                    ),
                     unknown,
                 );
             }
@@ -316,7 +321,10 @@ fn check_ids(case: &Case, found: &mut Findings) {
             if !exhibits.contains(exhibit.as_str()) {
                 found.error(
                     &event.id,
-                    format!("refers to unknown exhibit {exhibit}"),
+                    format!(
+                        "refers to {} exhibit {exhibit}",
+                        unknown_word(case, exhibit)
+                    ),
                     unknown,
                 );
             }
@@ -336,8 +344,10 @@ fn check_ids(case: &Case, found: &mut Findings) {
                     found.error(
                         &subject.id,
                         format!(
-                            "criterion {}:{} refers to unknown exhibit {exhibit}",
-                            criterion.regime, criterion.clause
+                            "criterion {}:{} refers to {} exhibit {exhibit}",
+                            criterion.regime,
+                            criterion.clause,
+                            unknown_word(case, exhibit)
                         ),
                         unknown,
                     );
@@ -358,6 +368,15 @@ fn check_ids(case: &Case, found: &mut Findings) {
                 );
             }
         }
+    }
+}
+
+/// "withdrawn", "removed" or "unknown": what became of an id the case no longer has.
+fn unknown_word(case: &Case, id: &str) -> &'static str {
+    match case.retired(id) {
+        Some(r) if r.exhibit.is_some() => "withdrawn",
+        Some(_) => "removed",
+        None => "unknown",
     }
 }
 
@@ -660,7 +679,13 @@ fn check_exhibits(
             );
         }
     }
-    let registered: HashSet<String> = case.exhibits.iter().map(|e| nfc(&e.path)).collect();
+    // A withdrawn exhibit's file stays where it is: it is known, not unregistered.
+    let registered: HashSet<String> = case
+        .exhibits
+        .iter()
+        .chain(case.retired.iter().filter_map(|r| r.exhibit.as_ref()))
+        .map(|e| nfc(&e.path))
+        .collect();
     for file in evidence_files(root)? {
         if !registered.contains(&nfc(&file)) {
             found.warning(
@@ -810,4 +835,73 @@ fn public_texts(case: &Case) -> Vec<(String, &str)> {
         }
     }
     texts
+}
+
+/// The case's history: records taken out (told as notes), an id of the case given twice, and
+/// exhibits whose intake the custody log records but which `case.json` no longer has.
+fn check_history(case: &Case, log: &Log, found: &mut Findings) {
+    for retired in &case.retired {
+        let (done, what) = match (&retired.subject, &retired.event, &retired.exhibit) {
+            (Some(s), _, _) => ("removed", s.name.clone()),
+            (_, Some(v), _) => ("removed", format!("{} {}", v.date, v.title)),
+            (_, _, Some(e)) => ("withdrawn", format!("evidence/{}", e.path)),
+            _ => ("removed", String::new()),
+        };
+        let active = case.subject(&retired.id).is_some()
+            || case.event(&retired.id).is_some()
+            || case.exhibit(&retired.id).is_some();
+        if active {
+            found.error(
+                &retired.id,
+                format!("{} is both in the case and {done} (\"retired\" in case.json)", retired.id),
+                "an id is never reused: give the record in the case a new id, or take it out of \"retired\" if it was restored by hand",
+            );
+        }
+        found.add(
+            Severity::Note,
+            None,
+            &retired.id,
+            format!(
+                "{} ({what}) was {done} on {} by {}: {}",
+                retired.id, retired.at, retired.by, retired.reason
+            ),
+            "nothing to do: later dossiers leave it out, and its id is not reused",
+        );
+    }
+    let mut intakes: std::collections::BTreeMap<&str, Vec<(usize, &str, &str)>> =
+        std::collections::BTreeMap::new();
+    for line in &log.lines {
+        if let Ok(entry) = &line.entry
+            && entry.action == "intake"
+            && let (Some(id), Some(sha)) = (&entry.exhibit, &entry.sha256)
+        {
+            intakes
+                .entry(id)
+                .or_default()
+                .push((line.number, sha, &entry.details));
+        }
+    }
+    for (id, lines) in intakes {
+        let first = lines[0];
+        if let Some(other) = lines.iter().find(|l| l.1 != first.1) {
+            found.error(
+                id,
+                format!(
+                    "the custody log records two different files as {id}: {} (sha256 {}, line {}) and {} (sha256 {}, line {})",
+                    first.2, first.1, first.0, other.2, other.1, other.0
+                ),
+                "an id is never reused: the earlier exhibit was removed from case.json by hand and its id given again; restore case.json from version control, then take exhibits out with `dossier exhibit withdraw ID --reason ...`",
+            );
+        }
+        if case.exhibit(id).is_none() && case.retired(id).is_none() {
+            found.warning(
+                id,
+                format!(
+                    "the custody log records the intake of {id} ({}, line {}), but case.json has no such exhibit: it was removed by hand, with no reason recorded",
+                    first.2, first.0
+                ),
+                "restore its record in case.json from version control, then take it out with `dossier exhibit withdraw ID --reason ...`, which keeps the reason",
+            );
+        }
+    }
 }

@@ -122,6 +122,14 @@ impl Log {
         first_break_of(self.lines.iter())
     }
 
+    /// The exhibit ids the log has entries for (with repeats).
+    pub fn exhibit_ids(&self) -> impl Iterator<Item = &str> {
+        self.lines
+            .iter()
+            .filter_map(|line| line.entry.as_ref().ok())
+            .filter_map(|e| e.exhibit.as_deref())
+    }
+
     /// The latest intake entry recorded for an exhibit (a copy entry precedes it).
     pub fn intake_of(&self, exhibit: &str) -> Option<&Entry> {
         self.lines

@@ -14,9 +14,8 @@ use indicatif::ProgressBar;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::case::custody::Record;
-use crate::case::{
-    Confidentiality, EVIDENCE_DIR, Exhibit, Source, Workspace, format_id, highest_id,
-};
+use crate::case::edit::{Change, link_exhibit};
+use crate::case::{Confidentiality, EVIDENCE_DIR, Exhibit, Source, Workspace, format_id};
 use crate::date::{Timestamp, now_utc};
 use crate::error::{Error, Result};
 use crate::hash::{FileDigest, sha256_file, sha256_files, sha256_stream};
@@ -53,6 +52,8 @@ pub struct Added {
 pub struct Intake {
     pub added: Vec<Added>,
     pub skipped: Vec<(String, String)>,
+    /// Exhibits already registered, now linked to the events given (`--event`).
+    pub linked: Vec<Change>,
 }
 
 /// A file found for intake, before anything is written.
@@ -88,10 +89,27 @@ pub fn add_exhibits(
         candidates,
         skipped,
         ..
-    } = take_in(files, &places, &ws.case.exhibits, progress)?;
+    } = take_in(
+        files,
+        &places,
+        &ws.case.exhibits,
+        !spec.events.is_empty(),
+        progress,
+    )?;
     // Every file is acceptable: only now is anything written.
     let added = register(ws, candidates, spec, collected_at, &places.evidence)?;
-    Ok(Intake { added, skipped })
+    // A file registered before, offered again with --event, is linked to those events.
+    let mut linked = Vec::new();
+    for (_, id) in &skipped {
+        for event in &spec.events {
+            linked.extend(link_exhibit(ws, id, event));
+        }
+    }
+    Ok(Intake {
+        added,
+        skipped,
+        linked,
+    })
 }
 
 /// Checks what the user says about the exhibits: the events exist, the time is a time.
@@ -159,9 +177,11 @@ fn take_in<'c>(
     files: Vec<Found>,
     places: &Places,
     exhibits: &'c [Exhibit],
+    linking: bool,
     progress: &ProgressBar,
 ) -> Result<Batch<'c>> {
     let mut batch = Batch::new(exhibits);
+    batch.linking = linking;
     // Files already under evidence/ are hashed several at once; copies are made one by one.
     let inside: Vec<PathBuf> = files
         .iter()
@@ -204,6 +224,8 @@ struct Batch<'c> {
     by_name: HashMap<String, usize>,
     /// Files of a folder already registered: (path, exhibit id).
     skipped: Vec<(String, String)>,
+    /// Events were given: a file already registered is to be linked to them, not refused.
+    linking: bool,
 }
 
 impl<'c> Batch<'c> {
@@ -215,6 +237,7 @@ impl<'c> Batch<'c> {
             by_content: HashMap::new(),
             by_name: HashMap::new(),
             skipped: Vec::new(),
+            linking: false,
         }
     }
 
@@ -236,7 +259,7 @@ impl<'c> Batch<'c> {
                      version under another name as a new exhibit",
                 ));
             }
-            if candidate.explicit {
+            if candidate.explicit && !self.linking {
                 return Err(already(&candidate, existing));
             }
             self.skipped.push((candidate.path, existing.id.clone()));
@@ -289,7 +312,7 @@ fn register(
     evidence: &Path,
 ) -> Result<Vec<Added>> {
     let mut added = Vec::new();
-    let first = highest_id("E", ws.case.exhibits.iter().map(|e| e.id.as_str())) + 1;
+    let first = ws.highest_exhibit() + 1;
     for (number, mut candidate) in (first..).zip(candidates) {
         let id = format_id("E", number);
         let copied_from = candidate.place_copy(evidence)?;
@@ -394,7 +417,10 @@ fn already(candidate: &Candidate, existing: &Exhibit) -> Error {
             existing.path,
             existing.sha256
         ),
-        format!("nothing to do: refer to it as {}", existing.id),
+        format!(
+            "nothing to do: refer to it as {0}; to link it to an event: dossier exhibit edit {0} --event V-ID",
+            existing.id
+        ),
     )
 }
 

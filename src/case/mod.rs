@@ -6,6 +6,7 @@
 
 pub mod check;
 pub mod custody;
+pub mod edit;
 pub mod import;
 pub mod intake;
 mod model;
@@ -159,6 +160,8 @@ pub struct Workspace {
     pub root: PathBuf,
     pub case: Case,
     log: Log,
+    /// The highest exhibit number the custody log has an entry for (read once, at opening).
+    logged_exhibits: u32,
     records: Vec<Record>,
 }
 
@@ -167,10 +170,12 @@ impl Workspace {
     pub fn open(root: &Path) -> Result<Workspace> {
         let case = load(root)?;
         let log = Log::read(&root.join(custody::FILE))?;
+        let logged_exhibits = highest_id("E", log.exhibit_ids());
         Ok(Workspace {
             root: root.to_path_buf(),
             case,
             log,
+            logged_exhibits,
             records: Vec::new(),
         })
     }
@@ -181,6 +186,7 @@ impl Workspace {
             root: root.to_path_buf(),
             case,
             log: Log::default(),
+            logged_exhibits: 0,
             records: Vec::new(),
         }
     }
@@ -195,6 +201,12 @@ impl Workspace {
         custody::damage(&self.log, self.case.custody.as_ref())
             .iter()
             .all(|d| !d.serious)
+    }
+
+    /// The highest exhibit number ever given in the case: new exhibits continue after it, so an
+    /// exhibit withdrawn, or removed from `case.json` by hand, never lends its id to another file.
+    pub fn highest_exhibit(&self) -> u32 {
+        self.case.highest_issued("E").max(self.logged_exhibits)
     }
 
     /// Queues a custody entry, written by [`Workspace::commit`].
@@ -218,6 +230,43 @@ impl Workspace {
 }
 
 impl Case {
+    /// The next id with `prefix` ("S", "V", "E"): one more than the highest ever given, removed
+    /// and withdrawn records included. Ids are never reused.
+    pub fn next_id(&self, prefix: &str) -> String {
+        format_id(prefix, self.highest_issued(prefix) + 1)
+    }
+
+    /// The highest number given to an id with `prefix`, in the records and among the retired.
+    pub fn highest_issued(&self, prefix: &str) -> u32 {
+        let ids = self
+            .subjects
+            .iter()
+            .map(|s| s.id.as_str())
+            .chain(self.events.iter().map(|e| e.id.as_str()))
+            .chain(self.exhibits.iter().map(|e| e.id.as_str()))
+            .chain(self.retired.iter().map(|r| r.id.as_str()));
+        highest_id(prefix, ids)
+    }
+
+    /// Says that `id` was removed or withdrawn, and why.
+    fn retired_hint(&self, id: &str) -> Option<String> {
+        let retired = self.retired(id)?;
+        let done = if retired.exhibit.is_some() {
+            "withdrawn"
+        } else {
+            "removed"
+        };
+        Some(format!(
+            "{id} was {done} on {} ({}); it cannot be referred to again, and its id is not reused",
+            retired.at, retired.reason
+        ))
+    }
+
+    /// The record taken out under `id`, if any.
+    pub fn retired(&self, id: &str) -> Option<&Retired> {
+        self.retired.iter().find(|r| r.id == id)
+    }
+
     pub fn subject(&self, id: &str) -> Option<&Subject> {
         self.subjects.iter().find(|s| s.id == id)
     }
@@ -240,33 +289,39 @@ impl Case {
     /// Fails with a helpful message unless the exhibit exists.
     pub fn require_exhibit(&self, id: &str, context: &str) -> Result<()> {
         require(self.exhibit(id).is_some(), context, "exhibit", id, || {
-            list_ids(
-                "exhibits",
-                self.exhibits.iter().map(|e| e.id.as_str()),
-                "dossier exhibit list",
-            )
+            self.retired_hint(id).unwrap_or_else(|| {
+                list_ids(
+                    "exhibits",
+                    self.exhibits.iter().map(|e| e.id.as_str()),
+                    "dossier exhibit list",
+                )
+            })
         })
     }
 
     /// Fails with a helpful message unless the subject exists.
     pub fn require_subject(&self, id: &str, context: &str) -> Result<()> {
         require(self.subject(id).is_some(), context, "subject", id, || {
-            list_ids(
-                "subjects",
-                self.subjects.iter().map(|s| s.id.as_str()),
-                "dossier subject list",
-            )
+            self.retired_hint(id).unwrap_or_else(|| {
+                list_ids(
+                    "subjects",
+                    self.subjects.iter().map(|s| s.id.as_str()),
+                    "dossier subject list",
+                )
+            })
         })
     }
 
     /// Fails with a helpful message unless the event exists.
     pub fn require_event(&self, id: &str, context: &str) -> Result<()> {
         require(self.event(id).is_some(), context, "event", id, || {
-            list_ids(
-                "events",
-                self.events.iter().map(|e| e.id.as_str()),
-                "dossier event list",
-            )
+            self.retired_hint(id).unwrap_or_else(|| {
+                list_ids(
+                    "events",
+                    self.events.iter().map(|e| e.id.as_str()),
+                    "dossier event list",
+                )
+            })
         })
     }
 }

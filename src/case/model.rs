@@ -44,9 +44,32 @@ pub struct Case {
     /// authority when a regime has none).
     #[serde(default)]
     pub addressees: Vec<Addressee>,
+    /// Records taken out by `subject remove`, `event remove` and `exhibit withdraw`: kept so
+    /// that their ids are never given again and a withdrawn exhibit's file is known.
+    #[serde(default)]
+    pub retired: Vec<Retired>,
     /// Where the custody log stood at the last write: a log cut short is detected with it.
     #[serde(default)]
     pub custody: Option<CustodyHead>,
+}
+
+/// A subject or event removed, or an exhibit withdrawn: why, when, by whom, and the record as it
+/// was (one of `subject`, `event`, `exhibit`). A withdrawn exhibit's file stays in `evidence/`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retired {
+    pub id: String,
+    pub reason: String,
+    /// When it was taken out (UTC).
+    pub at: String,
+    /// Who took it out.
+    pub by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<Subject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<Event>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exhibit: Option<Exhibit>,
 }
 
 /// Public material, or material whose disclosure the team asks the authority to restrict.

@@ -8,7 +8,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::case::{
     Addressee, Asset, Associate, Case, Criterion, Event, IdDocument, Involvement, Position,
-    Signatory, SignatoryRole, Subject, SubjectKind, next_id,
+    Signatory, SignatoryRole, Subject, SubjectKind,
 };
 use crate::date::CaseDate;
 use crate::error::{Error, Result};
@@ -85,15 +85,11 @@ pub fn add_subject(case: &mut Case, registry: &Registry, spec: &SubjectSpec) -> 
         "the subject's NAME",
         "give the full name in Latin script",
     )?;
-    let born = spec
-        .born
-        .as_deref()
-        .map(|d| parse_date(d, "--born"))
-        .transpose()?;
+    let mut subject = subject_fields(case, registry, spec)?;
     if let Some(twin) = case
         .subjects
         .iter()
-        .find(|s| same_name(&s.name, &name) && s.born == born)
+        .find(|s| same_name(&s.name, &name) && s.born == subject.born)
     {
         return Err(Error::input(
             format!(
@@ -103,38 +99,37 @@ pub fn add_subject(case: &mut Case, registry: &Registry, spec: &SubjectSpec) -> 
             "refer to it by its id; if it is another person of the same name, add --born to tell them apart",
         ));
     }
-    for exhibit in &spec.exhibits {
-        case.require_exhibit(exhibit, "--exhibit")?;
-    }
-    if !spec.exhibits.is_empty() && spec.criteria.is_empty()
-        || spec.argument.is_some() && spec.criteria.is_empty()
-    {
-        return Err(Error::input(
-            "--argument and --exhibit belong to a criterion, and no --criterion was given",
-            "add --criterion REGIME:CLAUSE, e.g. --criterion 'us-glomag:1(a)(ii)(A)' (quoted for the shell)",
-        ));
-    }
-    let criteria = spec
-        .criteria
-        .iter()
-        .map(|text| {
-            let (regime, clause) = parse_criterion(registry, text)?;
-            Ok(Criterion {
-                regime,
-                clause,
-                argument: spec.argument.clone(),
-                exhibits: spec.exhibits.clone(),
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let subject = Subject {
-        id: next_id("S", case.subjects.iter().map(|s| s.id.as_str())),
+    subject.name = name;
+    subject.id = case.next_id("S");
+    let id = subject.id.clone();
+    case.subjects.push(subject);
+    Ok(id)
+}
+
+/// Every field of a subject as the spec gives it, each parsed and checked as `add` checks it;
+/// the id is left empty and the name as given (`edit` keeps the old one when none is given).
+pub fn subject_fields(case: &Case, registry: &Registry, spec: &SubjectSpec) -> Result<Subject> {
+    let born = spec
+        .born
+        .as_deref()
+        .filter(|d| !d.trim().is_empty())
+        .map(|d| parse_date(d, "--born"))
+        .transpose()?;
+    let criteria = criteria_of(
+        case,
+        registry,
+        &spec.criteria,
+        &spec.argument,
+        &spec.exhibits,
+    )?;
+    Ok(Subject {
+        id: String::new(),
         kind: if spec.entity {
             SubjectKind::Entity
         } else {
             SubjectKind::Person
         },
-        name,
+        name: spec.name.trim().to_string(),
         surname: optional(&spec.surname),
         given_names: optional(&spec.given_names),
         name_original: optional(&spec.original_script),
@@ -146,40 +141,23 @@ pub fn add_subject(case: &mut Case, registry: &Registry, spec: &SubjectSpec) -> 
         nationalities: spec
             .nationalities
             .iter()
+            .filter(|c| !c.trim().is_empty())
             .map(|c| country(c, "--nationality"))
             .collect::<Result<_>>()?,
         id_documents: spec
             .id_documents
             .iter()
+            .filter(|d| !d.trim().is_empty())
             .map(|d| parse_id_document(d))
             .collect::<Result<_>>()?,
         positions: spec
             .positions
             .iter()
+            .filter(|p| !p.trim().is_empty())
             .map(|p| parse_position(p))
             .collect::<Result<_>>()?,
         addresses: texts(&spec.addresses),
-        associates: spec
-            .associates
-            .iter()
-            .filter(|a| !a.trim().is_empty())
-            .map(|text| {
-                let (name, relation) = match text.rsplit_once(':') {
-                    Some((name, relation)) => (name, Some(relation.to_string())),
-                    None => (text.as_str(), None),
-                };
-                let subject = case
-                    .subjects
-                    .iter()
-                    .find(|s| same_name(&s.name, name))
-                    .map(|s| s.id.clone());
-                Associate {
-                    name: name.trim().to_string(),
-                    relation: optional(&relation),
-                    subject,
-                }
-            })
-            .collect(),
+        associates: associates(case, &spec.associates),
         criteria,
         nexus: texts(&spec.nexus),
         assets: spec
@@ -189,10 +167,62 @@ pub fn add_subject(case: &mut Case, registry: &Registry, spec: &SubjectSpec) -> 
             .map(|a| parse_asset(a))
             .collect::<Result<_>>()?,
         exculpatory: texts(&spec.exculpatory),
-    };
-    let id = subject.id.clone();
-    case.subjects.push(subject);
-    Ok(id)
+    })
+}
+
+/// Criteria `REGIME:CLAUSE`, each with the argument and exhibits given with them.
+pub fn criteria_of(
+    case: &Case,
+    registry: &Registry,
+    texts: &[String],
+    argument: &Option<String>,
+    exhibits: &[String],
+) -> Result<Vec<Criterion>> {
+    for exhibit in exhibits {
+        case.require_exhibit(exhibit, "--exhibit")?;
+    }
+    if texts.is_empty() && (!exhibits.is_empty() || argument.is_some()) {
+        return Err(Error::input(
+            "--argument and --exhibit belong to a criterion, and no --criterion was given",
+            "add --criterion REGIME:CLAUSE, e.g. --criterion 'us-glomag:1(a)(ii)(A)' (quoted for the shell)",
+        ));
+    }
+    texts
+        .iter()
+        .map(|text| {
+            let (regime, clause) = parse_criterion(registry, text)?;
+            Ok(Criterion {
+                regime,
+                clause,
+                argument: optional(argument),
+                exhibits: exhibits.to_vec(),
+            })
+        })
+        .collect()
+}
+
+/// `NAME` or `NAME:RELATION`, linked to the subject of that name if the case has one.
+fn associates(case: &Case, items: &[String]) -> Vec<Associate> {
+    items
+        .iter()
+        .filter(|a| !a.trim().is_empty())
+        .map(|text| {
+            let (name, relation) = match text.rsplit_once(':') {
+                Some((name, relation)) => (name, Some(relation.to_string())),
+                None => (text.as_str(), None),
+            };
+            let subject = case
+                .subjects
+                .iter()
+                .find(|s| same_name(&s.name, name))
+                .map(|s| s.id.clone());
+            Associate {
+                name: name.trim().to_string(),
+                relation: optional(&relation),
+                subject,
+            }
+        })
+        .collect()
 }
 
 /// Adds a criterion (with its own argument and exhibits) to an existing subject.
@@ -221,7 +251,7 @@ pub fn add_criterion(
     {
         return Err(Error::input(
             format!("{subject} already has the criterion {regime}:{clause}"),
-            "each criterion is given once per subject; edit its argument in case.json",
+            "each criterion is given once per subject; to change its argument, replace it: dossier subject edit ID --remove-criterion REGIME:CLAUSE --add-criterion REGIME:CLAUSE --argument ...",
         ));
     }
     record.criteria.push(Criterion {
@@ -241,26 +271,12 @@ pub fn add_event(case: &mut Case, spec: &EventSpec) -> Result<String> {
         "the event's TITLE",
         "say in a few words what happened",
     )?;
-    let subjects = spec
-        .subjects
-        .iter()
-        .map(|text| {
-            let (id, role) = match text.split_once(':') {
-                Some((id, role)) => (id.trim(), optional(&Some(role.to_string()))),
-                None => (text.trim(), None),
-            };
-            case.require_subject(id, "--subject")?;
-            Ok(Involvement {
-                subject: id.to_string(),
-                role,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let subjects = involvements(case, &spec.subjects, "--subject")?;
     for exhibit in &spec.exhibits {
         case.require_exhibit(exhibit, "--exhibit")?;
     }
     let event = Event {
-        id: next_id("V", case.events.iter().map(|e| e.id.as_str())),
+        id: case.next_id("V"),
         date,
         title,
         description: optional(&spec.description),
@@ -273,6 +289,24 @@ pub fn add_event(case: &mut Case, spec: &EventSpec) -> Result<String> {
     Ok(id)
 }
 
+/// `S-ID` or `S-ID:ROLE`, each subject required to exist.
+pub fn involvements(case: &Case, items: &[String], flag: &str) -> Result<Vec<Involvement>> {
+    items
+        .iter()
+        .map(|text| {
+            let (id, role) = match text.split_once(':') {
+                Some((id, role)) => (id.trim(), optional(&Some(role.to_string()))),
+                None => (text.trim(), None),
+            };
+            case.require_subject(id, flag)?;
+            Ok(Involvement {
+                subject: id.to_string(),
+                role,
+            })
+        })
+        .collect()
+}
+
 /// Adds a signatory organisation.
 pub fn add_signatory(case: &mut Case, spec: &SignatorySpec) -> Result<()> {
     let name = required_text(
@@ -283,20 +317,14 @@ pub fn add_signatory(case: &mut Case, spec: &SignatorySpec) -> Result<()> {
     if let Some(twin) = case.signatories.iter().find(|s| same_name(&s.name, &name)) {
         return Err(Error::input(
             format!("{} is already a signatory", twin.name),
-            "each organisation signs once; edit case.json to change its details",
+            "each organisation signs once; change its details with `dossier signatory edit NAME`",
         ));
     }
-    let role = match spec.role.as_deref().map(str::trim) {
-        None | Some("co-signer") => SignatoryRole::CoSigner,
-        Some("lead") => SignatoryRole::Lead,
-        Some(other) => {
-            return Err(Error::input(
-                format!("unknown signatory role `{other}`"),
-                "use --role lead (the organisation filing the referral) or --role co-signer",
-            ));
-        }
+    let signatory = Signatory {
+        name,
+        ..signatory_fields(spec)?
     };
-    if role == SignatoryRole::Lead
+    if signatory.role == SignatoryRole::Lead
         && let Some(lead) = case
             .signatories
             .iter()
@@ -307,6 +335,13 @@ pub fn add_signatory(case: &mut Case, spec: &SignatorySpec) -> Result<()> {
             "a referral has one lead organisation: add this one with --role co-signer",
         ));
     }
+    case.signatories.push(signatory);
+    Ok(())
+}
+
+/// A signatory's fields as the spec gives them, checked as `add` checks them (the role
+/// defaults to co-signer; the name is taken as given).
+pub fn signatory_fields(spec: &SignatorySpec) -> Result<Signatory> {
     let email = optional(&spec.email);
     if let Some(email) = &email {
         let valid = email.split_once('@').is_some_and(|(user, host)| {
@@ -319,20 +354,31 @@ pub fn add_signatory(case: &mut Case, spec: &SignatorySpec) -> Result<()> {
             ));
         }
     }
-    case.signatories.push(Signatory {
-        name,
-        role,
+    Ok(Signatory {
+        name: spec.name.trim().to_string(),
+        role: signatory_role(spec.role.as_deref())?,
         country: spec
             .country
             .as_deref()
+            .filter(|c| !c.trim().is_empty())
             .map(|c| country(c, "--country"))
             .transpose()?,
         contact: optional(&spec.contact),
         email,
         phone: optional(&spec.phone),
         description: optional(&spec.description),
-    });
-    Ok(())
+    })
+}
+
+fn signatory_role(text: Option<&str>) -> Result<SignatoryRole> {
+    match text.map(str::trim) {
+        None | Some("co-signer") => Ok(SignatoryRole::CoSigner),
+        Some("lead") => Ok(SignatoryRole::Lead),
+        Some(other) => Err(Error::input(
+            format!("unknown signatory role `{other}`"),
+            "use --role lead (the organisation filing the referral) or --role co-signer",
+        )),
+    }
 }
 
 /// Adds an addressee of one regime's cover letter.
@@ -570,11 +616,11 @@ fn country(code: &str, flag: &str) -> Result<String> {
     }
 }
 
-fn parse_date(text: &str, flag: &str) -> Result<CaseDate> {
+pub(crate) fn parse_date(text: &str, flag: &str) -> Result<CaseDate> {
     text.parse::<CaseDate>().map_err(|e| e.within(flag))
 }
 
-fn required_text(text: &str, what: &str, fix: &str) -> Result<String> {
+pub(crate) fn required_text(text: &str, what: &str, fix: &str) -> Result<String> {
     let text = text.trim();
     if text.is_empty() {
         Err(Error::input(format!("{what} is empty"), fix))
@@ -583,7 +629,7 @@ fn required_text(text: &str, what: &str, fix: &str) -> Result<String> {
     }
 }
 
-fn optional(text: &Option<String>) -> Option<String> {
+pub(crate) fn optional(text: &Option<String>) -> Option<String> {
     text.as_deref()
         .map(str::trim)
         .filter(|t| !t.is_empty())
@@ -600,7 +646,7 @@ fn texts(items: &[String]) -> Vec<String> {
 }
 
 /// Names that differ only in case or Unicode normalisation are the same name.
-fn same_name(a: &str, b: &str) -> bool {
+pub(crate) fn same_name(a: &str, b: &str) -> bool {
     let fold = |s: &str| s.nfkc().flat_map(char::to_lowercase).collect::<String>();
     fold(a) == fold(b)
 }

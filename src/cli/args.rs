@@ -29,19 +29,19 @@ pub enum Command {
     )]
     Init(InitArgs),
 
-    /// Register evidence files as exhibits, or list them
+    /// Register evidence files as exhibits, list, correct or withdraw them
     #[command(subcommand)]
     Exhibit(ExhibitCommand),
 
-    /// Add or list alleged perpetrators (persons or entities)
+    /// Add, list, correct or remove alleged perpetrators (persons or entities)
     #[command(subcommand)]
     Subject(SubjectCommand),
 
-    /// Add or list timeline events
+    /// Add, list, correct or remove timeline events
     #[command(subcommand)]
     Event(EventCommand),
 
-    /// Add an organisation of the coalition that submits the referral
+    /// Add, list, correct or remove the organisations of the coalition that submit the referral
     #[command(subcommand)]
     Signatory(SignatoryCommand),
 
@@ -200,6 +200,73 @@ pub enum ExhibitCommand {
     /// List the exhibits
     #[command(after_help = "Example:\n  dossier exhibit list --json")]
     List(ListArgs),
+    /// Correct an exhibit's metadata, or link it to events (never its file or hash)
+    #[command(
+        after_help = "Example:\n  dossier exhibit edit E-002 --title \"Gate of the detention centre, north side\" --event V-003\n  dossier exhibit edit E-004 --public --source \"\"\n\nEach flag given replaces that field; an empty value clears it. Every change is recorded in\ncustody.jsonl with the field, its old and its new value."
+    )]
+    Edit(Box<ExhibitEditArgs>),
+    /// Withdraw an exhibit: later dossiers leave it out; its file, intake and id stay
+    #[command(
+        after_help = "Example:\n  dossier exhibit withdraw E-005 --reason \"duplicate of E-002, received twice\"\n\nThe file stays in evidence/ and check no longer asks about it; events and criteria that cited\nit no longer do (each change recorded). The id E-005 is never given to another file."
+    )]
+    Withdraw(RetireArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExhibitEditArgs {
+    /// The exhibit to correct
+    #[arg(value_name = "E-ID")]
+    pub id: String,
+    /// Its title
+    #[arg(long)]
+    pub title: Option<String>,
+    /// What it shows
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Who provided it
+    #[arg(long)]
+    pub source: Option<String>,
+    /// How it was obtained
+    #[arg(long)]
+    pub obtained: Option<String>,
+    /// Original address of web material
+    #[arg(long, value_name = "URL")]
+    pub source_url: Option<String>,
+    /// Who collected it
+    #[arg(long, value_name = "WHO")]
+    pub collected_by: Option<String>,
+    /// When it was collected: RFC 3339 (2023-04-02T10:15:00Z) or a day (2023-04-02)
+    #[arg(long, value_name = "WHEN")]
+    pub collected_at: Option<String>,
+    /// Language of the content, e.g. en, ar, ru
+    #[arg(long, value_name = "L")]
+    pub language: Option<String>,
+    /// Withhold the file from the public profile of the dossier
+    #[arg(long, conflicts_with = "public")]
+    pub confidential: bool,
+    /// Include the file in the public profile again
+    #[arg(long)]
+    pub public: bool,
+    /// The source must not be disclosed (shown as "confidential source" in public output)
+    #[arg(long, conflicts_with = "public_source")]
+    pub confidential_source: bool,
+    /// The source may be named in public output again
+    #[arg(long)]
+    pub public_source: bool,
+    /// Link it to an event it supports (in addition to those it supports); repeatable
+    #[arg(long = "event", value_name = "V-ID")]
+    pub events: Vec<String>,
+}
+
+/// The record to take out, and why (for the custody log).
+#[derive(Debug, Args)]
+pub struct RetireArgs {
+    /// The record's id
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Why, in a few words: recorded in the custody log and in case.json
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
 }
 
 #[derive(Debug, Args)]
@@ -257,6 +324,103 @@ pub enum SubjectCommand {
     /// List the subjects
     #[command(after_help = "Example:\n  dossier subject list")]
     List(ListArgs),
+    /// Correct a subject: any flag of `subject add`, and criteria added or removed
+    #[command(
+        after_help = "Example:\n  dossier subject edit S-002 --nationality XV --nationality GB\n  dossier subject edit S-001 --add-criterion 'uk-ghr:4(2)(b)' --argument \"He ordered...\" --exhibit E-004\n  dossier subject edit S-001 --remove-criterion 'us-glomag:1(a)(ii)(A)' --add-criterion 'us-glomag:1(a)(ii)(A)' --argument \"New argument\"\n\nEach flag given replaces that field (a list flag replaces the whole list); an empty value clears\nit (--alias ''). Clause ids are quoted for the shell, or written with dots (us-glomag:1.a.ii.A).\nEvery change is recorded in custody.jsonl with the field, its old and its new value."
+    )]
+    Edit(Box<SubjectEditArgs>),
+    /// Remove a subject from the case (its id is never reused)
+    #[command(
+        after_help = "Example:\n  dossier subject remove S-003 --reason \"same person as S-001\"\n\nEvents and associates that named it no longer do (each change recorded)."
+    )]
+    Remove(RetireArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SubjectEditArgs {
+    /// The subject to correct
+    #[arg(value_name = "S-ID")]
+    pub id: String,
+    /// Full name in Latin script
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// The subject is an organisation, not a person
+    #[arg(long, conflicts_with = "person")]
+    pub entity: bool,
+    /// The subject is a person, not an organisation
+    #[arg(long)]
+    pub person: bool,
+    /// Every flag of `subject add` (see `dossier subject add --help`)
+    #[command(flatten)]
+    pub fields: SubjectFieldArgs,
+    /// Add a criterion: REGIME:CLAUSE, quoted ('uk-ghr:4(2)(b)'); --argument and --exhibit go with it
+    #[arg(long = "add-criterion", value_name = "REGIME:CLAUSE")]
+    pub add_criteria: Vec<String>,
+    /// Remove a criterion: REGIME:CLAUSE, quoted ('us-glomag:1(a)(ii)(A)')
+    #[arg(long = "remove-criterion", value_name = "REGIME:CLAUSE")]
+    pub remove_criteria: Vec<String>,
+}
+
+/// The fields of a subject that `subject edit` can set, as `subject add` takes them.
+#[derive(Debug, Args)]
+pub struct SubjectFieldArgs {
+    /// Full name in its original script
+    #[arg(long, value_name = "NAME")]
+    pub original_script: Option<String>,
+    /// Another Latin spelling of the name (replaces the list)
+    #[arg(long = "transliteration", value_name = "T")]
+    pub transliterations: Vec<String>,
+    /// Another name it is known by (replaces the list)
+    #[arg(long = "alias", value_name = "A")]
+    pub aliases: Vec<String>,
+    /// Date or year of birth (or founding)
+    #[arg(long, value_name = "DATE")]
+    pub born: Option<String>,
+    /// Place of birth (or of registration)
+    #[arg(long, value_name = "P")]
+    pub birthplace: Option<String>,
+    /// Gender, as the sources give it
+    #[arg(long, value_name = "G")]
+    pub gender: Option<String>,
+    /// Nationality as an ISO 3166-1 alpha-2 code (replaces the list)
+    #[arg(long = "nationality", value_name = "CC")]
+    pub nationalities: Vec<String>,
+    /// "TITLE, ORG[, FROM[, TO]]" (replaces the list)
+    #[arg(long = "position", value_name = "POSITION")]
+    pub positions: Vec<String>,
+    /// "TYPE:NUMBER[:COUNTRY]" (replaces the list)
+    #[arg(long = "id-document", value_name = "DOC")]
+    pub id_documents: Vec<String>,
+    /// An address (replaces the list)
+    #[arg(long = "address", value_name = "A")]
+    pub addresses: Vec<String>,
+    /// An associated entity or family member: "NAME[:RELATION]" (replaces the list)
+    #[arg(long = "associate", value_name = "NAME[:RELATION]")]
+    pub associates: Vec<String>,
+    /// Replace the criteria: REGIME:CLAUSE, quoted ('us-glomag:1(a)(ii)(A)')
+    #[arg(long = "criterion", value_name = "REGIME:CLAUSE")]
+    pub criteria: Vec<String>,
+    /// Why the conduct meets the criteria given with --criterion or --add-criterion
+    #[arg(long, value_name = "TEXT")]
+    pub argument: Option<String>,
+    /// An exhibit supporting the criteria given with --criterion or --add-criterion
+    #[arg(long = "exhibit", value_name = "E-ID")]
+    pub exhibits: Vec<String>,
+    /// Assets, travel or family in the sanctioning jurisdictions (replaces the list)
+    #[arg(long, value_name = "TEXT")]
+    pub nexus: Vec<String>,
+    /// Exculpatory information known (replaces the list)
+    #[arg(long, value_name = "TEXT")]
+    pub exculpatory: Vec<String>,
+    /// Family name, for the list-style form "SURNAME, Given Names"
+    #[arg(long, value_name = "S")]
+    pub surname: Option<String>,
+    /// Given names, for the list-style form "SURNAME, Given Names"
+    #[arg(long, value_name = "G")]
+    pub given_names: Option<String>,
+    /// An asset that could be frozen: "WHAT[, WHERE[, JURISDICTION]]" (replaces the list)
+    #[arg(long = "asset", value_name = "ASSET")]
+    pub assets: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -331,6 +495,47 @@ pub enum EventCommand {
     /// List the timeline in date order
     #[command(after_help = "Example:\n  dossier event list")]
     List(ListArgs),
+    /// Correct an event: date, title, description, location, subjects and exhibits
+    #[command(
+        after_help = "Example:\n  dossier event edit V-001 --date 2019-03-15 --add-subject S-002:guard --add-exhibit E-004\n  dossier event edit V-002 --remove-exhibit E-003 --location \"\"\n\nEvery change is recorded in custody.jsonl with the field, its old and its new value."
+    )]
+    Edit(EventEditArgs),
+    /// Remove an event from the timeline (its id is never reused)
+    #[command(
+        after_help = "Example:\n  dossier event remove V-004 --reason \"entered twice, see V-002\""
+    )]
+    Remove(RetireArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EventEditArgs {
+    /// The event to correct
+    #[arg(value_name = "V-ID")]
+    pub id: String,
+    /// 2017-01-15, 2017-01, 2017, 2011-02-14..2011-03-16 or ~2014
+    #[arg(long)]
+    pub date: Option<String>,
+    /// What happened, in a few words
+    #[arg(long)]
+    pub title: Option<String>,
+    /// What happened, in full (an empty value clears it)
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Where it happened (an empty value clears it)
+    #[arg(long)]
+    pub location: Option<String>,
+    /// Involve a subject, with their role: S-001 or S-001:ROLE (a new role replaces the old)
+    #[arg(long = "add-subject", value_name = "S-ID[:ROLE]")]
+    pub add_subjects: Vec<String>,
+    /// No longer involve a subject
+    #[arg(long = "remove-subject", value_name = "S-ID")]
+    pub remove_subjects: Vec<String>,
+    /// Link an exhibit that supports the event
+    #[arg(long = "add-exhibit", value_name = "E-ID")]
+    pub add_exhibits: Vec<String>,
+    /// Unlink an exhibit
+    #[arg(long = "remove-exhibit", value_name = "E-ID")]
+    pub remove_exhibits: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -357,6 +562,55 @@ pub enum SignatoryCommand {
         after_help = "Example:\n  dossier signatory add \"Norzhavia Accountability Project\" --role lead --country GB --contact \"A. Jones\" --email legal@example.org"
     )]
     Add(SignatoryAddArgs),
+    /// List the signatories
+    #[command(after_help = "Example:\n  dossier signatory list --json")]
+    List(ListArgs),
+    /// Correct a signatory's details (one lead at most)
+    #[command(
+        after_help = "Example:\n  dossier signatory edit \"Norzhavia Justice Project\" --contact \"A. Jones\" --email legal@example.org\n  dossier signatory edit \"Quillwater Trust\" --name \"Quillwater Press Freedom Trust\"\n\nEvery change is recorded in custody.jsonl with the field, its old and its new value."
+    )]
+    Edit(SignatoryEditArgs),
+    /// Remove a signatory from the coalition
+    #[command(
+        after_help = "Example:\n  dossier signatory remove \"Quillwater Press Freedom Trust\" --reason \"withdrew from the coalition\""
+    )]
+    Remove(SignatoryRemoveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SignatoryEditArgs {
+    /// The organisation's name as the case has it
+    pub name: String,
+    /// A new name for the organisation
+    #[arg(long = "name", value_name = "NAME")]
+    pub new_name: Option<String>,
+    /// lead (files the referral) or co-signer
+    #[arg(long, value_name = "lead|co-signer")]
+    pub role: Option<String>,
+    /// Country as an ISO 3166-1 alpha-2 code
+    #[arg(long, value_name = "CC")]
+    pub country: Option<String>,
+    /// Contact person
+    #[arg(long, value_name = "NAME")]
+    pub contact: Option<String>,
+    /// E-mail of the contact person
+    #[arg(long, value_name = "E")]
+    pub email: Option<String>,
+    /// Telephone of the contact person
+    #[arg(long, value_name = "P")]
+    pub phone: Option<String>,
+    /// One line on who the organisation is, printed in the cover letter's signature block
+    #[arg(long, value_name = "D")]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SignatoryRemoveArgs {
+    /// The organisation's name as the case has it
+    pub name: String,
+    /// Why, for the custody log
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Args)]

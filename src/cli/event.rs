@@ -2,9 +2,10 @@
 
 use std::path::Path;
 
+use crate::case::edit::{EventEdit, edit_event, remove_event};
 use crate::case::records::{EventSpec, add_event};
 use crate::case::{self, Event, Workspace};
-use crate::cli::args::{EventAddArgs, ListArgs};
+use crate::cli::args::{EventAddArgs, EventEditArgs, ListArgs, RetireArgs};
 use crate::cli::output::write_table;
 use crate::error::Result;
 
@@ -57,5 +58,31 @@ pub fn list(root: &Path, args: ListArgs, out: &mut Output) -> Result<Outcome> {
         &rows,
     )
     .map_err(stdout_error)?;
+    Ok(Outcome::Clean)
+}
+
+pub fn edit(root: &Path, args: EventEditArgs, out: &mut Output) -> Result<Outcome> {
+    let mut ws = Workspace::open(root)?;
+    let edit = EventEdit {
+        date: args.date,
+        title: args.title,
+        description: args.description,
+        location: args.location,
+        add_subjects: args.add_subjects,
+        remove_subjects: args.remove_subjects,
+        add_exhibits: args.add_exhibits,
+        remove_exhibits: args.remove_exhibits,
+    };
+    let changes = edit_event(&mut ws, &args.id, &edit)?;
+    ws.commit()?;
+    super::print_changes(out, &args.id, &changes)?;
+    Ok(Outcome::Clean)
+}
+
+pub fn remove(root: &Path, args: RetireArgs, out: &mut Output) -> Result<Outcome> {
+    let mut ws = Workspace::open(root)?;
+    remove_event(&mut ws, &args.id, &args.reason)?;
+    ws.commit()?;
+    out.line(format!("{}  removed (its id is not reused)", args.id))?;
     Ok(Outcome::Clean)
 }

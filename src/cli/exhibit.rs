@@ -4,9 +4,10 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::case::edit::{ExhibitEdit, edit_exhibit, withdraw_exhibit};
 use crate::case::intake::{ExhibitSpec, add_exhibits};
 use crate::case::{self, Exhibit, Workspace};
-use crate::cli::args::{ExhibitAddArgs, ListArgs};
+use crate::cli::args::{ExhibitAddArgs, ExhibitEditArgs, ListArgs, RetireArgs};
 use crate::cli::output::write_table;
 use crate::error::Result;
 
@@ -41,6 +42,9 @@ pub fn add(root: &Path, args: Box<ExhibitAddArgs>, out: &mut Output) -> Result<O
             "{}  evidence/{}  sha256 {}  {} bytes{copied}",
             added.id, added.path, added.sha256, added.size
         ))?;
+    }
+    for change in &intake.linked {
+        out.line(change.details())?;
     }
     for (path, id) in &intake.skipped {
         out.line(format!(
@@ -92,5 +96,41 @@ pub fn list(root: &Path, args: ListArgs, out: &mut Output) -> Result<Outcome> {
         &rows,
     )
     .map_err(stdout_error)?;
+    Ok(Outcome::Clean)
+}
+
+pub fn edit(root: &Path, args: Box<ExhibitEditArgs>, out: &mut Output) -> Result<Outcome> {
+    let mut ws = Workspace::open(root)?;
+    let either = |yes: bool, no: bool| (yes || no).then_some(yes);
+    let edit = ExhibitEdit {
+        title: args.title,
+        description: args.description,
+        source: args.source,
+        obtained: args.obtained,
+        source_url: args.source_url,
+        collected_by: args.collected_by,
+        collected_at: args.collected_at,
+        language: args.language,
+        confidential: either(args.confidential, args.public),
+        confidential_source: either(args.confidential_source, args.public_source),
+        events: args.events,
+    };
+    let changes = edit_exhibit(&mut ws, &args.id, &edit)?;
+    ws.commit()?;
+    super::print_changes(out, &args.id, &changes)?;
+    Ok(Outcome::Clean)
+}
+
+pub fn withdraw(root: &Path, args: RetireArgs, out: &mut Output) -> Result<Outcome> {
+    let mut ws = Workspace::open(root)?;
+    let changes = withdraw_exhibit(&mut ws, &args.id, &args.reason)?;
+    ws.commit()?;
+    for change in &changes {
+        out.line(change.details())?;
+    }
+    out.line(format!(
+        "{}  withdrawn: later dossiers leave it out; its file stays in evidence/ and its id is not reused",
+        args.id
+    ))?;
     Ok(Outcome::Clean)
 }

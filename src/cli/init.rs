@@ -78,6 +78,7 @@ pub fn run(root: &Path, args: InitArgs, out: &mut Output) -> Result<Outcome> {
             events: Vec::new(),
             exhibits: Vec::new(),
             addressees: Vec::new(),
+            retired: Vec::new(),
             signatories: Vec::new(),
             custody: None,
         },

@@ -48,11 +48,24 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
         Command::Init(args) => init::run(&root, args, &mut out),
         Command::Exhibit(ExhibitCommand::Add(args)) => exhibit::add(&root, args, &mut out),
         Command::Exhibit(ExhibitCommand::List(args)) => exhibit::list(&root, args, &mut out),
+        Command::Exhibit(ExhibitCommand::Edit(args)) => exhibit::edit(&root, args, &mut out),
+        Command::Exhibit(ExhibitCommand::Withdraw(args)) => {
+            exhibit::withdraw(&root, args, &mut out)
+        }
         Command::Subject(SubjectCommand::Add(args)) => subject::add(&root, args, &mut out),
         Command::Subject(SubjectCommand::List(args)) => subject::list(&root, args, &mut out),
+        Command::Subject(SubjectCommand::Edit(args)) => subject::edit(&root, args, &mut out),
+        Command::Subject(SubjectCommand::Remove(args)) => subject::remove(&root, args, &mut out),
         Command::Event(EventCommand::Add(args)) => event::add(&root, args, &mut out),
         Command::Event(EventCommand::List(args)) => event::list(&root, args, &mut out),
+        Command::Event(EventCommand::Edit(args)) => event::edit(&root, args, &mut out),
+        Command::Event(EventCommand::Remove(args)) => event::remove(&root, args, &mut out),
         Command::Signatory(SignatoryCommand::Add(args)) => signatory::add(&root, args, &mut out),
+        Command::Signatory(SignatoryCommand::List(args)) => signatory::list(&root, args, &mut out),
+        Command::Signatory(SignatoryCommand::Edit(args)) => signatory::edit(&root, args, &mut out),
+        Command::Signatory(SignatoryCommand::Remove(args)) => {
+            signatory::remove(&root, args, &mut out)
+        }
         Command::Addressee(AddresseeCommand::Add(args)) => addressee::add(&root, args, &mut out),
         Command::Addressee(AddresseeCommand::List(args)) => addressee::list(&root, args, &mut out),
         Command::Import(args) => import::run(&root, args, &mut out),
@@ -63,6 +76,17 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
         Command::Sign(args) => sign::run(&root, args, &mut out),
         Command::Export(args) => export::run(&root, args, &mut out),
     }
+}
+
+/// Prints each change as the custody log records it.
+fn print_changes(out: &mut Output, id: &str, changes: &[crate::case::edit::Change]) -> Result<()> {
+    if changes.is_empty() {
+        return out.line(format!("{id}  unchanged: it already has these values"));
+    }
+    for change in changes {
+        out.line(change.details())?;
+    }
+    Ok(())
 }
 
 /// Standard output; a failed write is an error naming it.

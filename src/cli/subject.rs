@@ -2,9 +2,11 @@
 
 use std::path::Path;
 
+use crate::case::SubjectKind;
+use crate::case::edit::{SubjectEdit, edit_subject, remove_subject};
 use crate::case::records::{SubjectSpec, add_subject};
 use crate::case::{self, Workspace};
-use crate::cli::args::{ListArgs, SubjectAddArgs};
+use crate::cli::args::{ListArgs, RetireArgs, SubjectAddArgs, SubjectEditArgs};
 use crate::cli::output::write_table;
 use crate::error::Result;
 use crate::template::Registry;
@@ -72,5 +74,59 @@ pub fn list(root: &Path, args: ListArgs, out: &mut Output) -> Result<Outcome> {
         &rows,
     )
     .map_err(stdout_error)?;
+    Ok(Outcome::Clean)
+}
+
+pub fn edit(root: &Path, args: Box<SubjectEditArgs>, out: &mut Output) -> Result<Outcome> {
+    let mut ws = Workspace::open(root)?;
+    let registry = Registry::for_case(root)?;
+    let f = args.fields;
+    let edit = SubjectEdit {
+        name: args.name,
+        kind: match (args.entity, args.person) {
+            (true, _) => Some(SubjectKind::Entity),
+            (_, true) => Some(SubjectKind::Person),
+            _ => None,
+        },
+        fields: SubjectSpec {
+            name: String::new(),
+            entity: false,
+            original_script: f.original_script,
+            transliterations: f.transliterations,
+            aliases: f.aliases,
+            born: f.born,
+            birthplace: f.birthplace,
+            gender: f.gender,
+            nationalities: f.nationalities,
+            positions: f.positions,
+            id_documents: f.id_documents,
+            addresses: f.addresses,
+            associates: f.associates,
+            criteria: f.criteria,
+            argument: f.argument,
+            exhibits: f.exhibits,
+            nexus: f.nexus,
+            exculpatory: f.exculpatory,
+            surname: f.surname,
+            given_names: f.given_names,
+            assets: f.assets,
+        },
+        add_criteria: args.add_criteria,
+        remove_criteria: args.remove_criteria,
+    };
+    let changes = edit_subject(&mut ws, &registry, &args.id, &edit)?;
+    ws.commit()?;
+    super::print_changes(out, &args.id, &changes)?;
+    Ok(Outcome::Clean)
+}
+
+pub fn remove(root: &Path, args: RetireArgs, out: &mut Output) -> Result<Outcome> {
+    let mut ws = Workspace::open(root)?;
+    let changes = remove_subject(&mut ws, &args.id, &args.reason)?;
+    ws.commit()?;
+    for change in &changes {
+        out.line(change.details())?;
+    }
+    out.line(format!("{}  removed (its id is not reused)", args.id))?;
     Ok(Outcome::Clean)
 }

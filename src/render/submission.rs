@@ -1518,6 +1518,9 @@ fn custody_summary(flow: &mut Flow, input: &Submission) {
                 "intake" => "exhibit registered with its SHA-256",
                 "copy" => "exhibit copied into the case, copy checked against the original",
                 "check" => "integrity check of the case",
+                "edit" => "a record corrected: the field, its old and its new value",
+                "remove" => "a subject, event or signatory removed, with the reason",
+                "withdraw" => "an exhibit withdrawn from later dossiers, with the reason; its intake stays in the log",
                 "withheld" => "entry about a withheld exhibit, content removed, hash kept",
                 _ => "",
             };

@@ -341,8 +341,10 @@ impl DataFiles<'_> {
 /// The exhibits whose custody lines are not sealed as they are: in the public profile, the
 /// confidential ones and those from a confidential source.
 fn redacted_ids(case: &Case, profile: Profile) -> Vec<&str> {
+    // A withdrawn exhibit's lines stay in the log: they are withheld as the exhibit was.
     case.exhibits
         .iter()
+        .chain(case.retired.iter().filter_map(|r| r.exhibit.as_ref()))
         .filter(|e| {
             profile == Profile::Public
                 && (e.confidentiality == Confidentiality::Confidential || e.source.confidential)
