@@ -1,4 +1,4 @@
-use crate::harness::{DATE, TestCase, bagit_valid, sha256sum, tool};
+use crate::harness::{DATE, TestCase, bagit_valid, sealed_zip, sha256sum, tool};
 
 #[test]
 fn a_built_dossier_verifies_with_our_tool_and_with_bagit_sha256sum_and_unzip() {
@@ -135,8 +135,7 @@ fn the_same_case_and_date_give_the_same_bytes() {
 
 #[test]
 fn an_existing_dossier_is_kept_unless_forced() {
-    let case = TestCase::complete();
-    case.build(&[]).ok();
+    let (case, _) = sealed_zip();
     let out = case.out_dir();
     case.refuses(
         &["build", "--date", DATE, "--out", out.to_str().unwrap()],

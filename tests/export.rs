@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use crate::harness::{TestCase, build_sample, copy_tree, dossier_in, sample};
+use crate::harness::{SAMPLE_SEALED, TestCase, copy_tree, dossier_in, sample};
 
 /// Runs tests/tools/ftm_validate.py on the entities; `None` when followthemoney is not installed
 /// (allowed only without DOSSIER_REQUIRE_CHECKERS=1).
@@ -237,11 +237,11 @@ fn csv_export_needs_a_folder() {
 
 #[test]
 fn a_dossier_exports_what_its_case_exports_and_only_when_intact() {
-    let dir = sample();
+    // Sealed full (unpacked) and public; sealing leaves the case as it was.
+    let dir = SAMPLE_SEALED.copy();
     let from_case = dossier_in(dir.path(), &["export", "case", "--format", "ftm"])
         .ok()
         .stdout;
-    build_sample(dir.path(), &["--unpacked"]);
     let zip = "out/NZ-LANTERN-2019-full-2026-11-21.zip";
     let from_zip = dossier_in(dir.path(), &["export", zip, "--format", "ftm"])
         .ok()
@@ -255,7 +255,6 @@ fn a_dossier_exports_what_its_case_exports_and_only_when_intact() {
             .stdout
     );
     // A public dossier has no document for a withheld exhibit.
-    build_sample(dir.path(), &["--profile", "public"]);
     let public = dossier_in(
         dir.path(),
         &[

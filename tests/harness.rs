@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 use serde_json::Value;
 use tempfile::TempDir;
@@ -253,8 +254,20 @@ impl TestCase {
         );
     }
 
-    /// Builds, through the command line only, a case that `check` passes.
+    /// A case that `check` passes: a copy of the one `make_complete` builds once per run.
     pub fn complete() -> TestCase {
+        TestCase::copy_of(&COMPLETE)
+    }
+
+    /// A copy of a fixture, the case folder in it as `case/`.
+    pub fn copy_of(fixture: &Fixture) -> TestCase {
+        TestCase {
+            dir: fixture.copy(),
+        }
+    }
+
+    /// Builds, through the command line only, a case that `check` passes.
+    fn make_complete() -> TestCase {
         let case = TestCase::new();
         case.write(
             "narrative/summary.md",
@@ -432,7 +445,16 @@ pub fn bagit_valid(bag: &Path) -> Option<bool> {
 
 /// Copies a folder tree.
 pub fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
+    copy_tree_except(from, to, &[]);
+}
+
+/// Copies a folder tree but for the files and folders at the paths `leave_out` (relative to
+/// `from`). Permissions go with the bytes: a private key stays private.
+fn copy_tree_except(from: &Path, to: &Path, leave_out: &[&str]) {
+    let kept = walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_entry(|e| !leave_out.iter().any(|p| e.path() == from.join(p)));
+    for entry in kept {
         let entry = entry.unwrap();
         let target = to.join(entry.path().strip_prefix(from).unwrap());
         if entry.file_type().is_dir() {
@@ -441,6 +463,95 @@ pub fn copy_tree(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &target).unwrap();
         }
     }
+}
+
+/// Something expensive to make (a sealed dossier, a coalition's keys), made once per test run
+/// and copied into each test's own temporary folder, which the test may change at will.
+pub struct Fixture {
+    name: &'static str,
+    make: fn() -> TempDir,
+    made: OnceLock<PathBuf>,
+}
+
+impl Fixture {
+    /// `make` builds the fixture in a temporary folder of its own, as a test would.
+    pub const fn new(name: &'static str, make: fn() -> TempDir) -> Fixture {
+        Fixture {
+            name,
+            make,
+            made: OnceLock::new(),
+        }
+    }
+
+    /// A new temporary folder holding a copy of the fixture.
+    pub fn copy(&self) -> TempDir {
+        self.copy_except(&[])
+    }
+
+    /// A new temporary folder holding a copy of the fixture but for the paths `leave_out`.
+    pub fn copy_except(&self, leave_out: &[&str]) -> TempDir {
+        let made = self.made.get_or_init(|| {
+            let made = fixtures().join(self.name);
+            copy_tree((self.make)().path(), &made);
+            made
+        });
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree_except(made, dir.path(), leave_out);
+        dir
+    }
+}
+
+/// This run's folder of fixtures, under cargo's `target/tmp`. A static is never dropped, so the
+/// folder outlives the run: the run holds a lock on it while it lasts, and a later run removes
+/// every such folder whose lock it can take.
+fn fixtures() -> &'static Path {
+    static FIXTURES: OnceLock<(PathBuf, std::fs::File)> = OnceLock::new();
+    let (path, _lock) = FIXTURES.get_or_init(|| {
+        let all = Path::new(env!("CARGO_TARGET_TMPDIR"));
+        for entry in std::fs::read_dir(all).unwrap().flatten() {
+            let lock = std::fs::File::open(entry.path().join(".lock"));
+            let left = entry.file_name().to_string_lossy().starts_with("fixtures-")
+                && lock.is_ok_and(|lock| lock.try_lock().is_ok());
+            if left {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+        let path = tempfile::Builder::new()
+            .prefix("fixtures-")
+            .tempdir_in(all)
+            .unwrap()
+            .keep();
+        let lock = std::fs::File::create(path.join(".lock")).unwrap();
+        lock.lock().unwrap();
+        (path, lock)
+    });
+    path
+}
+
+/// The case `TestCase::complete` copies.
+pub static COMPLETE: Fixture = Fixture::new("complete", || TestCase::make_complete().dir);
+
+/// The complete case sealed with `build --unpacked`, dated DATE: `out/` holds the zip and the bag.
+pub static SEALED: Fixture = Fixture::new("sealed", || {
+    let case = TestCase::complete();
+    case.build(&["--unpacked"]).ok();
+    case.dir
+});
+
+/// A copy of the complete case sealed with `build --unpacked`: `(case, bag)`.
+pub fn sealed() -> (TestCase, PathBuf) {
+    let case = TestCase::copy_of(&SEALED);
+    let bag = case.bag("full");
+    (case, bag)
+}
+
+/// A copy of the complete case sealed with `build` (the zip alone): `(case, zip)`.
+pub fn sealed_zip() -> (TestCase, PathBuf) {
+    let case = TestCase {
+        dir: SEALED.copy_except(&[&format!("out/VD-2024-full-{DATE}")]),
+    };
+    let zip = case.zip("full");
+    (case, zip)
 }
 
 /// Seals the sample copy's case into `out/`, dated 2026-11-21.
@@ -465,3 +576,12 @@ pub fn sample() -> tempfile::TempDir {
     );
     dir
 }
+
+/// The sample case sealed into `out/` twice, dated DATE: with `--unpacked`, then with
+/// `--profile public` (the zip alone).
+pub static SAMPLE_SEALED: Fixture = Fixture::new("sample-sealed", || {
+    let dir = sample();
+    build_sample(dir.path(), &["--unpacked"]);
+    build_sample(dir.path(), &["--profile", "public"]);
+    dir
+});

@@ -3,47 +3,54 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::harness::{TestCase, bagit_valid, checker, replace_in, tool};
+use crate::harness::{Fixture, SEALED, TestCase, bagit_valid, checker, replace_in, tool};
 
 const NAP: &str = "Norzhavia Accountability Project";
 const QPFT: &str = "Quillwater Press Freedom Trust";
 
-/// A sealed dossier (zip and unpacked folder) and two organisations' keys.
+/// A sealed dossier (zip and unpacked folder) and two organisations' keys: `keys/nap`, and
+/// `keys/qpft` behind a passphrase.
+static COALITION: Fixture = Fixture::new("coalition", || {
+    let case = TestCase::copy_of(&SEALED);
+    case.run(&[
+        "key",
+        "generate",
+        "--org",
+        NAP,
+        "--out",
+        &case.outside("keys/nap").to_string_lossy(),
+    ])
+    .ok();
+    let with_passphrase = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args([
+            "key",
+            "generate",
+            "--org",
+            QPFT,
+            "--out",
+            &case.outside("keys/qpft").to_string_lossy(),
+        ])
+        .env("DOSSIER_PASSPHRASE", "correct horse battery")
+        .output()
+        .unwrap();
+    assert!(
+        with_passphrase.status.success(),
+        "{}",
+        String::from_utf8_lossy(&with_passphrase.stderr)
+    );
+    case.dir
+});
+
+/// A copy of the coalition's folder.
 struct Coalition {
     case: TestCase,
 }
 
 impl Coalition {
     fn new() -> Coalition {
-        let case = TestCase::complete();
-        case.build(&["--unpacked"]).ok();
-        case.run(&[
-            "key",
-            "generate",
-            "--org",
-            NAP,
-            "--out",
-            &case.outside("keys/nap").to_string_lossy(),
-        ])
-        .ok();
-        let with_passphrase = Command::new(env!("CARGO_BIN_EXE_dossier"))
-            .args([
-                "key",
-                "generate",
-                "--org",
-                QPFT,
-                "--out",
-                &case.outside("keys/qpft").to_string_lossy(),
-            ])
-            .env("DOSSIER_PASSPHRASE", "correct horse battery")
-            .output()
-            .unwrap();
-        assert!(
-            with_passphrase.status.success(),
-            "{}",
-            String::from_utf8_lossy(&with_passphrase.stderr)
-        );
-        Coalition { case }
+        Coalition {
+            case: TestCase::copy_of(&COALITION),
+        }
     }
 
     fn key(&self, name: &str) -> String {
@@ -310,78 +317,107 @@ fn a_signature_made_by_ssh_keygen_over_our_statement_is_accepted() {
         .stdout_has(&["signature   valid: Tallowmere Anti-Corruption Institute (co-signer)"]);
 }
 
-#[test]
-fn a_signature_moved_onto_another_dossier_is_reported() {
-    let c = Coalition::new();
-    let bag = c.case.bag("full");
-    c.sign(&bag, &c.key("nap"), NAP, &["--role", "lead"]).ok();
-    // A rebuild on another day is another dossier, with another fingerprint.
-    let other_out = c.case.dir.path().join("other");
-    c.case
-        .run(&[
-            "build",
-            "--date",
-            "2026-12-01",
-            "--unpacked",
-            "--out",
-            other_out.to_str().unwrap(),
-        ])
-        .ok();
-    let other = other_out.join("VD-2024-full-2026-12-01");
-    std::fs::create_dir_all(other.join("signatures")).unwrap();
-    for file in [
-        "norzhavia-accountability-project.sig",
-        "norzhavia-accountability-project.statement.txt",
-    ] {
-        std::fs::copy(
-            bag.join("signatures").join(file),
-            other.join("signatures").join(file),
-        )
-        .unwrap();
-    }
-    c.case
-        .run(&["verify", other.to_str().unwrap()])
-        .exits(1)
-        .stdout_has(&["OTHER DOSSIER", "signs the dossier fingerprint"]);
+/// A signature test, one row of the table below, its own `#[test]`: in a copy of the coalition,
+/// the Norzhavia Accountability Project signs the dossier's `zip` or `bag` with the arguments
+/// `$sign`; `$then` changes what it will and runs `verify`, which exits with `$exits` (where
+/// given) and says every one of `$says`.
+macro_rules! signature {
+    (
+        $name:ident,
+        $dossier:ident,
+        [$($sign:expr),* $(,)?],
+        |$c:ident, $signed:ident| $then:block,
+        $exits:expr,
+        [$($says:expr),+ $(,)?] $(,)?
+    ) => {
+        #[test]
+        fn $name() {
+            let $c = Coalition::new();
+            let $signed = $c.case.$dossier("full");
+            $c.sign(&$signed, &$c.key("nap"), NAP, &[$($sign),*]).ok();
+            let run: crate::harness::Run = $then;
+            let exits: Option<i32> = $exits;
+            let run = match exits {
+                Some(code) => run.exits(code),
+                None => run,
+            };
+            run.stdout_has(&[$($says),+]);
+        }
+    };
 }
 
-#[test]
-fn a_tampered_statement_is_invalid() {
-    let c = Coalition::new();
-    let bag = c.case.bag("full");
-    c.sign(&bag, &c.key("nap"), NAP, &["--role", "co-signer"])
-        .ok();
-    replace_in(
-        &bag.join("signatures/norzhavia-accountability-project.statement.txt"),
-        "Role: co-signer",
-        "Role: lead",
-    );
-    c.case
-        .run(&["verify", bag.to_str().unwrap()])
-        .exits(1)
-        .stdout_has(&["INVALID", "does not match the statement"]);
-}
+signature!(
+    a_signature_moved_onto_another_dossier_is_reported,
+    bag,
+    ["--role", "lead"],
+    |c, bag| {
+        // A rebuild on another day is another dossier, with another fingerprint.
+        let other_out = c.case.dir.path().join("other");
+        c.case
+            .run(&[
+                "build",
+                "--date",
+                "2026-12-01",
+                "--unpacked",
+                "--out",
+                other_out.to_str().unwrap(),
+            ])
+            .ok();
+        let other = other_out.join("VD-2024-full-2026-12-01");
+        std::fs::create_dir_all(other.join("signatures")).unwrap();
+        for file in [
+            "norzhavia-accountability-project.sig",
+            "norzhavia-accountability-project.statement.txt",
+        ] {
+            std::fs::copy(
+                bag.join("signatures").join(file),
+                other.join("signatures").join(file),
+            )
+            .unwrap();
+        }
+        c.case.run(&["verify", other.to_str().unwrap()])
+    },
+    Some(1),
+    ["OTHER DOSSIER", "signs the dossier fingerprint"],
+);
 
-#[test]
-fn an_organisation_missing_from_allowed_signers_is_reported() {
-    let c = Coalition::new();
-    let zip = c.case.zip("full");
-    c.sign(&zip, &c.key("nap"), NAP, &[]).ok();
-    let public = std::fs::read_to_string(format!("{}.pub", c.key("qpft"))).unwrap();
-    let allowed = c.case.outside("only_qpft");
-    std::fs::write(&allowed, format!("quillwater-press-freedom-trust {public}")).unwrap();
-    c.case
-        .run(&[
+signature!(
+    a_tampered_statement_is_invalid,
+    bag,
+    ["--role", "co-signer"],
+    |c, bag| {
+        replace_in(
+            &bag.join("signatures/norzhavia-accountability-project.statement.txt"),
+            "Role: co-signer",
+            "Role: lead",
+        );
+        c.case.run(&["verify", bag.to_str().unwrap()])
+    },
+    Some(1),
+    ["INVALID", "does not match the statement"],
+);
+
+signature!(
+    an_organisation_missing_from_allowed_signers_is_reported,
+    zip,
+    [],
+    |c, zip| {
+        let public = std::fs::read_to_string(format!("{}.pub", c.key("qpft"))).unwrap();
+        let allowed = c.case.outside("only_qpft");
+        std::fs::write(&allowed, format!("quillwater-press-freedom-trust {public}")).unwrap();
+        c.case.run(&[
             "verify",
             zip.to_str().unwrap(),
             "--allowed-signers",
             allowed.to_str().unwrap(),
         ])
-        .stdout_has(&[
-            "not allowed: Norzhavia Accountability Project",
-            "not in the allowed_signers file",
-        ]);
-}
+    },
+    None,
+    [
+        "not allowed: Norzhavia Accountability Project",
+        "not in the allowed_signers file",
+    ],
+);
 
 #[test]
 fn signing_again_replaces_only_when_asked() {

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::harness::{DATE, TestCase, build_sample, build_sample_into, replace_in, sample, tool};
+use crate::harness::{
+    DATE, SAMPLE_SEALED, TestCase, build_sample, build_sample_into, replace_in, sample, tool,
+};
 
 /// The text of a PDF as pdftotext reads it (`None` if pdftotext is missing and may be).
 fn pdftotext(pdf: &Path) -> Option<String> {
@@ -63,19 +65,16 @@ fn template(regime: &str) -> Value {
     .unwrap()
 }
 
-/// The sample case, sealed unpacked into `out/`: (temporary folder, bag folder).
-fn sealed_sample(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
-    let dir = sample();
-    let mut args = vec!["--unpacked"];
-    args.extend_from_slice(extra);
-    build_sample(dir.path(), &args);
+/// A copy of the sample case sealed unpacked into `out/`: (temporary folder, bag folder).
+fn sealed_sample() -> (tempfile::TempDir, PathBuf) {
+    let dir = SAMPLE_SEALED.copy_except(&[&format!("out/NZ-LANTERN-2019-public-{DATE}.zip")]);
     let bag = dir.path().join(format!("out/NZ-LANTERN-2019-full-{DATE}"));
     (dir, bag)
 }
 
 #[test]
 fn the_sample_case_has_one_pdf_per_regime_with_every_name_id_hash_date_and_criterion() {
-    let (dir, bag) = sealed_sample(&[]);
+    let (dir, bag) = sealed_sample();
     let case: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("case/case.json")).unwrap())
             .unwrap();
@@ -170,7 +169,7 @@ fn the_sample_case_has_one_pdf_per_regime_with_every_name_id_hash_date_and_crite
 
 #[test]
 fn names_in_vietnamese_cyrillic_and_arabic_come_back_exactly() {
-    let (_dir, bag) = sealed_sample(&[]);
+    let (_dir, bag) = sealed_sample();
     let Some(text) = pdftotext(&bag.join("data/submission-uk-ghr.pdf")) else {
         return;
     };
@@ -187,7 +186,7 @@ fn names_in_vietnamese_cyrillic_and_arabic_come_back_exactly() {
 
 #[test]
 fn every_page_says_page_n_of_the_true_count_and_the_case_id() {
-    let (_dir, bag) = sealed_sample(&[]);
+    let (_dir, bag) = sealed_sample();
     let pdf = bag.join("data/submission-us-glomag.pdf");
     let (Some(pages), Some(text)) = (page_count(&pdf), pdftotext_layout(&pdf)) else {
         return;
@@ -224,7 +223,10 @@ fn every_page_says_page_n_of_the_true_count_and_the_case_id() {
 
 #[test]
 fn two_builds_give_identical_pdf_bytes_dated_from_the_build_date() {
-    let (dir, bag) = sealed_sample(&[]);
+    // Reproducibility is this test's subject: it seals the sample itself, not the shared copy.
+    let dir = sample();
+    build_sample(dir.path(), &["--unpacked"]);
+    let bag = dir.path().join(format!("out/NZ-LANTERN-2019-full-{DATE}"));
     let again = dir.path().join("again");
     build_sample_into(dir.path(), "again", DATE, &["--unpacked"]);
     for regime in ["us-glomag", "uk-ghr", "uk-gac"] {
@@ -404,7 +406,7 @@ fn past_the_limit_the_exhibit_index_summarises_and_points_to_the_csv() {
 
 #[test]
 fn the_annex_command_reproduces_the_exhibit_fingerprint() {
-    let (_dir, bag) = sealed_sample(&[]);
+    let (_dir, bag) = sealed_sample();
     let Some(text) = pdftotext(&bag.join("data/submission-uk-gac.pdf")) else {
         return;
     };
@@ -548,7 +550,7 @@ fn canada_quotes_the_current_section_4_1_b_and_never_the_superseded_text() {
 
 #[test]
 fn a_us_clause_is_cited_in_federal_register_form_without_quotation() {
-    let (_dir, bag) = sealed_sample(&[]);
+    let (_dir, bag) = sealed_sample();
     let Some(text) = pdftotext(&bag.join("data/submission-us-glomag.pdf")) else {
         return;
     };
@@ -569,7 +571,7 @@ fn a_us_clause_is_cited_in_federal_register_form_without_quotation() {
 
 #[test]
 fn the_legal_analysis_points_to_each_profile_instead_of_repeating_the_argument() {
-    let (dir, bag) = sealed_sample(&[]);
+    let (dir, bag) = sealed_sample();
     let case: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("case/case.json")).unwrap())
             .unwrap();
