@@ -318,7 +318,7 @@ pub struct ListArgs {
 pub enum SubjectCommand {
     /// Add a person (or, with --entity, an organisation) alleged to be responsible
     #[command(
-        after_help = "Example:\n  dossier subject add \"Fulan al-Fulani\" --original-script \"فلان الفلاني\" --born ~1968 --nationality XA \\\n    --position \"Director, Detention Centre No. 4, 2016, 2021\" --id-document passport:X1234567:XA \\\n    --criterion us-glomag:1(a)(ii)(A) --criterion uk-ghr:4(2)(b) --argument \"Ordered the beatings...\" --exhibit E-004\n\n--argument and --exhibit attach to every --criterion of the same command."
+        after_help = "Example:\n  dossier subject add \"Fulan al-Fulani\" --original-script \"فلان الفلاني\" --born ~1968 --nationality XA \\\n    --position \"Director, Detention Centre No. 4, 2016, 2021\" --id-document passport:X1234567:XA \\\n    --criterion 'us-glomag:1(a)(ii)(A)' --criterion 'uk-ghr:4(2)(b)' --argument \"Ordered the beatings...\" --exhibit E-004\n\n--argument and --exhibit attach to every --criterion of the same command."
     )]
     Add(Box<SubjectAddArgs>),
     /// List the subjects
@@ -361,16 +361,17 @@ pub struct SubjectEditArgs {
     pub remove_criteria: Vec<String>,
 }
 
-/// The fields of a subject that `subject edit` can set, as `subject add` takes them.
+/// The fields of a subject, as `subject add` takes them and `subject edit` replaces them (a list
+/// flag given to `edit` replaces the whole list).
 #[derive(Debug, Args)]
 pub struct SubjectFieldArgs {
     /// Full name in its original script
     #[arg(long, value_name = "NAME")]
     pub original_script: Option<String>,
-    /// Another Latin spelling of the name (replaces the list)
+    /// Another Latin spelling of the name
     #[arg(long = "transliteration", value_name = "T")]
     pub transliterations: Vec<String>,
-    /// Another name it is known by (replaces the list)
+    /// Another name it is known by
     #[arg(long = "alias", value_name = "A")]
     pub aliases: Vec<String>,
     /// Date or year of birth (or founding)
@@ -382,22 +383,22 @@ pub struct SubjectFieldArgs {
     /// Gender, as the sources give it
     #[arg(long, value_name = "G")]
     pub gender: Option<String>,
-    /// Nationality as an ISO 3166-1 alpha-2 code (replaces the list)
+    /// Nationality as an ISO 3166-1 alpha-2 code
     #[arg(long = "nationality", value_name = "CC")]
     pub nationalities: Vec<String>,
-    /// "TITLE, ORG[, FROM[, TO]]" (replaces the list)
+    /// "TITLE, ORG[, FROM[, TO]]"
     #[arg(long = "position", value_name = "POSITION")]
     pub positions: Vec<String>,
-    /// "TYPE:NUMBER[:COUNTRY]" (replaces the list)
+    /// "TYPE:NUMBER[:COUNTRY]"
     #[arg(long = "id-document", value_name = "DOC")]
     pub id_documents: Vec<String>,
-    /// An address (replaces the list)
+    /// An address
     #[arg(long = "address", value_name = "A")]
     pub addresses: Vec<String>,
-    /// An associated entity or family member: "NAME[:RELATION]" (replaces the list)
+    /// An associated entity or family member: "NAME[:RELATION]" (e.g. "Qarvexa LLC:owner")
     #[arg(long = "associate", value_name = "NAME[:RELATION]")]
     pub associates: Vec<String>,
-    /// Replace the criteria: REGIME:CLAUSE, quoted ('us-glomag:1(a)(ii)(A)')
+    /// A criterion the conduct meets: REGIME:CLAUSE, quoted for the shell ('us-glomag:1(a)(ii)(A)') or with dots (us-glomag:1.a.ii.A); edit: replaces the criteria
     #[arg(long = "criterion", value_name = "REGIME:CLAUSE")]
     pub criteria: Vec<String>,
     /// Why the conduct meets the criteria given with --criterion or --add-criterion
@@ -406,10 +407,10 @@ pub struct SubjectFieldArgs {
     /// An exhibit supporting the criteria given with --criterion or --add-criterion
     #[arg(long = "exhibit", value_name = "E-ID")]
     pub exhibits: Vec<String>,
-    /// Assets, travel or family in the sanctioning jurisdictions (replaces the list)
+    /// Assets, travel or family in the sanctioning jurisdictions
     #[arg(long, value_name = "TEXT")]
     pub nexus: Vec<String>,
-    /// Exculpatory information known (replaces the list)
+    /// Exculpatory information known
     #[arg(long, value_name = "TEXT")]
     pub exculpatory: Vec<String>,
     /// Family name, for the list-style form "SURNAME, Given Names"
@@ -418,7 +419,7 @@ pub struct SubjectFieldArgs {
     /// Given names, for the list-style form "SURNAME, Given Names"
     #[arg(long, value_name = "G")]
     pub given_names: Option<String>,
-    /// An asset that could be frozen: "WHAT[, WHERE[, JURISDICTION]]" (replaces the list)
+    /// An asset that could be frozen: "WHAT[, WHERE[, JURISDICTION]]"
     #[arg(long = "asset", value_name = "ASSET")]
     pub assets: Vec<String>,
 }
@@ -430,59 +431,8 @@ pub struct SubjectAddArgs {
     /// The subject is an organisation, not a person
     #[arg(long)]
     pub entity: bool,
-    /// Full name in its original script
-    #[arg(long, value_name = "NAME")]
-    pub original_script: Option<String>,
-    /// Another Latin spelling of the name
-    #[arg(long = "transliteration", value_name = "T")]
-    pub transliterations: Vec<String>,
-    #[arg(long = "alias", value_name = "A")]
-    pub aliases: Vec<String>,
-    /// Date or year of birth (or founding)
-    #[arg(long, value_name = "DATE")]
-    pub born: Option<String>,
-    #[arg(long, value_name = "P")]
-    pub birthplace: Option<String>,
-    #[arg(long, value_name = "G")]
-    pub gender: Option<String>,
-    /// Nationality as an ISO 3166-1 alpha-2 code
-    #[arg(long = "nationality", value_name = "CC")]
-    pub nationalities: Vec<String>,
-    /// "TITLE, ORG[, FROM[, TO]]"
-    #[arg(long = "position", value_name = "POSITION")]
-    pub positions: Vec<String>,
-    /// "TYPE:NUMBER[:COUNTRY]"
-    #[arg(long = "id-document", value_name = "DOC")]
-    pub id_documents: Vec<String>,
-    #[arg(long = "address", value_name = "A")]
-    pub addresses: Vec<String>,
-    /// An associated entity or family member: "NAME[:RELATION]" (e.g. "Qarvexa LLC:owner")
-    #[arg(long = "associate", value_name = "NAME[:RELATION]")]
-    pub associates: Vec<String>,
-    /// A criterion the conduct meets: REGIME:CLAUSE, quoted for the shell ('us-glomag:1(a)(ii)(A)') or with dots (us-glomag:1.a.ii.A)
-    #[arg(long = "criterion", value_name = "REGIME:CLAUSE")]
-    pub criteria: Vec<String>,
-    /// Why the conduct meets the criteria given
-    #[arg(long, value_name = "TEXT")]
-    pub argument: Option<String>,
-    /// An exhibit supporting the criteria given
-    #[arg(long = "exhibit", value_name = "E-ID")]
-    pub exhibits: Vec<String>,
-    /// Assets, travel or family in the sanctioning jurisdictions
-    #[arg(long, value_name = "TEXT")]
-    pub nexus: Vec<String>,
-    /// Exculpatory information known
-    #[arg(long, value_name = "TEXT")]
-    pub exculpatory: Vec<String>,
-    /// Family name, for the list-style form "SURNAME, Given Names" (persons)
-    #[arg(long, value_name = "S")]
-    pub surname: Option<String>,
-    /// Given names, for the list-style form "SURNAME, Given Names" (persons)
-    #[arg(long, value_name = "G")]
-    pub given_names: Option<String>,
-    /// An asset that could be frozen: "WHAT[, WHERE[, JURISDICTION]]"; repeatable
-    #[arg(long = "asset", value_name = "ASSET")]
-    pub assets: Vec<String>,
+    #[command(flatten)]
+    pub fields: SubjectFieldArgs,
 }
 
 #[derive(Debug, Subcommand)]

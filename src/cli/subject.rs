@@ -6,7 +6,7 @@ use crate::case::SubjectKind;
 use crate::case::edit::{SubjectEdit, edit_subject, remove_subject};
 use crate::case::records::{SubjectSpec, add_subject};
 use crate::case::{self, Workspace};
-use crate::cli::args::{ListArgs, RetireArgs, SubjectAddArgs, SubjectEditArgs};
+use crate::cli::args::{ListArgs, RetireArgs, SubjectAddArgs, SubjectEditArgs, SubjectFieldArgs};
 use crate::cli::output::write_table;
 use crate::error::Result;
 use crate::template::Registry;
@@ -16,29 +16,8 @@ use super::{Outcome, Output, stdout_error};
 pub fn add(root: &Path, args: Box<SubjectAddArgs>, out: &mut Output) -> Result<Outcome> {
     let mut ws = Workspace::open(root)?;
     let registry = Registry::for_case(root)?;
-    let spec = SubjectSpec {
-        name: args.name,
-        entity: args.entity,
-        original_script: args.original_script,
-        transliterations: args.transliterations,
-        aliases: args.aliases,
-        born: args.born,
-        birthplace: args.birthplace,
-        gender: args.gender,
-        nationalities: args.nationalities,
-        positions: args.positions,
-        id_documents: args.id_documents,
-        addresses: args.addresses,
-        associates: args.associates,
-        criteria: args.criteria,
-        argument: args.argument,
-        exhibits: args.exhibits,
-        nexus: args.nexus,
-        exculpatory: args.exculpatory,
-        surname: args.surname,
-        given_names: args.given_names,
-        assets: args.assets,
-    };
+    let args = *args;
+    let spec = spec(args.name, args.entity, args.fields);
     let id = add_subject(&mut ws.case, &registry, &spec)?;
     let case = ws.commit()?;
     let subject = case.subject(&id).expect("just added");
@@ -88,29 +67,7 @@ pub fn edit(root: &Path, args: Box<SubjectEditArgs>, out: &mut Output) -> Result
             (_, true) => Some(SubjectKind::Person),
             _ => None,
         },
-        fields: SubjectSpec {
-            name: String::new(),
-            entity: false,
-            original_script: f.original_script,
-            transliterations: f.transliterations,
-            aliases: f.aliases,
-            born: f.born,
-            birthplace: f.birthplace,
-            gender: f.gender,
-            nationalities: f.nationalities,
-            positions: f.positions,
-            id_documents: f.id_documents,
-            addresses: f.addresses,
-            associates: f.associates,
-            criteria: f.criteria,
-            argument: f.argument,
-            exhibits: f.exhibits,
-            nexus: f.nexus,
-            exculpatory: f.exculpatory,
-            surname: f.surname,
-            given_names: f.given_names,
-            assets: f.assets,
-        },
+        fields: spec(String::new(), false, f),
         add_criteria: args.add_criteria,
         remove_criteria: args.remove_criteria,
     };
@@ -129,4 +86,31 @@ pub fn remove(root: &Path, args: RetireArgs, out: &mut Output) -> Result<Outcome
     }
     out.line(format!("{}  removed (its id is not reused)", args.id))?;
     Ok(Outcome::Clean)
+}
+
+/// The subject's fields as the library takes them, from `subject add` or `subject edit`.
+fn spec(name: String, entity: bool, f: SubjectFieldArgs) -> SubjectSpec {
+    SubjectSpec {
+        name,
+        entity,
+        original_script: f.original_script,
+        transliterations: f.transliterations,
+        aliases: f.aliases,
+        born: f.born,
+        birthplace: f.birthplace,
+        gender: f.gender,
+        nationalities: f.nationalities,
+        positions: f.positions,
+        id_documents: f.id_documents,
+        addresses: f.addresses,
+        associates: f.associates,
+        criteria: f.criteria,
+        argument: f.argument,
+        exhibits: f.exhibits,
+        nexus: f.nexus,
+        exculpatory: f.exculpatory,
+        surname: f.surname,
+        given_names: f.given_names,
+        assets: f.assets,
+    }
 }
