@@ -97,11 +97,16 @@ fn exhibit_ref(withheld: &Withheld, id: &str) -> String {
     }
 }
 
-fn exhibit_refs(withheld: &Withheld, ids: &[String]) -> String {
-    ids.iter()
-        .map(|id| exhibit_ref(withheld, id))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// Exhibit references, each linking to its row of the exhibit index.
+fn exhibit_refs(flow: &mut Flow, withheld: &Withheld, ids: &[String], look: Look) -> Vec<Span> {
+    let mut spans = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::new(", ", look));
+        }
+        spans.push(Span::new(exhibit_ref(withheld, id), look).link(flow.named_mark(id)));
+    }
+    spans
 }
 
 /// Writes the whole submission.
@@ -118,19 +123,29 @@ pub fn write(flow: &mut Flow, input: &Submission) {
         .iter()
         .map(|s| (s.id != "cover" && s.id != "contents").then(|| flow.new_mark()))
         .collect();
-    let subject_marks: Vec<usize> = subjects.iter().map(|_| flow.new_mark()).collect();
+    let subjects_mark = sections
+        .iter()
+        .zip(&marks)
+        .find_map(|(s, m)| (s.id == "subjects").then_some(*m).flatten());
+    let subject_marks: Vec<usize> = subjects
+        .iter()
+        .map(|_| flow.new_mark_under(subjects_mark))
+        .collect();
     for (i, (section, mark)) in sections.iter().zip(&marks).enumerate() {
         if i > 0 {
             flow.new_page();
         }
         if section.id == "cover" {
+            flow.bookmark(&section.heading);
             cover(flow, input, section, &subjects);
             continue;
         }
+        // The contents have no entry of their own, but a bookmark.
+        let mark = mark.or_else(|| Some(flow.new_mark()));
         flow.heading(
             &[Span::new(section.heading.as_str(), Look::new(15).bold())],
             0.0,
-            *mark,
+            mark,
         );
         match section.id.as_str() {
             "contents" => {
@@ -533,14 +548,9 @@ fn criteria_met(flow: &mut Flow, input: &Submission, withheld: &Withheld, subjec
             ),
         }
         if !criterion.exhibits.is_empty() {
-            flow.paragraph(
-                &[
-                    Span::new("Supporting exhibits: ", strong()),
-                    Span::new(exhibit_refs(withheld, &criterion.exhibits), body()),
-                ],
-                4.0,
-                2.0,
-            );
+            let mut spans = vec![Span::new("Supporting exhibits: ", strong())];
+            spans.extend(exhibit_refs(flow, withheld, &criterion.exhibits, body()));
+            flow.paragraph(&spans, 4.0, 2.0);
         }
     }
 }
@@ -654,10 +664,7 @@ fn timeline(flow: &mut Flow, input: &Submission, withheld: &Withheld) {
                 vec![Span::new(date_text(&e.date), Look::new(SMALL))],
                 what,
                 vec![Span::new(who.join(", "), Look::new(SMALL))],
-                vec![Span::new(
-                    exhibit_refs(withheld, &e.exhibits),
-                    Look::new(SMALL),
-                )],
+                exhibit_refs(flow, withheld, &e.exhibits, Look::new(SMALL)),
             ]
         })
         .collect();
@@ -736,14 +743,9 @@ fn legal_analysis(flow: &mut Flow, input: &Submission, withheld: &Withheld, subj
                 flow.paragraph(&plain(argument.as_str()), 4.0, 0.5);
             }
             if !criterion.exhibits.is_empty() {
-                flow.paragraph(
-                    &[Span::new(
-                        format!("Exhibits: {}", exhibit_refs(withheld, &criterion.exhibits)),
-                        body(),
-                    )],
-                    4.0,
-                    1.5,
-                );
+                let mut spans = vec![Span::new("Exhibits: ", body())];
+                spans.extend(exhibit_refs(flow, withheld, &criterion.exhibits, body()));
+                flow.paragraph(&spans, 4.0, 1.5);
             }
         }
     }
@@ -911,7 +913,7 @@ fn exhibit_table(flow: &mut Flow, listed: &[&SealedExhibit]) {
             main.push(Span::new("\nSHA-256 ", Look::new(7).ink(Ink::Grey)));
             main.push(Span::new(e.sha256.as_str(), Look::new(7)));
             vec![
-                vec![Span::new(e.id.as_str(), small)],
+                vec![Span::new(e.id.as_str(), small).anchor(flow.named_mark(&e.id))],
                 main,
                 vec![Span::new(
                     e.collected_at.clone().map_or_else(String::new, |d| {
