@@ -26,7 +26,7 @@ use krilla::tagging::{
     Artifact, ArtifactType, ContentTag, Identifier, Node, SpanTag, TableHeaderScope, Tag, TagGroup,
     TagKind, TagTree,
 };
-use krilla::text::{Font, TextDirection};
+use krilla::text::{Font, GlyphId, KrillaGlyph};
 
 use super::fonts::{Fonts, Ink, Look};
 use super::layout::{Item, LEFT, Mark, PAGE_HEIGHT, PAGE_WIDTH, Page, Role, WIDTH};
@@ -281,19 +281,66 @@ impl Painter<'_> {
         let baseline = y + height * f64::from(run.look.size) * 25.4 / 72.0;
         surface.set_fill(Some(fill(run.look.ink)));
         surface.set_stroke(None);
-        surface.draw_text(
+        surface.draw_glyphs(
             Point::from_xy(pt(x), pt(baseline)),
+            &shape(face, &run.text, run.rtl),
             self.krilla_fonts[index].clone(),
-            f32::from(run.look.size),
             &run.text,
+            f32::from(run.look.size),
             false,
-            if run.rtl {
-                TextDirection::RightToLeft
-            } else {
-                TextDirection::LeftToRight
-            },
         );
     }
+}
+
+/// `text` shaped in one direction, as krilla's `Surface::draw_text` shapes it, but with the face
+/// parsed once per document instead of once per run. Each glyph knows the bytes of `text` it
+/// stands for (its cluster), from which krilla writes the Unicode map.
+fn shape(face: &rustybuzz::Face, text: &str, rtl: bool) -> Vec<KrillaGlyph> {
+    let mut buffer = rustybuzz::UnicodeBuffer::new();
+    buffer.push_str(text);
+    buffer.guess_segment_properties();
+    buffer.set_direction(if rtl {
+        rustybuzz::Direction::RightToLeft
+    } else {
+        rustybuzz::Direction::LeftToRight
+    });
+    let shaped = rustybuzz::shape(face, &[], buffer);
+    let infos = shaped.glyph_infos();
+    let positions = shaped.glyph_positions();
+    let em = face.units_per_em() as f32;
+    (0..infos.len())
+        .map(|i| {
+            let cluster = infos[i].cluster;
+            // A cluster ends where the next one (in logical order) starts: after this glyph's
+            // run of the same cluster when left to right, before it when right to left.
+            let mut next = None;
+            if rtl {
+                let mut k = i;
+                while k > 0 {
+                    k -= 1;
+                    if infos[k].cluster != cluster {
+                        next = Some(infos[k].cluster as usize);
+                        break;
+                    }
+                }
+            } else {
+                next = infos[i..]
+                    .iter()
+                    .find(|g| g.cluster != cluster)
+                    .map(|g| g.cluster as usize);
+            }
+            let p = positions[i];
+            KrillaGlyph::new(
+                GlyphId::new(infos[i].glyph_id),
+                p.x_advance as f32 / em,
+                p.x_offset as f32 / em,
+                p.y_offset as f32 / em,
+                p.y_advance as f32 / em,
+                cluster as usize..next.unwrap_or(text.len()),
+                None,
+            )
+        })
+        .collect()
 }
 
 fn is_arabic(c: char) -> bool {
