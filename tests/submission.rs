@@ -1,10 +1,9 @@
-//! The PDF submissions inside a dossier, read back with pdftotext and pdfinfo (poppler), which
-//! nobody here wrote.
+//! The PDF submissions inside a dossier, read back with tools nobody here wrote: pdftotext,
+//! pdfinfo and pdffonts (poppler), qpdf, and Python's pypdf.
 
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use unicode_normalization::UnicodeNormalization;
 
 use crate::harness::{
     DATE, SAMPLE_SEALED, TestCase, build_sample, build_sample_into, replace_in, sample, tool,
@@ -37,13 +36,11 @@ fn flat(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Arabic as pdftotext returns it (presentation forms between embedding marks) made
-/// comparable with what was typed: marks removed, then NFKC.
-fn logical(text: &str) -> String {
+/// pdftotext's text without the embedding marks (U+202A to U+202E) that poppler puts around a
+/// right-to-left run: the letters themselves are compared as typed, with no normalisation.
+fn without_embedding_marks(text: &str) -> String {
     text.chars()
         .filter(|c| !matches!(c, '\u{202A}'..='\u{202E}'))
-        .collect::<String>()
-        .nfkc()
         .collect()
 }
 
@@ -187,8 +184,9 @@ fn names_in_vietnamese_cyrillic_and_arabic_come_back_exactly() {
     ] {
         assert!(text.contains(name), "{name} not found exactly");
     }
-    // Arabic comes back in logical order (the order it was typed), from joined letter forms.
-    assert!(logical(&text).contains("نزار القسواني"), "Arabic name lost");
+    // Arabic comes back as typed: the same letters in the same order, no presentation forms,
+    // no normalisation needed (pdftotext may put the run between U+202B and U+202C, around it).
+    assert!(text.contains("نزار القسواني"), "Arabic name lost");
 }
 
 #[test]
@@ -368,16 +366,15 @@ fn the_narrative_markdown_and_a_long_arabic_paragraph_are_printed() {
     ] {
         assert!(flat_text.contains(expected), "{expected:?} missing");
     }
-    // Wrapped over several lines, the paragraph still reads in order, line after line.
+    // Wrapped over several lines, the paragraph still reads in order, line after line, in the
+    // letters typed.
     let lines = text
         .lines()
-        .filter(|l| {
-            l.contains('\u{202B}') || l.chars().any(|c| ('\u{FE70}'..='\u{FEFF}').contains(&c))
-        })
+        .filter(|l| l.chars().any(|c| ('\u{0621}'..='\u{064A}').contains(&c)))
         .count();
     assert!(lines >= 2, "the Arabic paragraph spans lines");
     assert!(
-        flat(&logical(&text)).contains(arabic),
+        flat(&without_embedding_marks(&text)).contains(arabic),
         "the Arabic paragraph is out of order"
     );
 }
@@ -529,6 +526,91 @@ fn no_submission_names_a_research_source_or_a_disclaimer_in_any_regime_or_profil
             assert!(
                 !legal_analysis(&text, regime).contains("http"),
                 "{profile} {regime}: an address in the legal analysis"
+/// What pypdf reads from a PDF: outline titles (with depth), the catalog's /Lang, the XMP
+/// metadata as text, the document information, and the internal links per page. `None` if
+/// Python or pypdf is missing (and may be).
+fn pypdf(pdf: &Path) -> Option<Value> {
+    const SCRIPT: &str = r#"
+import json, sys
+from pypdf import PdfReader
+reader = PdfReader(sys.argv[1])
+outline = []
+def walk(items, depth):
+    for item in items:
+        if isinstance(item, list):
+            walk(item, depth + 1)
+        else:
+            outline.append({"title": item.title, "depth": depth, "page": reader.get_destination_page_number(item)})
+walk(reader.outline, 0)
+root = reader.trailer["/Root"]
+links = []
+for page in reader.pages:
+    count = 0
+    for annot in page.get("/Annots") or []:
+        annot = annot.get_object()
+        if annot.get("/Subtype") == "/Link" and ("/Dest" in annot or "/A" in annot):
+            count += 1
+    links.append(count)
+info = reader.metadata or {}
+print(json.dumps({
+    "outline": outline,
+    "lang": str(root.get("/Lang")),
+    "intent": str(root["/OutputIntents"][0].get_object().get("/OutputCondition")),
+    "xmp": root["/Metadata"].get_object().get_data().decode("utf-8"),
+    "title": info.get("/Title"),
+    "author": info.get("/Author"),
+    "links": links,
+    "pages": len(reader.pages),
+}))
+"#;
+    let dir = pdf.parent().unwrap();
+    let import = tool("python3", &["-c", "import pypdf"], dir)?;
+    if !import.status.success() {
+        assert!(
+            std::env::var("DOSSIER_REQUIRE_CHECKERS").as_deref() != Ok("1"),
+            "pypdf is required (DOSSIER_REQUIRE_CHECKERS=1): pip install pypdf"
+        );
+        eprintln!("skipped: pypdf is not installed");
+        return None;
+    }
+    let output = tool("python3", &["-c", SCRIPT, pdf.to_str().unwrap()], dir)?;
+    assert!(
+        output.status.success(),
+        "pypdf failed on {}: {}",
+        pdf.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Some(serde_json::from_slice(&output.stdout).unwrap())
+}
+
+#[test]
+fn the_sample_pdfs_embed_font_subsets_pass_qpdf_and_stay_small() {
+    let (_dir, bag) = sealed_sample(&[]);
+    for regime in ["us-glomag", "uk-ghr", "uk-gac"] {
+        let pdf = bag.join(format!("data/submission-{regime}.pdf"));
+        let size = std::fs::metadata(&pdf).unwrap().len();
+        assert!(size <= 400 * 1024, "{regime}: {size} bytes");
+        if let Some(output) = tool("pdffonts", &[pdf.to_str().unwrap()], &bag) {
+            let fonts = String::from_utf8(output.stdout).unwrap();
+            let rows: Vec<&str> = fonts.lines().skip(2).collect();
+            assert!(!rows.is_empty(), "{regime}: no fonts\n{fonts}");
+            for row in rows {
+                // name type encoding emb sub uni object ID
+                let fields: Vec<&str> = row.split_whitespace().collect();
+                let n = fields.len();
+                assert_eq!(
+                    &fields[n - 5..n - 2],
+                    ["yes", "yes", "yes"],
+                    "{regime}: a font not embedded as a subset with a Unicode map: {row}"
+                );
+            }
+        }
+        if let Some(output) = tool("qpdf", &["--check", pdf.to_str().unwrap()], &bag) {
+            let report = String::from_utf8_lossy(&output.stdout);
+            assert!(
+                output.status.success() && report.contains("No syntax or stream encoding errors"),
+                "{regime}: qpdf --check\n{report}{}",
+                String::from_utf8_lossy(&output.stderr)
             );
         }
     }
@@ -620,6 +702,105 @@ fn the_legal_analysis_points_to_each_profile_instead_of_repeating_the_argument()
         assert!(
             flat(sheets[page - 1]).contains(&flat(&heading)),
             "page {page} is not {heading}'s profile"
+fn the_sample_pdfs_have_bookmarks_links_language_and_archival_metadata() {
+    let (dir, bag) = sealed_sample(&[]);
+    let case: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("case/case.json")).unwrap())
+            .unwrap();
+    let lead = case["signatories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["role"] == "lead")
+        .unwrap()["name"]
+        .as_str()
+        .unwrap();
+    let title = case["title"].as_str().unwrap();
+    for regime in ["us-glomag", "uk-ghr", "uk-gac"] {
+        let pdf = bag.join(format!("data/submission-{regime}.pdf"));
+        let template: Value = serde_json::from_str(
+            &std::fs::read_to_string(
+                Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("templates/{regime}.json")),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        if let Some(output) = tool("pdfinfo", &[pdf.to_str().unwrap()], &bag) {
+            let info = String::from_utf8(output.stdout).unwrap();
+            assert!(!info.contains("PDF/X"), "{regime}: {info}");
+            let field = |name: &str| {
+                info.lines()
+                    .find_map(|l| l.strip_prefix(name))
+                    .map(str::trim)
+                    .unwrap_or_else(|| panic!("{regime}: no {name}\n{info}"))
+                    .to_string()
+            };
+            assert!(field("Title:").starts_with(&format!("{title}: ")), "{info}");
+            assert_eq!(field("Author:"), lead, "{regime}");
+        }
+        let Some(read) = pypdf(&pdf) else { return };
+        assert_eq!(read["lang"], "en", "{regime}: /Lang");
+        assert_eq!(read["intent"], "sRGB", "{regime}: the PDF/A output intent");
+        let xmp = read["xmp"].as_str().unwrap();
+        assert!(xmp.contains(title), "{regime}: XMP lacks dc:title\n{xmp}");
+        assert!(xmp.contains("dc:title") && xmp.contains(lead) && xmp.contains("NZ-LANTERN-2019"));
+        assert!(
+            xmp.contains("<pdfaid:part>2</pdfaid:part>") || xmp.contains("pdfaid:part=\"2\""),
+            "{regime}: not PDF/A-2\n{xmp}"
+        );
+        assert_eq!(read["author"], lead);
+        // One bookmark per section, in the template's order, and one per proposed subject
+        // under the subjects section.
+        let outline = read["outline"].as_array().unwrap();
+        let top: Vec<&str> = outline
+            .iter()
+            .filter(|o| o["depth"] == 0)
+            .map(|o| o["title"].as_str().unwrap())
+            .collect();
+        let headings: Vec<String> = template["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| flat(s["heading"].as_str().unwrap()))
+            .collect();
+        assert_eq!(top, headings, "{regime}: section bookmarks");
+        let nested: Vec<&str> = outline
+            .iter()
+            .filter(|o| o["depth"] == 1)
+            .map(|o| o["title"].as_str().unwrap())
+            .collect();
+        let proposed: Vec<String> = case["subjects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| {
+                s["criteria"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|c| c["regime"] == regime)
+            })
+            .map(|s| {
+                flat(&format!(
+                    "{} {}",
+                    s["id"].as_str().unwrap(),
+                    s["name"].as_str().unwrap()
+                ))
+            })
+            .collect();
+        assert!(!proposed.is_empty());
+        assert_eq!(nested, proposed, "{regime}: subject bookmarks");
+        // The contents (page 2) link every entry and its page number to the section.
+        let links = read["links"].as_array().unwrap();
+        assert!(
+            links[1].as_u64().unwrap() >= 2 * (headings.len() as u64 - 2),
+            "{regime}: contents links {links:?}"
+        );
+        // Exhibit references link to the exhibit index.
+        let total: u64 = links.iter().map(|l| l.as_u64().unwrap()).sum();
+        assert!(
+            total > links[1].as_u64().unwrap(),
+            "{regime}: no other links"
         );
     }
 }

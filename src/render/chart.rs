@@ -24,11 +24,18 @@ pub fn timeline(flow: &mut Flow, events: &[&Event]) {
     // Whole years on the axis, so its ticks fall on 1 January.
     let start = NaiveDate::from_ymd_opt(first.year(), 1, 1).expect("valid");
     let end = NaiveDate::from_ymd_opt(last.year() + 1, 1, 1).expect("valid");
+    flow.begin_figure(format!(
+        "Timeline chart of {} events, {} to {}; the table below lists every event",
+        events.len(),
+        first,
+        last
+    ));
     if events.len() <= ROWS_FROM {
         rows(flow, events, start, end);
     } else {
         histogram(flow, events, start, end);
     }
+    flow.end_figure();
 }
 
 fn x_of(day: NaiveDate, start: NaiveDate, end: NaiveDate, x0: f64, width: f64) -> f64 {

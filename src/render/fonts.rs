@@ -7,16 +7,15 @@
 
 use std::path::{Path, PathBuf};
 
-use genpdf::fonts::{Font, FontCache, FontData, FontFamily};
-use genpdf::style::{Color, Style};
-
 use crate::error::{Error, Result};
 
 /// A font a case adds, read from disk.
 #[derive(Debug, Clone)]
 pub struct ExtraFont {
     pub path: PathBuf,
-    pub data: Vec<u8>,
+    /// The file's bytes, kept for the whole run: every regime's PDF measures with it and embeds
+    /// a subset of it, and a build reads each font once.
+    pub data: &'static [u8],
 }
 
 impl ExtraFont {
@@ -29,7 +28,7 @@ impl ExtraFont {
             ),
             _ => Error::io("read the font", path, e),
         })?;
-        if FontData::new(data.clone(), None).is_err() {
+        if rustybuzz::Face::from_slice(&data, 0).is_none() {
             return Err(Error::input(
                 format!(
                     "{}: not a TrueType font this build can read",
@@ -40,7 +39,7 @@ impl ExtraFont {
         }
         Ok(ExtraFont {
             path: path.to_path_buf(),
-            data,
+            data: Vec::leak(data),
         })
     }
 }
@@ -90,12 +89,13 @@ pub enum Ink {
 }
 
 impl Ink {
-    pub fn color(self) -> Color {
+    /// Red, green and blue, 0 to 255 (sRGB).
+    pub fn rgb(self) -> (u8, u8, u8) {
         match self {
-            Ink::Black => Color::Rgb(0, 0, 0),
-            Ink::Grey => Color::Rgb(110, 110, 110),
-            Ink::Blue => Color::Rgb(20, 70, 150),
-            Ink::Red => Color::Rgb(170, 20, 20),
+            Ink::Black => (0, 0, 0),
+            Ink::Grey => (110, 110, 110),
+            Ink::Blue => (20, 70, 150),
+            Ink::Red => (170, 20, 20),
         }
     }
 }
@@ -108,77 +108,81 @@ pub struct Face {
     pub italic: bool,
 }
 
+/// One font file: its bytes (for the PDF, which embeds the subset it uses) and its parsed
+/// tables (for measuring and shaping).
+pub struct FontFile {
+    pub data: &'static [u8],
+    pub face: rustybuzz::Face<'static>,
+}
+
+impl FontFile {
+    fn new(data: &'static [u8]) -> Option<FontFile> {
+        Some(FontFile {
+            data,
+            face: rustybuzz::Face::from_slice(data, 0)?,
+        })
+    }
+
+    fn has_glyph(&self, c: char) -> bool {
+        self.face.glyph_index(c).is_some_and(|g| g.0 != 0)
+    }
+}
+
 /// The loaded fonts.
 pub struct Fonts {
-    cache: FontCache,
-    /// DejaVu Sans, then one single-face family per added font.
-    families: Vec<FontFamily<Font>>,
+    /// DejaVu Sans regular, bold, oblique, bold oblique, then one file per added font (which
+    /// serves all four looks).
+    files: Vec<FontFile>,
+    families: usize,
 }
 
 impl Fonts {
     /// DejaVu Sans and the added fonts, in the order given.
     pub fn new(extra: &[ExtraFont]) -> Result<Fonts> {
-        let load = |bytes: &[u8]| FontData::new(bytes.to_vec(), None).expect("DejaVu parses");
-        let mut cache = FontCache::new(FontFamily {
-            regular: load(dejavu::sans::regular()),
-            bold: load(dejavu::sans::bold()),
-            italic: load(dejavu::sans::oblique()),
-            bold_italic: load(dejavu::sans::bold_oblique()),
-        });
-        let mut families = vec![cache.default_font_family()];
+        let dejavu = [
+            dejavu::sans::regular(),
+            dejavu::sans::bold(),
+            dejavu::sans::oblique(),
+            dejavu::sans::bold_oblique(),
+        ];
+        let mut files: Vec<FontFile> = dejavu
+            .into_iter()
+            .map(|data| FontFile::new(data).expect("DejaVu parses"))
+            .collect();
         for font in extra {
-            let data = FontData::new(font.data.clone(), None).map_err(|_| {
+            files.push(FontFile::new(font.data).ok_or_else(|| {
                 Error::input(
                     format!("{}: not a TrueType font", font.path.display()),
                     "give a .ttf file with TrueType outlines",
                 )
-            })?;
-            // One face serves all four looks, so the file is embedded once.
-            let face = cache.add_font(data);
-            families.push(FontFamily {
-                regular: face,
-                bold: face,
-                italic: face,
-                bold_italic: face,
-            });
+            })?);
         }
-        Ok(Fonts { cache, families })
+        Ok(Fonts {
+            families: 1 + extra.len(),
+            files,
+        })
     }
 
-    pub fn cache(&self) -> &FontCache {
-        &self.cache
+    /// Every font file, in the order of `file_index`.
+    pub fn files(&self) -> &[FontFile] {
+        &self.files
     }
 
-    pub fn cache_mut(&mut self) -> &mut FontCache {
-        &mut self.cache
+    /// Which of `files` draws `face`.
+    pub fn file_index(&self, face: Face) -> usize {
+        if face.family == 0 {
+            usize::from(face.bold) + 2 * usize::from(face.italic)
+        } else {
+            3 + face.family
+        }
     }
 
-    /// The genpdf style that prints with `face` in `look`.
-    pub fn style(&self, face: Face, look: Look) -> Style {
-        let mut style = Style::new()
-            .with_font_family(self.families[face.family])
-            .with_font_size(look.size);
-        if face.bold {
-            style.set_bold();
-        }
-        if face.italic {
-            style.set_italic();
-        }
-        if look.ink != Ink::Black {
-            style.set_color(look.ink.color());
-        }
-        style
+    pub fn file(&self, face: Face) -> &FontFile {
+        &self.files[self.file_index(face)]
     }
 
     fn has_glyph(&self, face: Face, c: char) -> bool {
-        let family = &self.families[face.family];
-        let font = match (face.bold, face.italic) {
-            (false, false) => family.regular,
-            (true, false) => family.bold,
-            (false, true) => family.italic,
-            (true, true) => family.bold_italic,
-        };
-        self.cache.get_rt_font(font).glyph(c).id().0 != 0
+        self.file(face).has_glyph(c)
     }
 
     /// The face that draws `c` in `look`, if any font has it.
@@ -192,7 +196,7 @@ impl Fonts {
             italic: false,
             ..asked
         };
-        let added = (1..self.families.len()).map(|family| Face {
+        let added = (1..self.families).map(|family| Face {
             family,
             bold: look.bold,
             italic: look.italic,
@@ -204,7 +208,6 @@ impl Fonts {
     }
 
     /// The characters of `text` that no font can draw (each once, in order of appearance).
-    /// `text` is taken as printed: Arabic already shaped.
     pub fn uncovered(&self, text: &str) -> Vec<char> {
         let mut missing = Vec::new();
         for c in text.chars() {

@@ -3,6 +3,10 @@
 //! Layout is done once, before any PDF is written, so the page count is known when the header
 //! and footer ("Page N of M") and the contents' page numbers are drawn. It does not draw (see
 //! `pdf`) and does not decide what the submission says (see `submission`).
+//!
+//! It also keeps what a reader's software needs beyond the ink: where each mark landed (for
+//! bookmarks and links) and the block each piece of text belongs to (heading, paragraph, table
+//! cell, figure), which `pdf` turns into the document's tagged structure.
 
 use super::fonts::{Fonts, Ink, Look};
 use super::text::{self, Line, Run, Span};
@@ -19,23 +23,58 @@ pub const BOTTOM: f64 = PAGE_HEIGHT - 20.0;
 /// Something drawn on a page; positions in mm from the top left corner of the page.
 #[derive(Debug, Clone)]
 pub enum Item {
-    /// `y` is the top of the line.
+    /// `y` is the top of the line; `block` is what the text is part of (`None`: a repeated
+    /// table header, which a reader's software skips).
     Text {
         x: f64,
         y: f64,
         run: Run,
+        block: Option<usize>,
     },
-    /// The page a mark landed on, right-aligned at `right` (the contents' page numbers).
+    /// The page a mark landed on, right-aligned at `right` (the contents' page numbers); it
+    /// links to the mark.
     PageOf {
         right: f64,
         y: f64,
         mark: usize,
         look: Look,
+        block: usize,
     },
+    /// A line; part of a figure's drawing, or else decoration (rules, table lines).
     Stroke {
         points: Vec<(f64, f64)>,
         ink: Ink,
+        figure: Option<usize>,
     },
+}
+
+/// A place in the document that contents entries, links and bookmarks point to.
+#[derive(Debug, Clone, Default)]
+pub struct Mark {
+    /// The page (0-based) and the height (mm from the top) where it landed; `None` if nothing
+    /// set it.
+    pub at: Option<(usize, f64)>,
+    /// The bookmark's title: set by a heading; a mark without one has no bookmark.
+    pub title: Option<String>,
+    /// The mark whose bookmark this one's is nested under.
+    pub parent: Option<usize>,
+}
+
+/// What a block of content is, for the document's tagged structure.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Role {
+    /// A heading of level 1 (sections), 2 or 3, and its text.
+    Heading(u8, String),
+    Paragraph,
+    Table,
+    /// A row of the table block `0`.
+    Row(usize),
+    /// A header cell of the row block `0`.
+    HeaderCell(usize),
+    /// A cell of the row block `0`.
+    Cell(usize),
+    /// A drawing with its alternative text.
+    Figure(String),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -70,8 +109,14 @@ pub struct Flow<'f> {
     pub fonts: &'f Fonts,
     pub pages: Vec<Page>,
     y: f64,
-    /// The page (0-based) each mark landed on.
-    pub marks: Vec<usize>,
+    pub marks: Vec<Mark>,
+    /// Every block, in reading order.
+    pub blocks: Vec<Role>,
+    /// The figure being drawn, if any: its text and lines belong to it.
+    figure: Option<usize>,
+    /// Marks known by a name (an exhibit's id), so a reference and its target can be written
+    /// in either order.
+    named: std::collections::HashMap<String, usize>,
 }
 
 impl<'f> Flow<'f> {
@@ -81,7 +126,25 @@ impl<'f> Flow<'f> {
             pages: vec![Page::default()],
             y: TOP,
             marks: Vec::new(),
+            blocks: Vec::new(),
+            figure: None,
+            named: std::collections::HashMap::new(),
         }
+    }
+
+    fn block(&mut self, role: Role) -> usize {
+        self.blocks.push(role);
+        self.blocks.len() - 1
+    }
+
+    /// Starts a drawing (a chart): until `end_figure`, text and lines are part of it, and
+    /// `alt` says in words what it shows.
+    pub fn begin_figure(&mut self, alt: impl Into<String>) {
+        self.figure = Some(self.block(Role::Figure(alt.into())));
+    }
+
+    pub fn end_figure(&mut self) {
+        self.figure = None;
     }
 
     fn page(&mut self) -> &mut Page {
@@ -109,37 +172,76 @@ impl<'f> Flow<'f> {
 
     /// A mark to be set later (a contents entry is laid out before its section).
     pub fn new_mark(&mut self) -> usize {
-        self.marks.push(0);
+        self.marks.push(Mark::default());
         self.marks.len() - 1
     }
 
-    /// Records that `mark` is on the current page.
-    pub fn set_mark(&mut self, mark: usize) {
-        self.marks[mark] = self.pages.len() - 1;
+    /// The mark called `name`, made on first use.
+    pub fn named_mark(&mut self, name: &str) -> usize {
+        if let Some(&mark) = self.named.get(name) {
+            return mark;
+        }
+        let mark = self.new_mark();
+        self.named.insert(name.to_string(), mark);
+        mark
     }
 
-    /// Puts a laid-out line on the current page with its left edge at `x` and its top at `y`.
-    fn put(&mut self, x: f64, y: f64, line: Line) {
+    /// A bookmark called `title` to where the flow is now (a heading not laid out by `heading`).
+    pub fn bookmark(&mut self, title: &str) {
+        let mark = self.new_mark();
+        self.set_mark(mark);
+        self.marks[mark].title = Some(title.to_string());
+    }
+
+    /// A mark whose bookmark is nested under `parent`'s (a subject under its section).
+    pub fn new_mark_under(&mut self, parent: Option<usize>) -> usize {
+        let mark = self.new_mark();
+        self.marks[mark].parent = parent;
+        mark
+    }
+
+    /// Records that `mark` is here: on the current page, at the current height.
+    pub fn set_mark(&mut self, mark: usize) {
+        self.set_mark_at(mark, self.y);
+    }
+
+    fn set_mark_at(&mut self, mark: usize, y: f64) {
+        self.marks[mark].at = Some((self.pages.len() - 1, y));
+    }
+
+    /// Puts a laid-out line on the current page with its left edge at `x` and its top at `y`,
+    /// as part of `block`.
+    fn put(&mut self, x: f64, y: f64, line: Line, block: Option<usize>) {
+        for &mark in &line.anchors {
+            self.set_mark_at(mark, y);
+        }
+        let block = self.figure.or(block);
         let page = self.page();
         for run in line.runs {
             page.items.push(Item::Text {
                 x: x + run.x,
                 y,
                 run,
+                block,
             });
         }
     }
 
-    fn place(&mut self, x: f64, line: Line) {
-        self.put(x, self.y, line);
+    fn place(&mut self, x: f64, line: Line, block: usize) {
+        self.put(x, self.y, line, Some(block));
     }
 
     /// A paragraph `indent` mm from the left margin, then `after` mm of space.
     pub fn paragraph(&mut self, spans: &[Span], indent: f64, after: f64) {
+        let block = self.block(Role::Paragraph);
+        self.lines(spans, indent, after, block);
+    }
+
+    fn lines(&mut self, spans: &[Span], indent: f64, after: f64, block: usize) {
         for line in text::wrap(self.fonts, spans, WIDTH - indent) {
             let height = text::line_height(line.size.max(1));
             self.keep(height);
-            self.place(LEFT + indent, line);
+            self.place(LEFT + indent, line, block);
             self.y += height;
         }
         self.y += after;
@@ -150,13 +252,16 @@ impl<'f> Flow<'f> {
         let look = spans.first().map_or(Look::new(10), |s| s.look);
         let height = text::line_height(look.size);
         self.keep(height);
+        let block = self.block(Role::Paragraph);
         let marker_line = text::one_line(self.fonts, marker, look);
         let marker_x = LEFT + indent - marker_line.width - 1.5;
-        self.place(marker_x, marker_line);
-        self.paragraph(spans, indent, after);
+        self.place(marker_x, marker_line, block);
+        self.lines(spans, indent, after, block);
     }
 
-    /// A heading that stays with at least three lines of what follows; sets `mark` to its page.
+    /// A heading that stays with at least three lines of what follows; sets `mark` to it and
+    /// makes the heading the mark's bookmark. Its level follows its size: 15 points and more
+    /// is a section (1), 13 a subject (2), smaller a part of one (3).
     pub fn heading(&mut self, spans: &[Span], before: f64, mark: Option<usize>) {
         let lines = text::wrap(self.fonts, spans, WIDTH);
         let height: f64 = lines.iter().map(|l| text::line_height(l.size.max(1))).sum();
@@ -164,27 +269,40 @@ impl<'f> Flow<'f> {
             self.y += before;
         }
         self.keep(height + 3.0 * text::line_height(10));
+        let size = lines.iter().map(|l| l.size).max().unwrap_or(10);
+        let level = match size {
+            15.. => 1,
+            13..=14 => 2,
+            _ => 3,
+        };
+        let title: String = spans.iter().map(|s| s.text.as_str()).collect();
+        let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+        let block = self.block(Role::Heading(level, title.clone()));
         if let Some(mark) = mark {
             self.set_mark(mark);
+            self.marks[mark].title = Some(title);
         }
         for line in lines {
             let h = text::line_height(line.size.max(1));
-            self.place(LEFT, line);
+            self.place(LEFT, line, block);
             self.y += h;
         }
         self.y += 1.5;
     }
 
-    /// A line of text with the page number of `mark` at the right margin (a contents entry).
+    /// A line of text with the page number of `mark` at the right margin (a contents entry);
+    /// both link to the mark.
     pub fn entry(&mut self, spans: &[Span], indent: f64, mark: usize) {
         let look = spans.first().map_or(Look::new(10), |s| s.look);
+        let spans: Vec<Span> = spans.iter().map(|s| s.clone().link(mark)).collect();
         // Room on the right for the number, so the layout never depends on its digits.
-        let lines = text::wrap(self.fonts, spans, WIDTH - indent - 14.0);
+        let lines = text::wrap(self.fonts, &spans, WIDTH - indent - 14.0);
         let count = lines.len();
+        let block = self.block(Role::Paragraph);
         for (i, line) in lines.into_iter().enumerate() {
             let height = text::line_height(line.size.max(1));
             self.keep(height);
-            self.place(LEFT + indent, line);
+            self.place(LEFT + indent, line, block);
             if i + 1 == count {
                 let y = self.y;
                 self.page().items.push(Item::PageOf {
@@ -192,6 +310,7 @@ impl<'f> Flow<'f> {
                     y,
                     mark,
                     look,
+                    block,
                 });
             }
             self.y += height;
@@ -208,14 +327,20 @@ impl<'f> Flow<'f> {
     }
 
     pub fn stroke(&mut self, points: Vec<(f64, f64)>, ink: Ink) {
-        self.page().items.push(Item::Stroke { points, ink });
+        let figure = self.figure;
+        self.page().items.push(Item::Stroke {
+            points,
+            ink,
+            figure,
+        });
     }
 
     /// Text on one line at (`x`, `y`) of the current page, outside the flow (for drawings).
     pub fn text_at(&mut self, x: f64, y: f64, text: &str, look: Look) -> f64 {
         let line = text::one_line(self.fonts, text, look);
         let width = line.width;
-        self.put(x, y, line);
+        let block = self.block(Role::Paragraph);
+        self.put(x, y, line, Some(block));
         width
     }
 
@@ -256,10 +381,17 @@ impl<'f> Flow<'f> {
             0.0
         };
         self.keep(header_height + lh + 2.0 * PAD_Y);
+        let table_block = self.block(Role::Table);
         if ruled {
-            self.table_header(&header, &table.widths, lh);
+            let header_row = self.block(Role::Row(table_block));
+            self.table_header(&header, &table.widths, lh, Some(header_row));
         }
         for row in &table.rows {
+            let row_block = self.block(Role::Row(table_block));
+            let cell_blocks: Vec<usize> = row
+                .iter()
+                .map(|_| self.block(Role::Cell(row_block)))
+                .collect();
             let cells: Vec<Vec<Line>> = row
                 .iter()
                 .zip(&table.widths)
@@ -274,25 +406,17 @@ impl<'f> Flow<'f> {
                 if room == 0 || (room < tallest - done && whole_fits_fresh && done == 0) {
                     self.new_page();
                     if ruled {
-                        self.table_header(&header, &table.widths, lh);
+                        self.table_header(&header, &table.widths, lh, None);
                     }
                     continue;
                 }
                 let take = room.min(tallest - done);
                 let top = self.y + PAD_Y;
                 let mut x = LEFT;
-                for (cell, w) in cells.iter().zip(&table.widths) {
+                for ((cell, w), block) in cells.iter().zip(&table.widths).zip(&cell_blocks) {
                     for (i, line) in cell.iter().skip(done).take(take).enumerate() {
-                        let line = line.clone();
                         let y = top + i as f64 * lh;
-                        let page = self.page();
-                        for run in line.runs {
-                            page.items.push(Item::Text {
-                                x: x + PAD_X + run.x,
-                                y,
-                                run,
-                            });
-                        }
+                        self.put(x + PAD_X, y, line.clone(), Some(*block));
                     }
                     x += w;
                 }
@@ -305,7 +429,7 @@ impl<'f> Flow<'f> {
                 if done < tallest {
                     self.new_page();
                     if ruled {
-                        self.table_header(&header, &table.widths, lh);
+                        self.table_header(&header, &table.widths, lh, None);
                     }
                 }
             }
@@ -313,22 +437,18 @@ impl<'f> Flow<'f> {
         self.y += 3.0;
     }
 
-    fn table_header(&mut self, header: &[Vec<Line>], widths: &[f64], lh: f64) {
+    /// The table's header: the first time as the header row `row`, on later pages (`None`) as
+    /// a repetition that a reader's software skips.
+    fn table_header(&mut self, header: &[Vec<Line>], widths: &[f64], lh: f64, row: Option<usize>) {
         let top = self.y + PAD_Y;
         let mut x = LEFT;
         let mut tallest = 1;
         for (cell, w) in header.iter().zip(widths) {
             tallest = tallest.max(cell.len());
+            let block = row.map(|row| self.block(Role::HeaderCell(row)));
             for (i, line) in cell.iter().enumerate() {
                 let y = top + i as f64 * lh;
-                let page = self.page();
-                for run in line.runs.iter().cloned() {
-                    page.items.push(Item::Text {
-                        x: x + PAD_X + run.x,
-                        y,
-                        run,
-                    });
-                }
+                self.put(x + PAD_X, y, line.clone(), block);
             }
             x += w;
         }

@@ -119,16 +119,24 @@ fn date_text(date: &crate::date::CaseDate) -> String {
 /// Renders the submission to PDF bytes.
 pub fn render(input: &Submission) -> Result<Vec<u8>> {
     let fonts = fonts::Fonts::new(input.fonts)?;
-    let (pages, marks) = {
-        let mut flow = layout::Flow::new(&fonts);
-        submission::write(&mut flow, input);
-        (flow.pages, flow.marks)
-    };
+    let mut flow = layout::Flow::new(&fonts);
+    submission::write(&mut flow, input);
     let furniture = pdf::Furniture {
         header_left: format!("{} · {}", input.case.id, input.template.name),
         header_right: submission::marking(input).0,
         footer_left: format!("Exhibit fingerprint {}", input.exhibit_fingerprint),
     };
+    let laid = pdf::Laid {
+        pages: &flow.pages,
+        marks: &flow.marks,
+        blocks: &flow.blocks,
+    };
+    pdf::draw(&fonts, &laid, &furniture, &meta(input))
+}
+
+/// The document information: title, lead organisation, case id; the document id is derived
+/// from the exhibit fingerprint, regime, profile and date.
+fn meta(input: &Submission) -> pdf::Meta {
     let mut seed = Vec::new();
     for part in [
         input.exhibit_fingerprint,
@@ -139,12 +147,29 @@ pub fn render(input: &Submission) -> Result<Vec<u8>> {
         seed.extend_from_slice(part.as_bytes());
         seed.push(0);
     }
-    let meta = pdf::Meta {
+    let signatories = &input.case.signatories;
+    let lead = signatories
+        .iter()
+        .find(|s| s.role == crate::case::SignatoryRole::Lead)
+        .or(signatories.first());
+    pdf::Meta {
         title: format!("{}: {}", input.case.title, input.template.name),
+        author: lead.map(|s| s.name.clone()),
+        subject: format!(
+            "Case {}: submission under {} ({} profile)",
+            input.case.id,
+            input.template.name,
+            input.profile.as_str()
+        ),
+        keywords: vec![
+            input.case.id.clone(),
+            input.template.id.clone(),
+            format!("exhibit fingerprint {}", input.exhibit_fingerprint),
+        ],
+        language: "en".to_string(),
         date: input.date,
         seed,
-    };
-    pdf::draw(fonts, &pages, &marks, &furniture, &meta)
+    }
 }
 
 /// Stops the build if a name or other text of the case has characters no font can draw,
@@ -158,13 +183,8 @@ pub fn check_fonts(case: &Case, narrative: &Narrative, extra: &[ExtraFont]) -> R
         if text.chars().all(|c| covered.contains(&c)) {
             return;
         }
-        let shaped = text::shape(text);
-        let missing = fonts.uncovered(&shaped);
-        covered.extend(
-            text.chars()
-                .chain(shaped.chars())
-                .filter(|c| !missing.contains(c)),
-        );
+        let missing = fonts.uncovered(text);
+        covered.extend(text.chars().filter(|c| !missing.contains(c)));
         if !missing.is_empty() {
             let chars: Vec<String> = missing
                 .iter()

@@ -146,11 +146,16 @@ fn exhibit_ref(withheld: &Withheld, id: &str) -> String {
     }
 }
 
-fn exhibit_refs(withheld: &Withheld, ids: &[String]) -> String {
-    ids.iter()
-        .map(|id| exhibit_ref(withheld, id))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// Exhibit references, each linking to its row of the exhibit index.
+fn exhibit_refs(flow: &mut Flow, withheld: &Withheld, ids: &[String], look: Look) -> Vec<Span> {
+    let mut spans = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::new(", ", look));
+        }
+        spans.push(Span::new(exhibit_ref(withheld, id), look).link(flow.named_mark(id)));
+    }
+    spans
 }
 
 /// Writes the whole submission.
@@ -183,12 +188,20 @@ pub fn write(flow: &mut Flow, input: &Submission) {
         .zip(&marks)
         .find(|(s, _)| s.id == LETTER)
         .and_then(|(_, m)| *m);
-    let subject_marks: Vec<usize> = subjects.iter().map(|_| flow.new_mark()).collect();
+    let subjects_mark = sections
+        .iter()
+        .zip(&marks)
+        .find_map(|(s, m)| (s.id == "subjects").then_some(*m).flatten());
+    let subject_marks: Vec<usize> = subjects
+        .iter()
+        .map(|_| flow.new_mark_under(subjects_mark))
+        .collect();
     for (i, (section, mark)) in sections.iter().zip(&marks).enumerate() {
         if i > 0 {
             flow.new_page();
         }
         if section.id == "cover" {
+            flow.bookmark(&section.heading);
             cover(flow, input, section, &subjects);
             continue;
         }
@@ -199,10 +212,12 @@ pub fn write(flow: &mut Flow, input: &Submission) {
             letter(flow, input, &subjects);
             continue;
         }
+        // The contents have no entry of their own, but a bookmark.
+        let mark = mark.or_else(|| Some(flow.new_mark()));
         flow.heading(
             &[Span::new(section.heading.as_str(), Look::new(15).bold())],
             0.0,
-            *mark,
+            mark,
         );
         match section.id.as_str() {
             "contents" => {
@@ -900,14 +915,9 @@ fn criteria_met(flow: &mut Flow, input: &Submission, withheld: &Withheld, subjec
             ),
         }
         if !criterion.exhibits.is_empty() {
-            flow.paragraph(
-                &[
-                    Span::new("Supporting exhibits: ", strong()),
-                    Span::new(exhibit_refs(withheld, &criterion.exhibits), body()),
-                ],
-                4.0,
-                2.0,
-            );
+            let mut spans = vec![Span::new("Supporting exhibits: ", strong())];
+            spans.extend(exhibit_refs(flow, withheld, &criterion.exhibits, body()));
+            flow.paragraph(&spans, 4.0, 2.0);
         }
     }
 }
@@ -1030,10 +1040,7 @@ fn timeline(flow: &mut Flow, input: &Submission, withheld: &Withheld) {
                 vec![Span::new(date_text(&e.date), Look::new(SMALL))],
                 what,
                 vec![Span::new(who.join(", "), Look::new(SMALL))],
-                vec![Span::new(
-                    exhibit_refs(withheld, &e.exhibits),
-                    Look::new(SMALL),
-                )],
+                exhibit_refs(flow, withheld, &e.exhibits, Look::new(SMALL)),
             ]
         })
         .collect();
@@ -1135,13 +1142,9 @@ fn legal_analysis(
                 Span::new(format!(": {place}."), body()),
             ];
             if !criterion.exhibits.is_empty() {
-                spans.push(Span::new(
-                    format!(
-                        " Exhibits: {}.",
-                        exhibit_refs(withheld, &criterion.exhibits)
-                    ),
-                    body(),
-                ));
+                spans.push(Span::new(" Exhibits: ", body()));
+                spans.extend(exhibit_refs(flow, withheld, &criterion.exhibits, body()));
+                spans.push(Span::new(".", body()));
             }
             flow.item("•", &spans, 5.0, 0.8);
         }
@@ -1334,7 +1337,7 @@ fn exhibit_table(flow: &mut Flow, listed: &[&SealedExhibit]) {
             main.push(Span::new("\nSHA-256 ", Look::new(7).ink(Ink::Grey)));
             main.push(Span::new(e.sha256.as_str(), Look::new(7)));
             vec![
-                vec![Span::new(e.id.as_str(), small)],
+                vec![Span::new(e.id.as_str(), small).anchor(flow.named_mark(&e.id))],
                 main,
                 vec![Span::new(
                     e.collected_at.clone().map_or_else(String::new, |d| {
@@ -1393,8 +1396,8 @@ fn exhibits_by_subject(flow: &mut Flow, input: &Submission, subjects: &[&Subject
             );
             vec![
                 vec![Span::new(format!("{} {}", s.id, s.name), small)],
-                vec![Span::new(exhibit_refs(&withheld, &by_criteria), small)],
-                vec![Span::new(exhibit_refs(&withheld, &by_events), small)],
+                exhibit_refs(flow, &withheld, &by_criteria, small),
+                exhibit_refs(flow, &withheld, &by_events, small),
             ]
         })
         .collect();

@@ -1,23 +1,26 @@
-//! Text into lines: Arabic shaping, line breaking and right-to-left ordering.
+//! Text into lines: measuring by shaping, line breaking and right-to-left ordering.
 //!
-//! A paragraph is a list of spans in logical order (the order it is typed). Arabic is shaped
-//! first (letters take their joined forms), the paragraph is broken into lines that fit the
-//! width, and only then is each line put in visual order (Unicode bidi), so that a paragraph
-//! longer than one line still reads right to left line by line. Every character is drawn with
-//! the first face that has it (see `fonts`).
+//! A paragraph is a list of spans in logical order (the order it is typed). It is shaped with
+//! rustybuzz (the shaper krilla draws with) to know each character's advance, broken into lines
+//! that fit the width, and only then is each line put in visual order (Unicode bidi), so that a
+//! paragraph longer than one line still reads right to left line by line. A run keeps its text in
+//! logical order with its direction: `pdf` draws it as typed, krilla shapes it (Arabic letters
+//! joined, harakat placed) and maps every glyph back to the letters typed. Every character is
+//! drawn with the first face that has it (see `fonts`).
 
-use std::sync::LazyLock;
-
-use ar_reshaper::prelude::{ArabicReshaper, LigatureNames, ReshaperConfig};
 use unicode_bidi::{Level, ParagraphBidiInfo};
 
 use super::fonts::{Face, Fonts, Look, is_invisible};
 
-/// A piece of text in one look.
+/// A piece of text in one look; it may link to a mark, or set one where it is laid out.
 #[derive(Debug, Clone)]
 pub struct Span {
     pub text: String,
     pub look: Look,
+    /// Clicking the text goes to this mark (see `layout::Flow::new_mark`).
+    pub link: Option<usize>,
+    /// The mark set to where this span is laid out (a target of links).
+    pub anchor: Option<usize>,
 }
 
 impl Span {
@@ -25,17 +28,35 @@ impl Span {
         Span {
             text: text.into(),
             look,
+            link: None,
+            anchor: None,
         }
+    }
+
+    /// The span, linking to `mark`.
+    pub fn link(mut self, mark: usize) -> Span {
+        self.link = Some(mark);
+        self
+    }
+
+    /// The span, setting `mark` to where it lands.
+    pub fn anchor(mut self, mark: usize) -> Span {
+        self.anchor = Some(mark);
+        self
     }
 }
 
-/// Text placed on a line: `x` from the left of the box, in mm.
+/// Text placed on a line: `x` from the left of the box and `width`, in mm. `text` is in
+/// logical order; right-to-left runs are drawn right to left.
 #[derive(Debug, Clone)]
 pub struct Run {
     pub x: f64,
+    pub width: f64,
     pub text: String,
+    pub rtl: bool,
     pub face: Face,
     pub look: Look,
+    pub link: Option<usize>,
 }
 
 /// One laid-out line.
@@ -45,50 +66,20 @@ pub struct Line {
     pub width: f64,
     /// The tallest look's size on the line, in points.
     pub size: u8,
-}
-
-static RESHAPER: LazyLock<ArabicReshaper> = LazyLock::new(|| {
-    let mut config = ReshaperConfig::default();
-    // The ligature for the word Allah is one glyph (U+FDF2) that DejaVu does not have: the
-    // word would vanish. Letter by letter it is still joined correctly.
-    config.update_ligature(LigatureNames::ARABIC_LIGATURE_ALLAH, false);
-    ArabicReshaper::new(config)
-});
-
-/// `text` with its Arabic letters in their joined (presentation) forms, as printed.
-pub fn shape(text: &str) -> String {
-    if RESHAPER.need_reshape(text) {
-        RESHAPER.reshape(text)
-    } else {
-        text.to_string()
-    }
+    /// The marks set by spans that start on this line.
+    pub anchors: Vec<usize>,
 }
 
 const POINT: f64 = 25.4 / 72.0;
-
-fn mm(length: genpdf::Mm) -> f64 {
-    printpdf::Mm::from(length).0
-}
 
 /// How one character of a paragraph is printed.
 #[derive(Debug, Clone, Copy)]
 struct Glyph {
     look: Look,
     face: Face,
-    /// In mm.
+    link: Option<usize>,
+    /// The advance of the shaped glyphs whose cluster starts at this character, in mm.
     width: f64,
-}
-
-impl Glyph {
-    fn new(fonts: &Fonts, c: char, look: Look) -> Glyph {
-        let face = fonts.face_for(c, look).unwrap_or(Face {
-            family: 0,
-            bold: look.bold,
-            italic: false,
-        });
-        let width = mm(fonts.style(face, look).char_width(fonts.cache(), c));
-        Glyph { look, face, width }
-    }
 }
 
 /// The height of a line of text of `size` points, in mm.
@@ -107,36 +98,59 @@ pub fn one_line(fonts: &Fonts, text: &str, look: Look) -> Line {
 /// Breaks `spans` into lines no wider than `width` mm, each in visual order. Right-to-left
 /// paragraphs (the first strong letter is Arabic or Hebrew) are aligned right.
 pub fn wrap(fonts: &Fonts, spans: &[Span], width: f64) -> Vec<Line> {
-    // The paragraph as one string, with the look of each byte range.
+    // The paragraph as one string, with each character's look, face and link, indexed by byte
+    // offset (a character's later bytes repeat its glyph).
     let mut text = String::new();
-    let mut looks: Vec<(usize, Look)> = Vec::new();
+    let mut glyphs: Vec<Glyph> = Vec::new();
+    let mut anchors: Vec<(usize, usize)> = Vec::new();
     for span in spans {
-        let shaped = shape(&span.text);
-        looks.push((text.len(), span.look));
-        text.extend(
-            shaped
-                .chars()
-                .filter(|&c| c == '\n' || !is_invisible(c) || c == ' '),
-        );
-    }
-    // Each character's face and width, found once: line breaking and ordering both need them.
-    // Indexed by byte offset (a character's later bytes repeat its glyph).
-    let mut glyphs = Vec::with_capacity(text.len());
-    for (byte, c) in text.char_indices() {
-        let i = looks.partition_point(|&(start, _)| start <= byte);
-        let glyph = Glyph::new(fonts, c, looks[i.saturating_sub(1)].1);
-        glyphs.extend(std::iter::repeat_n(glyph, c.len_utf8()));
+        if let Some(mark) = span.anchor {
+            anchors.push((text.len(), mark));
+        }
+        for c in span.text.chars() {
+            if c != '\n' && is_invisible(c) && c != ' ' {
+                continue;
+            }
+            let face = fonts.face_for(c, span.look).unwrap_or(Face {
+                family: 0,
+                bold: span.look.bold,
+                italic: false,
+            });
+            let glyph = Glyph {
+                look: span.look,
+                face,
+                link: span.link,
+                width: 0.0,
+            };
+            text.push(c);
+            glyphs.extend(std::iter::repeat_n(glyph, c.len_utf8()));
+        }
     }
     let rtl = matches!(
         unicode_bidi::get_base_direction(text.as_str()),
         unicode_bidi::Direction::Rtl
     );
+    let hard_lines = split_keeping_offsets(&text, '\n');
+    for &(from, to) in &hard_lines {
+        measure(fonts, &text, &mut glyphs, from, to, rtl);
+    }
 
     let mut lines = Vec::new();
-    for hard in split_keeping_offsets(&text, '\n') {
-        for (start, end) in break_lines(&text, &glyphs, hard, width) {
-            lines.push(visual_line(&text, &glyphs, start, end, rtl));
+    for (from, to) in hard_lines {
+        for (start, end) in break_lines(&text, &glyphs, (from, to), width) {
+            let mut line = visual_line(&text, &glyphs, start, end, rtl);
+            while let Some(&(at, mark)) = anchors.first() {
+                if at >= end && end < text.len() {
+                    break;
+                }
+                line.anchors.push(mark);
+                anchors.remove(0);
+            }
+            lines.push(line);
         }
+    }
+    if let Some(last) = lines.last_mut() {
+        last.anchors.extend(anchors.iter().map(|&(_, mark)| mark));
     }
     if rtl {
         for line in &mut lines {
@@ -147,6 +161,52 @@ pub fn wrap(fonts: &Fonts, spans: &[Span], width: f64) -> Vec<Line> {
         }
     }
     lines
+}
+
+/// Shapes `text[from..to]` (one hard line) piece by piece, each piece in one font, size and
+/// direction, and gives each character the advance of the glyphs of its cluster.
+fn measure(fonts: &Fonts, text: &str, glyphs: &mut [Glyph], from: usize, to: usize, rtl: bool) {
+    let line = &text[from..to];
+    if line.is_empty() {
+        return;
+    }
+    let levels = if !rtl && !line.chars().any(is_right_to_left) {
+        vec![Level::ltr(); line.len()]
+    } else {
+        let level = if rtl { Level::rtl() } else { Level::ltr() };
+        ParagraphBidiInfo::new(line, Some(level)).levels
+    };
+    // What shaping depends on, per byte: the font file, the size and the direction.
+    let keys: Vec<(usize, u8, bool)> = (0..line.len())
+        .map(|k| {
+            let g = glyphs[from + k];
+            (fonts.file_index(g.face), g.look.size, levels[k].is_rtl())
+        })
+        .collect();
+    let mut start = 0;
+    while start < line.len() {
+        let mut end = start;
+        while end < line.len() && keys[end] == keys[start] {
+            end += line[end..].chars().next().map_or(1, char::len_utf8);
+        }
+        let (file, size, piece_rtl) = keys[start];
+        let face = &fonts.files()[file].face;
+        let scale = f64::from(size) * POINT / f64::from(face.units_per_em());
+        let mut buffer = rustybuzz::UnicodeBuffer::new();
+        buffer.push_str(&line[start..end]);
+        buffer.guess_segment_properties();
+        buffer.set_direction(if piece_rtl {
+            rustybuzz::Direction::RightToLeft
+        } else {
+            rustybuzz::Direction::LeftToRight
+        });
+        let shaped = rustybuzz::shape(face, &[], buffer);
+        for (info, position) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
+            let at = from + start + info.cluster as usize;
+            glyphs[at].width += f64::from(position.x_advance) * scale;
+        }
+        start = end;
+    }
 }
 
 fn split_keeping_offsets(text: &str, at: char) -> Vec<(usize, usize)> {
@@ -233,44 +293,55 @@ fn break_lines(
     lines
 }
 
-/// One line in visual order, split into runs of one look and one face.
+/// One line in visual order, split into runs of one direction, look, face and link.
 fn visual_line(text: &str, glyphs: &[Glyph], start: usize, end: usize, rtl: bool) -> Line {
     let line = text[start..end].trim_end_matches(' ');
-    let level = if rtl { Level::rtl() } else { Level::ltr() };
-    // Characters in visual order, with their byte offset in `text`.
-    let mut visual: Vec<(usize, char)> = Vec::with_capacity(line.len());
+    // Level runs in visual order: (byte range in `text`, right to left).
+    let mut pieces: Vec<(std::ops::Range<usize>, bool)> = Vec::new();
     if !rtl && !line.chars().any(is_right_to_left) {
-        visual.extend(line.char_indices().map(|(k, c)| (start + k, c)));
+        pieces.push((start..start + line.len(), false));
     } else {
+        let level = if rtl { Level::rtl() } else { Level::ltr() };
         let bidi = ParagraphBidiInfo::new(line, Some(level));
         let (levels, runs) = bidi.visual_runs(0..line.len());
         for run in runs {
-            let chars = line[run.clone()]
-                .char_indices()
-                .map(|(k, c)| (start + run.start + k, c));
-            if levels[run.start].is_rtl() {
-                visual.extend(chars.rev().map(|(k, c)| (k, mirror(c))));
-            } else {
-                visual.extend(chars);
-            }
+            let run_rtl = levels[run.start].is_rtl();
+            pieces.push((start + run.start..start + run.end, run_rtl));
         }
     }
 
     let mut out = Line::default();
     let mut x = 0.0;
-    for (offset, c) in visual {
-        let Glyph { look, face, width } = glyphs[offset];
-        out.size = out.size.max(look.size);
-        match out.runs.last_mut() {
-            Some(run) if run.face == face && run.look == look => run.text.push(c),
-            _ => out.runs.push(Run {
-                x,
-                text: c.to_string(),
-                face,
-                look,
-            }),
+    for (range, piece_rtl) in pieces {
+        let mut runs: Vec<Run> = Vec::new();
+        for (k, c) in text[range.clone()].char_indices() {
+            let g = glyphs[range.start + k];
+            out.size = out.size.max(g.look.size);
+            match runs.last_mut() {
+                Some(run) if run.face == g.face && run.look == g.look && run.link == g.link => {
+                    run.text.push(c);
+                    run.width += g.width;
+                }
+                _ => runs.push(Run {
+                    x: 0.0,
+                    width: g.width,
+                    text: c.to_string(),
+                    rtl: piece_rtl,
+                    face: g.face,
+                    look: g.look,
+                    link: g.link,
+                }),
+            }
         }
-        x += width;
+        // A right-to-left piece's first run (in logical order) is its rightmost.
+        if piece_rtl {
+            runs.reverse();
+        }
+        for mut run in runs {
+            run.x = x;
+            x += run.width;
+            out.runs.push(run);
+        }
     }
     out.width = x;
     out
@@ -279,23 +350,6 @@ fn visual_line(text: &str, glyphs: &[Glyph], start: usize, end: usize, rtl: bool
 fn is_right_to_left(c: char) -> bool {
     use unicode_bidi::BidiClass::{AL, AN, R};
     matches!(unicode_bidi::bidi_class(c), R | AL | AN)
-}
-
-/// Brackets face the other way in right-to-left text (Unicode BidiMirroring, the common ones).
-fn mirror(c: char) -> char {
-    match c {
-        '(' => ')',
-        ')' => '(',
-        '[' => ']',
-        ']' => '[',
-        '{' => '}',
-        '}' => '{',
-        '<' => '>',
-        '>' => '<',
-        '«' => '»',
-        '»' => '«',
-        _ => c,
-    }
 }
 
 #[cfg(test)]
@@ -331,17 +385,15 @@ mod tests {
     }
 
     #[test]
-    fn arabic_lines_are_reversed_one_by_one_and_aligned_right() {
+    fn arabic_lines_keep_logical_order_right_to_left_and_aligned_right() {
         let fonts = Fonts::new(&[]).unwrap();
         let text = "نزار القسواني نزار القسواني نزار القسواني";
         let lines = wrap(&fonts, &[Span::new(text, Look::new(10))], 30.0);
         assert!(lines.len() > 1);
-        // Each line, read right to left, is the next part of the shaped text.
-        let logical: Vec<String> = lines
-            .iter()
-            .map(|l| plain(l).chars().rev().collect())
-            .collect();
-        assert_eq!(logical.join(" "), shape(text));
+        // Each line is the next part of the text as typed, drawn right to left.
+        assert!(lines.iter().all(|l| l.runs.iter().all(|r| r.rtl)));
+        let logical: Vec<String> = lines.iter().map(plain).collect();
+        assert_eq!(logical.join(" "), text);
         assert!(lines[0].runs[0].x > 0.0, "right-aligned");
     }
 
@@ -350,7 +402,42 @@ mod tests {
         let fonts = Fonts::new(&[]).unwrap();
         let spans = [Span::new("Name: نزار (S-001)", Look::new(10))];
         let line = &wrap(&fonts, &spans, 200.0)[0];
-        let shaped: String = shape("نزار").chars().rev().collect();
-        assert_eq!(plain(line), format!("Name: {shaped} (S-001)"));
+        let runs: Vec<(&str, bool)> = line.runs.iter().map(|r| (r.text.as_str(), r.rtl)).collect();
+        assert_eq!(
+            runs,
+            [("Name: ", false), ("نزار", true), (" (S-001)", false)]
+        );
+        // Runs follow each other from left to right.
+        for pair in line.runs.windows(2) {
+            assert!((pair[0].x + pair[0].width - pair[1].x).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn harakat_add_no_width() {
+        let fonts = Fonts::new(&[]).unwrap();
+        let bare = one_line(&fonts, "محمد", Look::new(10)).width;
+        let voweled = one_line(&fonts, "مُحَمَّد", Look::new(10)).width;
+        assert!(
+            bare > 0.0 && (bare - voweled).abs() < 0.01,
+            "{bare} {voweled}"
+        );
+    }
+
+    #[test]
+    fn an_anchor_lands_on_the_line_its_span_starts() {
+        let fonts = Fonts::new(&[]).unwrap();
+        let spans = [
+            Span::new("one two three four five six", Look::new(10)),
+            Span::new(" seven", Look::new(10)).anchor(7),
+        ];
+        let lines = wrap(&fonts, &spans, 25.0);
+        let with: Vec<usize> = lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.anchors.contains(&7))
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(with, [lines.len() - 1]);
     }
 }
