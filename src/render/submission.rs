@@ -1131,11 +1131,14 @@ fn legal_analysis(
         );
         for (i, criterion) in meeting {
             let subject = subjects[i];
-            let place = match profiles.get(i) {
-                Some(mark) if profiles_first => {
-                    format!("see the subject's profile, page {}", flow.marks[*mark] + 1)
-                }
-                _ => format!("see the subject's profile under “{subjects_heading}”"),
+            let page = profiles
+                .get(i)
+                .filter(|_| profiles_first)
+                .and_then(|mark| flow.marks[*mark].at)
+                .map(|(page, _)| page + 1);
+            let place = match page {
+                Some(page) => format!("see the subject's profile, page {page}"),
+                None => format!("see the subject's profile under “{subjects_heading}”"),
             };
             let mut spans = vec![
                 Span::new(format!("{} {}", subject.id, subject.name), strong()),
