@@ -11,6 +11,7 @@ mod filing;
 mod import;
 mod init;
 mod names;
+mod shared;
 mod sign;
 mod signatory;
 mod subject;
