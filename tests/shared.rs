@@ -397,3 +397,33 @@ fn ids_grow_past_e_999_and_e_999999999_in_a_form_the_loader_reads() {
     assert!(event.stdout.starts_with("V-1000000000"), "{}", event.stdout);
     case.run(&["check"]).stdout_has(&["S-1000000000"]);
 }
+
+#[test]
+fn import_dash_reads_standard_input() {
+    use std::io::Write;
+    let case = TestCase::new();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args([
+            "-C",
+            case.root().to_str().unwrap(),
+            "import",
+            "-",
+            "--as",
+            "subjects",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"name,kind\nOfficial One,person\nAcme Holdings,entity\n")
+        .unwrap();
+    finish(child)
+        .ok()
+        .stdout_has(&["imported 2 rows from standard input: S-001, S-002"]);
+    assert_eq!(case.case_json()["subjects"][1]["kind"], "entity");
+}

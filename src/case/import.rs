@@ -5,7 +5,7 @@
 //! command line also builds, so a row is checked exactly like the equivalent command.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use indicatif::ProgressBar;
 
@@ -152,19 +152,18 @@ pub fn join_list(items: &[String]) -> String {
         .join(";")
 }
 
-/// Imports every row of `csv` into the workspace; returns the ids added, in row order.
+/// Imports every row of the CSV text `csv` (named `shown` in messages: its path, or standard
+/// input) into the workspace; returns the ids added, in row order.
 pub fn import(
     ws: &mut Workspace,
     registry: &Registry,
-    csv_path: &Path,
+    csv: impl std::io::Read,
+    shown: &str,
     kind: Kind,
     progress: &ProgressBar,
 ) -> Result<Vec<String>> {
-    let shown = csv_path.display().to_string();
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_path(csv_path)
-        .map_err(|e| csv_error(&shown, e))?;
+    let shown = shown.to_string();
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(csv);
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| csv_error(&shown, e))?
