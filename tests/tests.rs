@@ -12,6 +12,7 @@ mod filing;
 mod import;
 mod init;
 mod names;
+mod shared;
 mod sign;
 mod signatory;
 mod subject;

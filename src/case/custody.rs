@@ -5,7 +5,7 @@
 //! to append (intake and check do) and does not know the case's records beyond exhibit ids.
 
 use std::fs::{File, OpenOptions};
-use std::io::Write;
+use std::io::{Seek, SeekFrom, Write};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -89,6 +89,11 @@ pub struct Break {
 #[derive(Debug, Clone, Default)]
 pub struct Log {
     pub lines: Vec<Line>,
+    /// The file's length in bytes when it was read.
+    pub length: u64,
+    /// The last line lacks its newline (an editor or a sync tool dropped it): the next append
+    /// adds it first, which leaves every line's hash as it was.
+    pub unterminated: bool,
 }
 
 impl Log {
@@ -106,6 +111,8 @@ impl Log {
     pub fn parse(bytes: &[u8], sealed: bool) -> Log {
         Log {
             lines: lines(bytes, sealed).collect(),
+            length: bytes.len() as u64,
+            unterminated: !bytes.is_empty() && !bytes.ends_with(b"\n"),
         }
     }
 
@@ -295,8 +302,16 @@ pub fn actor() -> String {
 
 /// Appends records after the log's current last line and returns the new head.
 pub fn append(path: &Path, log: &Log, records: &[Record]) -> Result<Option<CustodyHead>> {
+    let (text, head) = chain(log, records);
+    append_at(path, log.length, text.as_bytes())?;
+    Ok(head)
+}
+
+/// The lines that record `records` after the log's last line (a newline first if that line
+/// lacks one), and the head the log will then have.
+pub fn chain(log: &Log, records: &[Record]) -> (String, Option<CustodyHead>) {
     if records.is_empty() {
-        return Ok(log.head());
+        return (String::new(), log.head());
     }
     let time = now_utc();
     let actor = actor();
@@ -305,6 +320,9 @@ pub fn append(path: &Path, log: &Log, records: &[Record]) -> Result<Option<Custo
         .last()
         .map_or(GENESIS.to_string(), |l| l.hash.clone());
     let mut text = String::new();
+    if log.unterminated {
+        text.push('\n');
+    }
     for record in records {
         let entry = Entry {
             time: time.clone(),
@@ -320,18 +338,51 @@ pub fn append(path: &Path, log: &Log, records: &[Record]) -> Result<Option<Custo
         text.push_str(&line);
         text.push('\n');
     }
-    let mut file: File = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|e| Error::io("open for appending", path, e))?;
-    file.write_all(text.as_bytes())
-        .and_then(|()| file.sync_all())
-        .map_err(|e| Error::io("append to", path, e))?;
-    Ok(Some(CustodyHead {
+    let head = CustodyHead {
         entries: log.lines.len() + records.len(),
         last: prev,
-    }))
+    };
+    (text, Some(head))
+}
+
+/// Writes `text` at byte `length` of the log, all or nothing: whatever lies beyond `length` (the
+/// part-written lines of a run that was killed) is cut first, and a failed write (a full disk)
+/// is cut back to `length`, so the log never ends in half a line.
+pub fn append_at(path: &Path, length: u64, text: &[u8]) -> Result<()> {
+    if text.is_empty() {
+        return Ok(());
+    }
+    let mut file: File = OpenOptions::new()
+        .create(true)
+        .write(true)
+        .truncate(false)
+        .open(path)
+        .map_err(|e| Error::io("open for appending", path, e))?;
+    let found = file
+        .metadata()
+        .map_err(|e| Error::io("read", path, e))?
+        .len();
+    if found < length {
+        return Err(Error::input(
+            format!(
+                "{}: the custody log is shorter ({found} bytes) than when this command read it \
+                 ({length} bytes)",
+                path.display()
+            ),
+            "something other than dossier changed the log meanwhile: restore it from your \
+             backup or version control, then run the command again",
+        ));
+    }
+    let written = file
+        .set_len(length)
+        .and_then(|()| file.seek(SeekFrom::Start(length)))
+        .and_then(|_| file.write_all(text))
+        .and_then(|()| file.sync_all());
+    if let Err(e) = written {
+        let _ = file.set_len(length).and_then(|()| file.sync_all());
+        return Err(Error::io("append to", path, e));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -5,13 +5,13 @@
 //! command line also builds, so a row is checked exactly like the equivalent command.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use indicatif::ProgressBar;
 
+use crate::case::Workspace;
 use crate::case::intake::{ExhibitSpec, add_exhibits};
 use crate::case::records::{EventSpec, SubjectSpec, add_criterion, add_event, add_subject};
-use crate::case::{EVIDENCE_DIR, Workspace};
 use crate::error::{Error, Result};
 use crate::template::Registry;
 
@@ -152,19 +152,18 @@ pub fn join_list(items: &[String]) -> String {
         .join(";")
 }
 
-/// Imports every row of `csv` into the workspace; returns the ids added, in row order.
+/// Imports every row of the CSV text `csv` (named `shown` in messages: its path, or standard
+/// input) into the workspace; returns the ids added, in row order.
 pub fn import(
     ws: &mut Workspace,
     registry: &Registry,
-    csv_path: &Path,
+    csv: impl std::io::Read,
+    shown: &str,
     kind: Kind,
     progress: &ProgressBar,
 ) -> Result<Vec<String>> {
-    let shown = csv_path.display().to_string();
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_path(csv_path)
-        .map_err(|e| csv_error(&shown, e))?;
+    let shown = shown.to_string();
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(csv);
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| csv_error(&shown, e))?
@@ -188,7 +187,8 @@ pub fn import(
     }
 
     let mut ids = Vec::new();
-    let mut copies: Vec<PathBuf> = Vec::new();
+    // All rows or none: copies made for earlier rows are placed only when the workspace is
+    // committed, so an error leaves nothing behind (their temporary files go with it).
     for record in reader.records() {
         let record = record.map_err(|e| csv_error(&shown, e))?;
         let line = record.position().map_or(0, |p| p.line());
@@ -199,26 +199,9 @@ pub fn import(
                 .zip(record.iter())
                 .collect(),
         };
-        let added = add_row(ws, registry, &row, kind, progress, &mut copies)
-            .map_err(|e| e.within(&format!("{shown} line {line}")));
-        match added {
-            Ok(mut new) => ids.append(&mut new),
-            Err(err) => {
-                // All rows or none: take back the copies that earlier rows put into evidence/.
-                for copy in copies.iter().rev() {
-                    let _ = std::fs::remove_file(copy);
-                    let evidence = ws.root.join(EVIDENCE_DIR);
-                    let mut dir = copy.parent();
-                    while let Some(d) = dir.filter(|d| *d != evidence && d.starts_with(&evidence)) {
-                        if std::fs::remove_dir(d).is_err() {
-                            break;
-                        }
-                        dir = d.parent();
-                    }
-                }
-                return Err(err);
-            }
-        }
+        let mut new = add_row(ws, registry, &row, kind, progress)
+            .map_err(|e| e.within(&format!("{shown} line {line}")))?;
+        ids.append(&mut new);
     }
     Ok(ids)
 }
@@ -229,7 +212,6 @@ fn add_row(
     row: &Row,
     kind: Kind,
     progress: &ProgressBar,
-    copies: &mut Vec<PathBuf>,
 ) -> Result<Vec<String>> {
     match kind {
         Kind::Exhibits => {
@@ -253,11 +235,6 @@ fn add_row(
                 events: row.list("events"),
             };
             let intake = add_exhibits(ws, &[PathBuf::from(path)], &spec, progress)?;
-            for added in &intake.added {
-                if added.copied_from.is_some() {
-                    copies.push(ws.root.join(EVIDENCE_DIR).join(&added.path));
-                }
-            }
             Ok(intake.added.into_iter().map(|a| a.id).collect())
         }
         Kind::Subjects => {

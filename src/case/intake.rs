@@ -83,6 +83,9 @@ pub fn add_exhibits(
     let collected_at = check_spec(ws, spec)?;
     let places = Places::resolve(&ws.root)?;
     let files = find_files(inputs, &places)?;
+    // The longest id this intake can give (files already registered are skipped, not numbered).
+    let last = ws.highest_exhibit().saturating_add(files.len() as u64);
+    refuse_unportable(&files, format_id("E", last).len())?;
     let total: u64 = files.iter().map(|f| f.size).sum();
     progress.set_length(total * 2);
     let Batch {
@@ -315,7 +318,16 @@ fn register(
     let first = ws.highest_exhibit() + 1;
     for (number, mut candidate) in (first..).zip(candidates) {
         let id = format_id("E", number);
-        let copied_from = candidate.place_copy(evidence)?;
+        let target = evidence.join(&candidate.path);
+        let content = match &candidate.copy {
+            Some((_, temp)) => temp.path().to_path_buf(),
+            None => target.clone(),
+        };
+        let media_type = media_type_of(&content, &target);
+        let copied_from = candidate.copy.take().map(|(original, temp)| {
+            ws.place(temp, format!("{EVIDENCE_DIR}/{}", candidate.path));
+            original
+        });
         if let Some(original) = &copied_from {
             ws.record(Record {
                 action: "copy",
@@ -328,7 +340,6 @@ fn register(
                 ),
             });
         }
-        let media_type = media_type(&evidence.join(&candidate.path));
         ws.record(Record {
             action: "intake",
             exhibit: Some(id.clone()),
@@ -354,24 +365,6 @@ fn register(
         });
     }
     Ok(added)
-}
-
-impl Candidate {
-    /// Moves a verified copy to its place under `evidence/` (never over an existing file);
-    /// returns the original it was copied from.
-    fn place_copy(&mut self, evidence: &Path) -> Result<Option<PathBuf>> {
-        let Some((original, temp)) = self.copy.take() else {
-            return Ok(None);
-        };
-        let target = evidence.join(&self.path);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| Error::io("create the folder", parent, e))?;
-        }
-        temp.persist_noclobber(&target)
-            .map_err(|e| Error::io("place the copy at", &target, e.error))?;
-        Ok(Some(original))
-    }
 }
 
 /// The case's record of a new exhibit: the file's intake hash and what the user says about it.
@@ -439,6 +432,7 @@ struct Found {
 fn collect(shown: &Path, absolute: &Path, evidence: &Path, out: &mut Vec<Found>) -> Result<()> {
     let inside = absolute.starts_with(evidence);
     let meta = std::fs::metadata(absolute).map_err(|e| Error::io("read", absolute, e))?;
+    refuse_special(&meta, shown)?;
     if !meta.is_dir() {
         let path = if inside {
             relative_name(absolute.strip_prefix(evidence).expect("checked"), shown)?
@@ -478,6 +472,7 @@ fn collect(shown: &Path, absolute: &Path, evidence: &Path, out: &mut Vec<Found>)
                 .strip_prefix(absolute)
                 .expect("walked under it"),
         );
+        refuse_special(&meta, &entry_shown)?;
         let path = relative_name(
             entry.path().strip_prefix(base).expect("walked under it"),
             &entry_shown,
@@ -490,6 +485,121 @@ fn collect(shown: &Path, absolute: &Path, evidence: &Path, out: &mut Vec<Found>)
             explicit: false,
             size: meta.len(),
         });
+    }
+    Ok(())
+}
+
+/// Refuses anything but a regular file or a folder (a FIFO, a device, a socket) before it is
+/// opened: reading one could block for ever (a FIFO) or never end (`/dev/zero`).
+fn refuse_special(meta: &std::fs::Metadata, shown: &Path) -> Result<()> {
+    if meta.is_file() || meta.is_dir() {
+        return Ok(());
+    }
+    let kind = special_kind(&meta.file_type());
+    Err(Error::input(
+        format!(
+            "{} is {kind}, not a regular file: it was not read",
+            shown.display()
+        ),
+        "only regular files can be exhibits: save what it holds to a file and add that file \
+         (nothing was changed)",
+    ))
+}
+
+#[cfg(unix)]
+fn special_kind(kind: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if kind.is_char_device() {
+        "a character device"
+    } else if kind.is_block_device() {
+        "a block device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_: &std::fs::FileType) -> &'static str {
+    "a special file"
+}
+
+/// The longest file name most file systems and zip tools take, in bytes; an exhibit's file name
+/// in a dossier is `E-NNN-<name>`.
+pub const MAX_NAME_BYTES: usize = 255;
+
+/// Why the dossier cannot carry a name to every auditor's tool (a zip tool, `sha256sum`, a
+/// Windows or macOS file system), if it cannot: a backslash (a folder separator to zip tools and
+/// Windows), a control character other than a line break (a line break is percent-encoded in
+/// the manifest, as BagIt says), a trailing space or dot (dropped by Windows), or a file name
+/// longer than [`MAX_NAME_BYTES`] with its exhibit id.
+pub fn unportable_name(path: &str, id_bytes: usize) -> Option<String> {
+    let parts: Vec<&str> = path.split('/').collect();
+    for part in &parts {
+        if part.contains('\\') {
+            return Some(format!("`{part}` holds a backslash"));
+        }
+        if let Some(c) = part.chars().find(|&c| c.is_control() && c != '\n') {
+            return Some(format!(
+                "`{part}` holds the control character U+{:04X}",
+                c as u32
+            ));
+        }
+        if part.ends_with(' ') || part.ends_with('.') {
+            return Some(format!("`{part}` ends with a space or a dot"));
+        }
+    }
+    let name = parts.last().copied().unwrap_or_default();
+    let bytes = id_bytes + 1 + name.len();
+    (bytes > MAX_NAME_BYTES).then(|| {
+        format!(
+            "its name is {} bytes long; with its exhibit id it would be {bytes}, more than the \
+             {MAX_NAME_BYTES} that file systems and zip tools take",
+            name.len()
+        )
+    })
+}
+
+/// A name without what [`unportable_name`] refuses, to suggest.
+fn portable_name(path: &str) -> String {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c == '\\' || (c.is_control() && c != '\n') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let cleaned = cleaned.trim_end_matches([' ', '.']);
+    let mut end = cleaned.len().min(200);
+    while !cleaned.is_char_boundary(end) {
+        end -= 1;
+    }
+    cleaned[..end].to_string()
+}
+
+/// Refuses, before anything is read, files whose names the dossier cannot carry.
+fn refuse_unportable(files: &[Found], id_bytes: usize) -> Result<()> {
+    for file in files {
+        if let Some(why) = unportable_name(&file.path, id_bytes) {
+            return Err(Error::input(
+                format!(
+                    "{}: the dossier cannot carry this name to every auditor's tool: {why}",
+                    file.shown.display()
+                ),
+                format!(
+                    "rename the file (its content is not affected), e.g. to `{}`, and add it \
+                     again; nothing was changed",
+                    portable_name(&file.path)
+                ),
+            ));
+        }
     }
     Ok(())
 }
@@ -528,10 +638,16 @@ fn copy_in(found: &Found, evidence: &Path, progress: &ProgressBar) -> Result<Can
         ));
     }
     std::fs::create_dir_all(evidence).map_err(|e| Error::io("create the folder", evidence, e))?;
-    let temp = tempfile::Builder::new()
-        .prefix(".dossier-copy-")
-        .tempfile_in(evidence)
-        .map_err(|e| Error::io("create a file in", evidence, e))?;
+    // Ctrl-C removes it (a killed run's copy is removed by the next command on the case).
+    let temp = crate::disk::create_tracked(
+        || {
+            tempfile::Builder::new()
+                .prefix(crate::case::journal::COPY_PREFIX)
+                .tempfile_in(evidence)
+        },
+        |t| t.path(),
+    )
+    .map_err(|e| Error::io("create a file in", evidence, e))?;
     let source = File::open(&found.absolute).map_err(|e| Error::io("open", &found.absolute, e))?;
     let digest = sha256_stream(source, BufWriter::new(temp.as_file()), progress)
         .map_err(|e| Error::io("copy", &found.absolute, e))?;
@@ -733,17 +849,26 @@ pub fn evidence_files(root: &Path) -> Result<Vec<String>> {
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
-        files.push(parts.join("/"));
+        let name = parts.join("/");
+        // A command's temporary copy is never evidence, even one a killed run left behind.
+        if !crate::case::journal::is_temporary_copy(&name) {
+            files.push(name);
+        }
     }
     Ok(files)
 }
 
 /// The media type from the file's first bytes, else from its extension.
 pub fn media_type(path: &Path) -> String {
-    if let Ok(Some(kind)) = infer::get_from_path(path) {
+    media_type_of(path, path)
+}
+
+/// The media type from the first bytes of `content`, else from the extension of `name`.
+fn media_type_of(content: &Path, name: &Path) -> String {
+    if let Ok(Some(kind)) = infer::get_from_path(content) {
         return kind.mime_type().to_string();
     }
-    mime_guess::from_path(path)
+    mime_guess::from_path(name)
         .first_raw()
         .unwrap_or("application/octet-stream")
         .to_string()

@@ -9,6 +9,8 @@ pub mod custody;
 pub mod edit;
 pub mod import;
 pub mod intake;
+pub mod journal;
+pub mod lock;
 mod model;
 pub mod records;
 
@@ -99,20 +101,30 @@ fn validate_ids(case: &Case, path: &Path) -> Result<()> {
     for (prefix, kind, ids) in groups {
         let mut seen = std::collections::HashSet::new();
         for id in ids {
-            let digits = id
+            let number = id
                 .strip_prefix(prefix)
-                .and_then(|rest| rest.strip_prefix('-'));
-            let well_formed = digits.is_some_and(|d| {
-                d.len() >= 3 && d.len() <= 9 && d.bytes().all(|b| b.is_ascii_digit())
-            });
-            if !well_formed {
-                return Err(Error::input(
-                    format!(
-                        "{}: the {kind} id `{id}` is not of the form {prefix}-001",
-                        path.display()
-                    ),
-                    format!("give the {kind} an id such as {prefix}-001 (three or more digits)"),
-                ));
+                .and_then(|rest| rest.strip_prefix('-'))
+                .filter(|d| d.len() >= 3 && d.bytes().all(|b| b.is_ascii_digit()))
+                .map(|d| d.parse::<u64>());
+            match number {
+                Some(Ok(n)) if n < u64::MAX => {}
+                Some(_) => {
+                    return Err(Error::input(
+                        format!("{}: the {kind} id `{id}` is too large", path.display()),
+                        format!("renumber the {kind}s from {prefix}-001 in case.json"),
+                    ));
+                }
+                None => {
+                    return Err(Error::input(
+                        format!(
+                            "{}: the {kind} id `{id}` is not of the form {prefix}-001",
+                            path.display()
+                        ),
+                        format!(
+                            "give the {kind} an id such as {prefix}-001 (three or more digits)"
+                        ),
+                    ));
+                }
             }
             if !seen.insert(id) {
                 return Err(Error::input(
@@ -127,9 +139,14 @@ fn validate_ids(case: &Case, path: &Path) -> Result<()> {
 
 /// Writes `case.json` atomically: a temporary file beside it, then a rename.
 pub fn save(root: &Path, case: &Case) -> Result<()> {
+    crate::disk::write_atomically(&root.join(CASE_FILE), case_text(case).as_bytes())
+}
+
+/// `case.json` as written: pretty-printed, with a final newline.
+fn case_text(case: &Case) -> String {
     let mut text = serde_json::to_string_pretty(case).expect("a case always serialises");
     text.push('\n');
-    crate::disk::write_atomically(&root.join(CASE_FILE), text.as_bytes())
+    text
 }
 
 /// The next free id with `prefix` ("E", "S", "V"): one more than the highest in use.
@@ -137,13 +154,14 @@ pub fn next_id<'a>(prefix: &str, used: impl IntoIterator<Item = &'a str>) -> Str
     format_id(prefix, highest_id(prefix, used) + 1)
 }
 
-/// The highest number in use among ids with `prefix` (0 if none).
-pub fn highest_id<'a>(prefix: &str, used: impl IntoIterator<Item = &'a str>) -> u32 {
+/// The highest number in use among ids with `prefix` (0 if none). The loader refuses
+/// `u64::MAX`, so one more always fits.
+pub fn highest_id<'a>(prefix: &str, used: impl IntoIterator<Item = &'a str>) -> u64 {
     used.into_iter()
         .filter_map(|id| {
             id.strip_prefix(prefix)?
                 .strip_prefix('-')?
-                .parse::<u32>()
+                .parse::<u64>()
                 .ok()
         })
         .max()
@@ -151,7 +169,7 @@ pub fn highest_id<'a>(prefix: &str, used: impl IntoIterator<Item = &'a str>) -> 
 }
 
 /// `E-007`, `E-1000`.
-pub fn format_id(prefix: &str, number: u32) -> String {
+pub fn format_id(prefix: &str, number: u64) -> String {
     format!("{prefix}-{number:03}")
 }
 
@@ -161,8 +179,11 @@ pub struct Workspace {
     pub case: Case,
     log: Log,
     /// The highest exhibit number the custody log has an entry for (read once, at opening).
-    logged_exhibits: u32,
+    logged_exhibits: u64,
     records: Vec<Record>,
+    /// Verified copies waiting to be moved into place by the commit, with their final paths
+    /// relative to the case folder.
+    copies: Vec<(tempfile::NamedTempFile, String)>,
 }
 
 impl Workspace {
@@ -177,17 +198,19 @@ impl Workspace {
             log,
             logged_exhibits,
             records: Vec::new(),
+            copies: Vec::new(),
         })
     }
 
-    /// A workspace for a case not yet on disk.
+    /// A workspace for a case not yet on disk (a custody log already there is continued).
     pub fn create(root: &Path, case: Case) -> Workspace {
         Workspace {
             root: root.to_path_buf(),
             case,
-            log: Log::default(),
+            log: Log::read(&root.join(custody::FILE)).unwrap_or_default(),
             logged_exhibits: 0,
             records: Vec::new(),
+            copies: Vec::new(),
         }
     }
 
@@ -205,7 +228,7 @@ impl Workspace {
 
     /// The highest exhibit number ever given in the case: new exhibits continue after it, so an
     /// exhibit withdrawn, or removed from `case.json` by hand, never lends its id to another file.
-    pub fn highest_exhibit(&self) -> u32 {
+    pub fn highest_exhibit(&self) -> u64 {
         self.case.highest_issued("E").max(self.logged_exhibits)
     }
 
@@ -214,17 +237,29 @@ impl Workspace {
         self.records.push(record);
     }
 
-    /// Appends the queued custody entries, then writes `case.json` with the log's new head.
+    /// Queues a verified copy (a temporary file under `evidence/`), moved to `target` (relative
+    /// to the case folder) by [`Workspace::commit`]; until then the case does not show it.
+    pub fn place(&mut self, copy: tempfile::NamedTempFile, target: String) {
+        self.copies.push((copy, target));
+    }
+
+    /// Places the queued copies, appends the queued custody entries and writes `case.json` with
+    /// the log's new head, all or nothing (see [`journal`]).
     ///
     /// The recorded head moves only while the log agrees with it: a log that was edited or cut
     /// short keeps the old head, so the damage stays visible to every later `check`.
     pub fn commit(mut self) -> Result<Case> {
-        let path = self.root.join(custody::FILE);
-        let head = custody::append(&path, &self.log, &self.records)?;
+        let (lines, head) = custody::chain(&self.log, &self.records);
         if !self.records.is_empty() && self.log_agrees_with_case() {
             self.case.custody = head;
         }
-        save(&self.root, &self.case)?;
+        journal::commit(
+            &self.root,
+            &case_text(&self.case),
+            self.log.length,
+            lines,
+            self.copies,
+        )?;
         Ok(self.case)
     }
 }
@@ -237,7 +272,7 @@ impl Case {
     }
 
     /// The highest number given to an id with `prefix`, in the records and among the retired.
-    pub fn highest_issued(&self, prefix: &str) -> u32 {
+    pub fn highest_issued(&self, prefix: &str) -> u64 {
         let ids = self
             .subjects
             .iter()
@@ -363,5 +398,7 @@ mod tests {
         assert_eq!(next_id("E", []), "E-001");
         assert_eq!(next_id("E", ["E-001", "E-007", "S-009"]), "E-008");
         assert_eq!(next_id("V", ["V-999"]), "V-1000");
+        assert_eq!(next_id("E", ["E-999999999"]), "E-1000000000");
+        assert_eq!(next_id("S", ["S-9999999999"]), "S-10000000000");
     }
 }

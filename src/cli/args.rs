@@ -614,7 +614,7 @@ pub struct AddresseeAddArgs {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The CSV file (UTF-8, first line names the columns)
+    /// The CSV file (UTF-8, first line names the columns), or `-` for standard input
     #[arg(value_name = "FILE.csv")]
     pub file: PathBuf,
     /// What the rows are

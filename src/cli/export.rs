@@ -50,6 +50,7 @@ fn from_case(case_root: &Path) -> Result<(case::Case, Registry, Vec<ExhibitConte
 pub fn run(root: &Path, args: ExportArgs, out: &mut Output) -> Result<Outcome> {
     let path = root.join(&args.path);
     let (case, registry, contents) = if path.join(case::CASE_FILE).exists() {
+        let _lock = super::hold_case(&path, crate::case::lock::Access::Read)?;
         from_case(&path)?
     } else if path.join("bagit.txt").exists() || path.is_file() {
         // A dossier: its sealed records, after it verifies intact.

@@ -55,6 +55,14 @@ pub fn run(root: &Path, args: InitArgs, out: &mut Output) -> Result<Outcome> {
         let path = dir.join(sub);
         std::fs::create_dir_all(&path).map_err(|e| Error::io("create the folder", &path, e))?;
     }
+    // Two `init`s of one folder at once: the second finds the first's case.
+    let _lock = super::lock_case(&dir, crate::case::lock::Access::Write)?;
+    if dir.join(CASE_FILE).exists() {
+        return Err(Error::input(
+            format!("a case was just created in {}", dir.display()),
+            "work on it with `dossier -C DIR ...`, or choose another folder for the new case",
+        ));
+    }
     let summary = dir.join(NARRATIVE_DIR).join("summary.md");
     if !summary.exists() {
         std::fs::write(&summary, SUMMARY).map_err(|e| Error::io("write", &summary, e))?;

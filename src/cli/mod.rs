@@ -23,6 +23,8 @@ use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::case::journal;
+use crate::case::lock::{self, Access, Lock};
 use crate::error::{Error, Result};
 use args::{
     AddresseeCommand, Cli, Command, EventCommand, ExhibitCommand, KeyCommand, SignatoryCommand,
@@ -44,6 +46,12 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
     let root = cli.case.unwrap_or_else(|| PathBuf::from("."));
     let root = std::path::absolute(&root).map_err(|e| Error::io("resolve", &root, e))?;
     let mut out = Output(out);
+    on_interrupt();
+    // Held for the whole command; released when it returns (or by the system if it dies).
+    let _lock = match access(&cli.command) {
+        Some(access) => hold_case(&root, access)?,
+        None => None,
+    };
     match cli.command {
         Command::Init(args) => init::run(&root, args, &mut out),
         Command::Exhibit(ExhibitCommand::Add(args)) => exhibit::add(&root, args, &mut out),
@@ -87,6 +95,81 @@ fn print_changes(out: &mut Output, id: &str, changes: &[crate::case::edit::Chang
         out.line(change.details())?;
     }
     Ok(())
+}
+
+/// The lock a command takes on the case: shared for one that only reads it, exclusive for one
+/// that writes it (`check` appends to the custody log). `None`: the command locks what it
+/// works on itself (`init`, `sign`, `export`) or does not touch a case.
+fn access(command: &Command) -> Option<Access> {
+    match command {
+        Command::Init(_)
+        | Command::Verify(_)
+        | Command::Key(_)
+        | Command::Sign(_)
+        | Command::Export(_) => None,
+        Command::Exhibit(ExhibitCommand::List(_))
+        | Command::Subject(SubjectCommand::List(_))
+        | Command::Event(EventCommand::List(_))
+        | Command::Addressee(AddresseeCommand::List(_))
+        | Command::Signatory(SignatoryCommand::List(_))
+        | Command::Build(_) => Some(Access::Read),
+        // Anything else writes the case (a new command too, until it says otherwise).
+        _ => Some(Access::Write),
+    }
+}
+
+/// Locks the case in `root` (if there is one), telling on stderr while waiting; first finishes
+/// what a killed command left (a commit, temporary files), under an exclusive lock.
+fn hold_case(root: &Path, access: Access) -> Result<Option<Lock>> {
+    if !root.join(crate::case::CASE_FILE).exists() {
+        return Ok(None); // the command says there is no case
+    }
+    if access == Access::Read && !journal::needs_recovery(root) {
+        return lock_case(root, access);
+    }
+    let held = lock_case(root, Access::Write)?;
+    let recovery = journal::recover(root)?;
+    if recovery.finished {
+        eprintln!("finished the command that was interrupted on this case");
+    }
+    if !recovery.removed.is_empty() {
+        eprintln!(
+            "removed {} left by an interrupted command",
+            crate::display::plural(recovery.removed.len(), "temporary file")
+        );
+    }
+    if access == Access::Read {
+        drop(held);
+        return lock_case(root, access);
+    }
+    Ok(held)
+}
+
+/// Locks the case folder `root`, telling on stderr while waiting.
+fn lock_case(root: &Path, access: Access) -> Result<Option<Lock>> {
+    let mut waiting = || eprintln!("waiting for another dossier command on this case...");
+    lock::lock_case(
+        root,
+        access,
+        &command_line(),
+        lock::timeout_from_env(),
+        &mut waiting,
+    )
+}
+
+/// This command as typed, to name the holder of a lock.
+fn command_line() -> String {
+    std::env::args().collect::<Vec<_>>().join(" ")
+}
+
+/// On Ctrl-C (or a termination request) the command's temporary files are removed before it
+/// ends; a commit already past its point of no return is let finish first (`disk::critical`).
+fn on_interrupt() {
+    // Set once per process; a second call (tests running `run` twice) keeps the first handler.
+    let _ = ctrlc::set_handler(|| {
+        let _held = crate::disk::remove_tracked_files();
+        std::process::exit(130);
+    });
 }
 
 /// Standard output; a failed write is an error naming it.

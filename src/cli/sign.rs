@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use crate::case::lock;
 use crate::cli::args::SignArgs;
 use crate::dossier::sign::sign_dossier;
 use crate::dossier::sshsig::load_key;
@@ -17,6 +18,15 @@ pub fn run(root: &Path, args: SignArgs, out: &mut Output) -> Result<Outcome> {
             .ok()
             .flatten()
     })?;
+    // Two organisations signing one dossier at once: each rewrite starts from the other's.
+    let dossier = root.join(&args.path);
+    let mut waiting = || eprintln!("waiting for another dossier command on this dossier...");
+    let _lock = lock::lock_dossier(
+        &dossier,
+        &super::command_line(),
+        lock::timeout_from_env(),
+        &mut waiting,
+    )?;
     let progress = progress_bar();
     progress.set_message("verifying before signing");
     let signed = sign_dossier(

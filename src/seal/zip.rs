@@ -58,19 +58,25 @@ impl Staged {
     }
 
     fn create(name: &str, options: &BuildOptions) -> Result<Staged> {
-        let zip = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".zip.part")
-            .tempfile_in(&options.out_dir)
-            .map_err(|e| Error::io("create a file in", &options.out_dir, e))?;
+        let out = &options.out_dir;
+        remove_stale_parts(out);
+        let zip = crate::disk::create_tracked(|| locked_part(name, out), |z| z.path())?;
         let folder = if options.unpacked {
-            Some(
-                tempfile::Builder::new()
-                    .prefix(&format!(".{name}."))
-                    .suffix(".part")
-                    .tempdir_in(&options.out_dir)
-                    .map_err(|e| Error::io("create a folder in", &options.out_dir, e))?,
+            // Named after the zip's part, so that a later build knows whose it is.
+            let zip_name = zip.path().file_name().expect("a file").to_string_lossy();
+            let stem = zip_name.strip_suffix(ZIP_PART).expect("named so");
+            let dir = crate::disk::create_tracked(
+                || {
+                    tempfile::Builder::new()
+                        .prefix(stem)
+                        .suffix(FOLDER_PART)
+                        .rand_bytes(0)
+                        .tempdir_in(out)
+                },
+                |d| d.path(),
             )
+            .map_err(|e| Error::io("create a folder in", out, e))?;
+            Some(dir)
         } else {
             None
         };
@@ -122,10 +128,116 @@ impl Staged {
         let permissions = crate::disk::default_permissions();
         std::fs::set_permissions(self.zip.path(), permissions)
             .map_err(|e| Error::io("set the permissions of", self.zip.path(), e))?;
+        let part = self.zip.path().to_path_buf();
         self.zip
             .persist(zip_path)
             .map_err(|e| Error::io("rename the finished dossier to", zip_path, e.error))?;
+        crate::disk::untrack(&part);
         Ok(self.folder)
+    }
+}
+
+/// The suffix of a zip being written, and of an unpacked folder being written.
+const ZIP_PART: &str = ".zip.part";
+const FOLDER_PART: &str = ".part";
+
+/// A new temporary zip in `out`, locked for as long as this build runs: a later build removes
+/// only parts nobody holds (those of a build that was killed).
+fn locked_part(name: &str, out: &Path) -> Result<tempfile::NamedTempFile> {
+    loop {
+        let zip = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(ZIP_PART)
+            .tempfile_in(out)
+            .map_err(|e| Error::io("create a file in", out, e))?;
+        zip.as_file()
+            .lock()
+            .map_err(|e| Error::io("lock", zip.path(), e))?;
+        // Another build may have taken it for stale and removed it before it was locked.
+        if still_named(zip.path(), zip.as_file()) {
+            return Ok(zip);
+        }
+    }
+}
+
+#[cfg(unix)]
+fn still_named(path: &Path, file: &File) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::symlink_metadata(path), file.metadata()) {
+        (Ok(a), Ok(b)) => a.ino() == b.ino() && a.dev() == b.dev(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn still_named(path: &Path, _: &File) -> bool {
+    path.exists()
+}
+
+/// Removes what killed builds left in `out`: hidden `.zip.part` files no running build holds,
+/// and the `.part` folders beside them. Nothing else is touched; what cannot be removed stays.
+fn remove_stale_parts(out: &Path) {
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return;
+    };
+    let mut folders = Vec::new();
+    for entry in entries.flatten() {
+        let Some(name) = entry.file_name().to_str().map(str::to_string) else {
+            continue;
+        };
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if !name.starts_with('.') {
+            continue;
+        }
+        if kind.is_file() && name.ends_with(ZIP_PART) {
+            remove_if_unheld(&entry.path());
+        } else if kind.is_dir() && name.ends_with(FOLDER_PART) && !name.ends_with(ZIP_PART) {
+            folders.push(name);
+        }
+    }
+    for folder in folders {
+        let stem = folder.strip_suffix(FOLDER_PART).expect("filtered");
+        let zip = out.join(format!("{stem}{ZIP_PART}"));
+        let dir = out.join(&folder);
+        let stale = if zip.exists() {
+            remove_if_unheld(&zip)
+        } else {
+            holds_only_bag_files(&dir)
+        };
+        if stale {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// True if every entry of `dir` has a name a bag's top level has: a folder we began to write.
+fn holds_only_bag_files(dir: &Path) -> bool {
+    const BAG: [&str; 7] = [
+        "bagit.txt",
+        "bag-info.txt",
+        "manifest-sha256.txt",
+        "tagmanifest-sha256.txt",
+        "data",
+        "signatures",
+        "timestamps",
+    ];
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .all(|e| e.file_name().to_str().is_some_and(|n| BAG.contains(&n)))
+    })
+}
+
+/// Removes a build's zip part if no running build holds it; true if it is gone.
+fn remove_if_unheld(path: &Path) -> bool {
+    let Ok(file) = File::open(path) else {
+        return !path.exists();
+    };
+    match file.try_lock() {
+        Ok(()) => std::fs::remove_file(path).is_ok(),
+        Err(_) => false,
     }
 }
 
@@ -135,6 +247,7 @@ pub(super) fn place_folder(dir: tempfile::TempDir, folder_path: PathBuf) -> Resu
         std::fs::remove_dir_all(&folder_path).map_err(|e| Error::io("replace", &folder_path, e))?;
     }
     let dir = dir.keep();
+    crate::disk::untrack(&dir);
     std::fs::set_permissions(&dir, folder_permissions())
         .map_err(|e| Error::io("set the permissions of", &dir, e))?;
     std::fs::rename(&dir, &folder_path)

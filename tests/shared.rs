@@ -1,0 +1,429 @@
+//! A case a team shares: commands at once, commands killed or interrupted, special files and
+//! names no auditor's tool can carry, ids past E-999.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::harness::{Run, TestCase};
+
+/// `dossier -C <case> ARGS` with extra environment, started and not waited for.
+fn spawn(case: &TestCase, args: &[&str], env: &[(&str, &str)]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .arg("-C")
+        .arg(case.root())
+        .args(args)
+        .envs(env.iter().copied())
+        .env("DOSSIER_ACTOR", "test paralegal")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs")
+}
+
+fn finish(child: Child) -> Run {
+    let output = child.wait_with_output().unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// `dossier -C <case> ARGS` with extra environment.
+fn run_with(case: &TestCase, args: &[&str], env: &[(&str, &str)]) -> Run {
+    finish(spawn(case, args, env))
+}
+
+/// What `check` says about the case's integrity: custody log damage, exhibits missing or
+/// changed, files offered for registration.
+fn integrity_findings(case: &TestCase) -> Vec<String> {
+    let report = case.run(&["check", "--json"]).json();
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            let place = f["place"].as_str().unwrap_or_default();
+            let message = f["message"].as_str().unwrap_or_default();
+            place.starts_with("custody")
+                || message.contains("custody")
+                || message.contains("not registered")
+                || message.contains("missing")
+                || message.contains("changed")
+        })
+        .map(Value::to_string)
+        .collect()
+}
+
+fn evidence_names(case: &TestCase) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(case.root().join("evidence"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// A folder outside the case with `count` files of `size` bytes (distinct content).
+fn folder_of(case: &TestCase, name: &str, count: usize, size: usize) -> PathBuf {
+    let dir = case.outside(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    for i in 0..count {
+        let mut bytes = vec![(i % 251) as u8; size];
+        bytes[..8].copy_from_slice(&(i as u64).to_le_bytes());
+        std::fs::write(dir.join(format!("file {i:03}.bin")), bytes).unwrap();
+    }
+    dir
+}
+
+fn signal(child: &Child, name: &str) {
+    let status = Command::new("kill")
+        .args([name, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn twenty_parallel_exhibit_adds_register_all_twenty_and_keep_the_chain() {
+    let case = TestCase::new();
+    let files: Vec<PathBuf> = (0..20)
+        .map(|i| {
+            let path = case.outside(&format!("statement {i}.txt"));
+            std::fs::write(&path, format!("statement {i} (fictional)")).unwrap();
+            path
+        })
+        .collect();
+    let children: Vec<Child> = files
+        .iter()
+        .map(|f| spawn(&case, &["exhibit", "add", f.to_str().unwrap()], &[]))
+        .collect();
+    let runs: Vec<Run> = children.into_iter().map(finish).collect();
+    for run in runs {
+        run.ok();
+    }
+    let listed = case.run(&["exhibit", "list", "--json"]).json();
+    let mut ids: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    ids.sort();
+    let expected: Vec<String> = (1..=20).map(|i| format!("E-{i:03}")).collect();
+    assert_eq!(ids, expected);
+    assert_eq!(integrity_findings(&case), Vec::<String>::new());
+    // init, then a copy and an intake line per file, then the check above.
+    assert_eq!(case.read("custody.jsonl").lines().count(), 1 + 40 + 1);
+}
+
+#[test]
+fn ten_parallel_subject_adds_all_remain() {
+    let case = TestCase::new();
+    let children: Vec<Child> = (0..10)
+        .map(|i| spawn(&case, &["subject", "add", &format!("Official {i}")], &[]))
+        .collect();
+    for child in children {
+        finish(child).ok();
+    }
+    let subjects = case.run(&["subject", "list", "--json"]).json();
+    assert_eq!(subjects.as_array().unwrap().len(), 10);
+    assert_eq!(integrity_findings(&case), Vec::<String>::new());
+}
+
+/// Holds the case's lock from the test, as another dossier command would.
+fn hold_lock(case: &TestCase, exclusive: bool) -> std::fs::File {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(case.root().join(".dossier.lock"))
+        .unwrap();
+    if exclusive {
+        file.lock().unwrap();
+        file.set_len(0).unwrap();
+        write!(
+            file,
+            "pid 4242 `dossier exhibit add big-folder` since 2026-11-30T10:00:00Z"
+        )
+        .unwrap();
+    } else {
+        file.lock_shared().unwrap();
+    }
+    file
+}
+
+#[test]
+fn a_second_writer_waits_saying_so_then_gives_up_naming_the_holder() {
+    let case = TestCase::new();
+    let before = case.snapshot();
+    let held = hold_lock(&case, true);
+    let quick = [("DOSSIER_LOCK_TIMEOUT", "0.3")];
+    for args in [
+        &["subject", "add", "Official"][..],
+        &["exhibit", "list"],
+        &["check"],
+    ] {
+        run_with(&case, args, &quick).exits(2).stderr_has(&[
+            "waiting for another dossier command on this case...",
+            "pid 4242 `dossier exhibit add big-folder` since 2026-11-30T10:00:00Z",
+            "DOSSIER_LOCK_TIMEOUT",
+        ]);
+    }
+    held.set_len(0).unwrap(); // as a dossier command leaves it
+    drop(held);
+    assert!(
+        before == case.snapshot(),
+        "a command that gave up changed a file"
+    );
+
+    // Readers share the case; a writer waits for them, and goes on once they are done.
+    let reader = hold_lock(&case, false);
+    run_with(&case, &["exhibit", "list"], &quick).ok();
+    run_with(&case, &["subject", "add", "Official"], &quick)
+        .exits(2)
+        .stderr_has(&["another dossier command reading it"]);
+    let waiting = spawn(&case, &["subject", "add", "Official"], &[]);
+    std::thread::sleep(Duration::from_millis(300));
+    drop(reader);
+    finish(waiting)
+        .ok()
+        .stderr_has(&["waiting for another dossier command on this case..."]);
+    assert_eq!(case.case_json()["subjects"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn kill_9_at_any_moment_of_an_exhibit_add_leaves_the_case_consistent() {
+    let case = TestCase::new();
+    let folder = folder_of(&case, "seized phone", 120, 64 * 1024);
+    for ms in [0, 5, 15, 30, 60, 100, 160, 250] {
+        let child = spawn(&case, &["exhibit", "add", folder.to_str().unwrap()], &[]);
+        std::thread::sleep(Duration::from_millis(ms));
+        signal(&child, "-KILL");
+        finish(child);
+        // The next command finishes or drops what the killed one was doing, and check (which
+        // writes, so it also cleans up) finds nothing wrong with the evidence or the log.
+        assert_eq!(
+            integrity_findings(&case),
+            Vec::<String>::new(),
+            "killed after {ms} ms"
+        );
+        assert!(
+            !evidence_names(&case)
+                .iter()
+                .any(|n| n.starts_with(".dossier-")),
+            "temporary files left after {ms} ms: {:?}",
+            evidence_names(&case)
+        );
+        let registered = case.case_json()["exhibits"].as_array().unwrap().len();
+        if registered == 120 {
+            break;
+        }
+        assert_eq!(registered, 0, "an exhibit add is all or nothing");
+    }
+    // The next add works: it registers the folder (or finds it registered already).
+    let run = case.run(&["exhibit", "add", folder.to_str().unwrap()]).ok();
+    assert_eq!(case.case_json()["exhibits"].as_array().unwrap().len(), 120);
+    assert!(run.stdout.lines().count() >= 120);
+    assert_eq!(integrity_findings(&case), Vec::<String>::new());
+}
+
+#[test]
+fn ctrl_c_during_an_exhibit_add_leaves_no_temporary_file() {
+    let case = TestCase::new();
+    let folder = folder_of(&case, "archive", 200, 128 * 1024);
+    let before = case.read("case.json");
+    for ms in [40, 120] {
+        let child = spawn(&case, &["exhibit", "add", folder.to_str().unwrap()], &[]);
+        std::thread::sleep(Duration::from_millis(ms));
+        signal(&child, "-INT");
+        let run = finish(child);
+        if run.code == 0 {
+            continue; // finished before the signal: nothing to clean
+        }
+        // Straight after, before any other command ran.
+        assert_eq!(evidence_names(&case), Vec::<String>::new(), "after {ms} ms");
+        assert_eq!(case.read("case.json"), before);
+    }
+}
+
+#[test]
+fn a_killed_runs_temporary_files_are_removed_and_never_offered_for_registration() {
+    let case = TestCase::complete();
+    case.write("evidence/.dossier-copy-Ab12Cd", "half a copy");
+    case.write("evidence/.dossier-notes", "not ours to remove");
+    case.write(".dossier-save-Xy98Zw", "half a case.json");
+    let report = case.run(&["check", "--json"]).json();
+    assert!(!report.to_string().contains(".dossier-copy-"), "{report}");
+    assert!(!case.root().join("evidence/.dossier-copy-Ab12Cd").exists());
+    assert!(!case.root().join(".dossier-save-Xy98Zw").exists());
+    assert!(case.root().join("evidence/.dossier-notes").exists());
+
+    // A killed build's part is removed by the next build of that folder; nothing else is.
+    let out = case.root().join("dossiers");
+    std::fs::create_dir_all(&out).unwrap();
+    let part = out.join(".VD-2024-full-2026-01-01.zip.Qw3rTy.zip.part");
+    std::fs::write(&part, "half a zip").unwrap();
+    std::fs::write(out.join(".keep.zip.partial"), "mine").unwrap();
+    case.run(&["build", "--date", "2026-01-01"]).ok();
+    assert!(!part.exists());
+    assert!(out.join(".keep.zip.partial").exists());
+}
+
+#[test]
+fn a_log_without_its_final_newline_keeps_its_chain() {
+    let case = TestCase::new();
+    case.run(&["subject", "add", "Official"]).ok();
+    let log = case.read("custody.jsonl");
+    case.write("custody.jsonl", log.trim_end_matches('\n'));
+    case.run(&["check"]);
+    case.run(&["subject", "add", "Second official"]).ok();
+    let log = case.read("custody.jsonl");
+    assert!(log.ends_with('\n') && !log.contains("}{"), "{log}");
+    assert_eq!(integrity_findings(&case), Vec::<String>::new());
+}
+
+#[test]
+fn special_files_are_refused_at_once_and_never_read() {
+    let case = TestCase::new();
+    // Outside the test's folder: `refuses` reads every file there to prove nothing changed.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let fifo = elsewhere.path().join("pipe");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let folder = elsewhere.path().join("with a pipe");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("statement.txt"), "fine").unwrap();
+    std::fs::rename(&fifo, folder.join("pipe")).unwrap();
+    case.refuses(
+        &["exhibit", "add", folder.to_str().unwrap()],
+        &[
+            "with a pipe/pipe is a FIFO (named pipe), not a regular file",
+            "was not read",
+        ],
+    );
+    case.refuses(
+        &["exhibit", "add", folder.join("pipe").to_str().unwrap()],
+        &["is a FIFO (named pipe)"],
+    );
+    case.refuses(
+        &["exhibit", "add", "/dev/zero"],
+        &["/dev/zero is a character device, not a regular file"],
+    );
+}
+
+#[test]
+fn names_no_auditor_tool_can_carry_are_refused_at_intake_with_the_fix() {
+    let case = TestCase::new();
+    let long = format!("{}.txt", "x".repeat(247));
+    let table = [
+        ("back\\slash.txt", "holds a backslash", "`back_slash.txt`"),
+        (
+            "tab\there.txt",
+            "control character U+0009",
+            "`tab_here.txt`",
+        ),
+        (
+            "trailing space ",
+            "ends with a space or a dot",
+            "`trailing space`",
+        ),
+        (
+            "trailing dot.",
+            "ends with a space or a dot",
+            "`trailing dot`",
+        ),
+        (
+            long.as_str(),
+            "with its exhibit id it would be 257",
+            "rename the file",
+        ),
+    ];
+    for (name, why, fix) in table {
+        let outside = case.outside(name);
+        std::fs::write(&outside, name).unwrap();
+        case.refuses(
+            &["exhibit", "add", outside.to_str().unwrap()],
+            &[why, fix, "nothing was changed"],
+        );
+        let inside = case.write(&format!("evidence/{name}"), name);
+        case.refuses(&["exhibit", "add", inside.to_str().unwrap()], &[why]);
+        std::fs::remove_file(inside).unwrap();
+    }
+    // 255 bytes with its id is fine, and build agrees.
+    let fits = format!("{}.txt", "y".repeat(245));
+    let path = case.write(&format!("evidence/{fits}"), "fits");
+    case.run(&["exhibit", "add", path.to_str().unwrap()]).ok();
+    case.run(&["build", "--draft", "--date", "2026-01-01"]).ok();
+}
+
+fn set_exhibit_id(case: &TestCase, id: &str) {
+    let mut json = case.case_json();
+    json["exhibits"][0]["id"] = Value::String(id.to_string());
+    case.write("case.json", serde_json::to_string_pretty(&json).unwrap());
+}
+
+#[test]
+fn ids_grow_past_e_999_and_e_999999999_in_a_form_the_loader_reads() {
+    let case = TestCase::new();
+    case.exhibit("a.txt", "a");
+    set_exhibit_id(&case, "E-999");
+    assert_eq!(case.exhibit("b.txt", "b"), "E-1000");
+    case.run(&["exhibit", "list"]).ok();
+    set_exhibit_id(&case, "E-999999999");
+    assert_eq!(case.exhibit("c.txt", "c"), "E-1000000000");
+    case.run(&["exhibit", "list"])
+        .ok()
+        .stdout_has(&["E-1000000000"]);
+
+    case.run(&["subject", "add", "Official"]).ok();
+    case.run(&["event", "add", "2020", "Arrest"]).ok();
+    let mut json = case.case_json();
+    json["subjects"][0]["id"] = Value::String("S-999999999".to_string());
+    json["events"][0]["id"] = Value::String("V-999999999".to_string());
+    case.write("case.json", serde_json::to_string_pretty(&json).unwrap());
+    let subject = case.run(&["subject", "add", "Second official"]).ok();
+    assert!(
+        subject.stdout.starts_with("S-1000000000"),
+        "{}",
+        subject.stdout
+    );
+    let event = case.run(&["event", "add", "2021", "Trial"]).ok();
+    assert!(event.stdout.starts_with("V-1000000000"), "{}", event.stdout);
+    case.run(&["check"]).stdout_has(&["S-1000000000"]);
+}
+
+#[test]
+fn import_dash_reads_standard_input() {
+    use std::io::Write;
+    let case = TestCase::new();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args([
+            "-C",
+            case.root().to_str().unwrap(),
+            "import",
+            "-",
+            "--as",
+            "subjects",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"name,kind\nOfficial One,person\nAcme Holdings,entity\n")
+        .unwrap();
+    finish(child)
+        .ok()
+        .stdout_has(&["imported 2 rows from standard input: S-001, S-002"]);
+    assert_eq!(case.case_json()["subjects"][1]["kind"], "entity");
+}
