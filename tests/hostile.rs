@@ -1,0 +1,251 @@
+//! Hostile and misleading dossiers (issue 11): signatures that do not count, signed dossiers
+//! that `build --force` must not replace, zips that are not exactly what was sealed, and
+//! manifests built to exhaust memory. Each verdict is compared with a stock tool where one exists.
+
+use std::path::{Path, PathBuf};
+
+use crate::harness::{Run, TestCase, checker};
+
+const NAP: &str = "Norzhavia Accountability Project";
+const QPFT: &str = "Quillwater Press Freedom Trust";
+
+/// A sealed dossier (zip and unpacked folder) and two organisations' keys, no passphrases.
+struct Coalition {
+    case: TestCase,
+}
+
+impl Coalition {
+    fn new() -> Coalition {
+        let case = TestCase::complete();
+        case.build(&["--unpacked"]).ok();
+        for (org, name) in [(NAP, "nap"), (QPFT, "qpft")] {
+            let out = case.outside(&format!("keys/{name}"));
+            case.run(&[
+                "key",
+                "generate",
+                "--org",
+                org,
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .ok();
+        }
+        Coalition { case }
+    }
+
+    fn key(&self, name: &str) -> String {
+        self.case
+            .outside(&format!("keys/{name}"))
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    fn sign(&self, dossier: &Path, key: &str, org: &str, role: &str) -> Run {
+        self.case.run(&[
+            "sign",
+            dossier.to_str().unwrap(),
+            "--key",
+            &self.key(key),
+            "--org",
+            org,
+            "--role",
+            role,
+        ])
+    }
+
+    /// allowed_signers naming both organisations' keys.
+    fn allowed_signers(&self) -> PathBuf {
+        let mut text = String::new();
+        for (principal, key) in [
+            ("norzhavia-accountability-project", "nap"),
+            ("quillwater-press-freedom-trust", "qpft"),
+        ] {
+            let public = std::fs::read_to_string(format!("{}.pub", self.key(key))).unwrap();
+            text.push_str(&format!("{principal} namespaces=\"dossier\" {public}"));
+        }
+        let path = self.case.outside("allowed_signers");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn verify(&self, dossier: &Path, extra: &[&str]) -> Run {
+        let mut args = vec!["verify", dossier.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        self.case.run(&args)
+    }
+}
+
+/// The last line of a report: the verdict.
+fn last_line(run: &Run) -> &str {
+    run.stdout.lines().last().unwrap_or("")
+}
+
+/// `ssh-keygen -Y verify` of a signature file over a message; `None` without ssh-keygen.
+fn ssh_keygen_verify(
+    allowed: &Path,
+    principal: &str,
+    signature: &Path,
+    message: &[u8],
+) -> Option<bool> {
+    if !checker("ssh-keygen") {
+        return None;
+    }
+    let mut child = std::process::Command::new("ssh-keygen")
+        .args([
+            "-Y",
+            "verify",
+            "-f",
+            allowed.to_str().unwrap(),
+            "-I",
+            principal,
+        ])
+        .args(["-n", "dossier", "-s", signature.to_str().unwrap()])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), message).unwrap();
+    Some(child.wait_with_output().unwrap().status.success())
+}
+
+#[test]
+fn every_signature_valid_for_its_organisation_is_said_in_the_verdict() {
+    let c = Coalition::new();
+    let zip = c.case.zip("full");
+    c.sign(&zip, "nap", NAP, "lead").ok();
+    c.sign(&zip, "qpft", QPFT, "co-signer").ok();
+    let allowed = c.allowed_signers();
+    let run = c
+        .verify(&zip, &["--allowed-signers", allowed.to_str().unwrap()])
+        .ok();
+    assert!(last_line(&run).starts_with("intact: "), "{}", run.stdout);
+    assert!(
+        last_line(&run).ends_with("; 2 of 2 signatures valid"),
+        "{}",
+        run.stdout
+    );
+    let report = c
+        .verify(
+            &zip,
+            &["--allowed-signers", allowed.to_str().unwrap(), "--json"],
+        )
+        .ok()
+        .json();
+    let counts = &report["signature_counts"];
+    assert_eq!(
+        (counts["total"].as_u64(), counts["valid"].as_u64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(counts["not_valid"].as_u64(), Some(0));
+}
+
+#[test]
+fn a_signature_by_another_organisations_key_makes_the_dossier_not_intact() {
+    let c = Coalition::new();
+    let zip = c.case.zip("full");
+    c.sign(&zip, "nap", NAP, "lead").ok();
+    // QPFT's statement, signed with NAP's key: the key is allowed, but not for QPFT.
+    c.sign(&zip, "nap", QPFT, "co-signer").ok();
+    let allowed = c.allowed_signers();
+    let run = c
+        .verify(&zip, &["--allowed-signers", allowed.to_str().unwrap()])
+        .exits(1)
+        .stdout_has(&["not allowed: Quillwater Press Freedom Trust"]);
+    assert!(
+        last_line(&run).starts_with("NOT INTACT: 1 problem;")
+            && last_line(&run)
+                .ends_with("1 of 2 signatures not valid for the organisation it names"),
+        "{}",
+        run.stdout
+    );
+    let report = c
+        .verify(
+            &zip,
+            &["--allowed-signers", allowed.to_str().unwrap(), "--json"],
+        )
+        .exits(1)
+        .json();
+    assert_eq!(report["intact"], false);
+    assert_eq!(report["signature_counts"]["not_valid"].as_u64(), Some(1));
+    assert_eq!(report["signature_counts"]["valid"].as_u64(), Some(1));
+    // ssh-keygen, which nobody here wrote, agrees: not valid for QPFT's principal.
+    let bag = c.case.bag("full");
+    c.sign(&bag, "nap", QPFT, "co-signer").ok();
+    let statement =
+        std::fs::read(bag.join("signatures/quillwater-press-freedom-trust.statement.txt")).unwrap();
+    let signature = bag.join("signatures/quillwater-press-freedom-trust.sig");
+    if let Some(ok) = ssh_keygen_verify(
+        &allowed,
+        "quillwater-press-freedom-trust",
+        &signature,
+        &statement,
+    ) {
+        assert!(
+            !ok,
+            "ssh-keygen accepts a signature by another organisation's key"
+        );
+    }
+    c.verify(&bag, &["--allowed-signers", allowed.to_str().unwrap()])
+        .exits(1);
+}
+
+#[test]
+fn a_signature_missing_from_allowed_signers_fails_and_unchecked_ones_are_counted() {
+    let c = Coalition::new();
+    let zip = c.case.zip("full");
+    c.sign(&zip, "nap", NAP, "lead").ok();
+    c.sign(&zip, "qpft", QPFT, "co-signer").ok();
+    let only_qpft = c.case.outside("only_qpft");
+    let public = std::fs::read_to_string(format!("{}.pub", c.key("qpft"))).unwrap();
+    std::fs::write(
+        &only_qpft,
+        format!("quillwater-press-freedom-trust {public}"),
+    )
+    .unwrap();
+    let run = c
+        .verify(
+            &zip,
+            &["--allowed-signers", only_qpft.to_str().unwrap(), "--quiet"],
+        )
+        .exits(1);
+    assert!(
+        last_line(&run).ends_with("1 of 2 signatures not valid for the organisation it names"),
+        "{}",
+        run.stdout
+    );
+    // Without the file nothing says whose keys these are: the summary says so, quiet or not.
+    for extra in [&[][..], &["--quiet"][..]] {
+        let run = c.verify(&zip, extra).ok();
+        assert!(
+            last_line(&run).ends_with(
+                "; 2 signatures not checked: give --allowed-signers FILE to check whose keys made them"
+            ),
+            "{}",
+            run.stdout
+        );
+    }
+    let report = c.verify(&zip, &["--json"]).ok().json();
+    assert_eq!(report["signature_counts"]["unchecked"].as_u64(), Some(2));
+    assert_eq!(report["signature_counts"]["allowed_signers_given"], false);
+}
+
+#[test]
+fn two_lead_signatures_are_a_problem() {
+    let c = Coalition::new();
+    let zip = c.case.zip("full");
+    c.sign(&zip, "nap", NAP, "lead").ok();
+    c.sign(&zip, "qpft", QPFT, "lead").ok();
+    let allowed = c.allowed_signers();
+    for extra in [
+        &[][..],
+        &["--allowed-signers", allowed.to_str().unwrap()][..],
+    ] {
+        c.verify(&zip, extra).exits(1).stdout_has(&[
+            "2 signatures claim the role lead",
+            NAP,
+            QPFT,
+            "--role co-signer",
+        ]);
+    }
+}
