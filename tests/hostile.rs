@@ -249,3 +249,34 @@ fn two_lead_signatures_are_a_problem() {
         ]);
     }
 }
+
+#[test]
+fn build_force_never_replaces_a_signed_dossier() {
+    let c = Coalition::new();
+    let (zip, bag) = (c.case.zip("full"), c.case.bag("full"));
+    c.sign(&zip, "nap", NAP, "lead").ok();
+    c.sign(&zip, "qpft", QPFT, "co-signer").ok();
+    let before = std::fs::read(&zip).unwrap();
+    c.case
+        .build(&["--force"])
+        .exits(2)
+        .stderr_has(&["is signed by", NAP, QPFT, "never replaced", "another --date or --out"]);
+    assert_eq!(std::fs::read(&zip).unwrap(), before, "the signed zip changed");
+
+    // An unpacked signed folder is kept too, even with an unsigned zip beside it; a statement
+    // that is not one still names its organisation by its file name.
+    c.case.build(&["--force"]).exits(2);
+    std::fs::remove_file(&zip).unwrap();
+    c.sign(&bag, "qpft", QPFT, "co-signer").ok();
+    std::fs::write(bag.join("signatures/tallowmere-legal.sig"), "not a signature").unwrap();
+    c.case
+        .build(&["--force", "--unpacked"])
+        .exits(2)
+        .stderr_has(&["is signed by", QPFT, "tallowmere-legal"]);
+    assert!(!zip.exists(), "a refused build wrote the zip");
+    assert!(bag.join("signatures/tallowmere-legal.sig").exists());
+    // Without --unpacked the folder is not replaced, so the zip may be built.
+    c.case.build(&["--force"]).ok();
+    // An unsigned dossier is still replaced with --force.
+    c.case.build(&["--force"]).ok();
+}
