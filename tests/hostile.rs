@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::harness::{Run, TestCase, checker};
+use crate::harness::{Run, TestCase, checker, tool};
 
 const NAP: &str = "Norzhavia Accountability Project";
 const QPFT: &str = "Quillwater Press Freedom Trust";
@@ -257,18 +257,29 @@ fn build_force_never_replaces_a_signed_dossier() {
     c.sign(&zip, "nap", NAP, "lead").ok();
     c.sign(&zip, "qpft", QPFT, "co-signer").ok();
     let before = std::fs::read(&zip).unwrap();
-    c.case
-        .build(&["--force"])
-        .exits(2)
-        .stderr_has(&["is signed by", NAP, QPFT, "never replaced", "another --date or --out"]);
-    assert_eq!(std::fs::read(&zip).unwrap(), before, "the signed zip changed");
+    c.case.build(&["--force"]).exits(2).stderr_has(&[
+        "is signed by",
+        NAP,
+        QPFT,
+        "never replaced",
+        "another --date or --out",
+    ]);
+    assert_eq!(
+        std::fs::read(&zip).unwrap(),
+        before,
+        "the signed zip changed"
+    );
 
     // An unpacked signed folder is kept too, even with an unsigned zip beside it; a statement
     // that is not one still names its organisation by its file name.
     c.case.build(&["--force"]).exits(2);
     std::fs::remove_file(&zip).unwrap();
     c.sign(&bag, "qpft", QPFT, "co-signer").ok();
-    std::fs::write(bag.join("signatures/tallowmere-legal.sig"), "not a signature").unwrap();
+    std::fs::write(
+        bag.join("signatures/tallowmere-legal.sig"),
+        "not a signature",
+    )
+    .unwrap();
     c.case
         .build(&["--force", "--unpacked"])
         .exits(2)
@@ -279,4 +290,116 @@ fn build_force_never_replaces_a_signed_dossier() {
     c.case.build(&["--force"]).ok();
     // An unsigned dossier is still replaced with --force.
     c.case.build(&["--force"]).ok();
+}
+
+/// A sealed zip's bytes, and the case that sealed it.
+fn sealed_zip() -> (TestCase, Vec<u8>) {
+    let case = TestCase::complete();
+    case.build(&[]).ok();
+    let bytes = std::fs::read(case.zip("full")).unwrap();
+    (case, bytes)
+}
+
+fn u16_at(b: &[u8], at: usize) -> u16 {
+    u16::from_le_bytes([b[at], b[at + 1]])
+}
+
+fn u32_at(b: &[u8], at: usize) -> usize {
+    u32::from_le_bytes(b[at..at + 4].try_into().unwrap()) as usize
+}
+
+/// The zip altered by `alter`: the first central directory record and its local header are
+/// passed (their offsets) for flags and versions.
+fn crafted(zip: &[u8], alter: impl Fn(&mut Vec<u8>, usize, usize)) -> Vec<u8> {
+    let mut bytes = zip.to_vec();
+    let central = zip.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
+    let local = u32_at(zip, central + 42);
+    alter(&mut bytes, central, local);
+    bytes
+}
+
+/// `unzip -t` on a file: `Some(passes)` if unzip is installed.
+fn unzip_passes(path: &Path) -> Option<bool> {
+    tool(
+        "unzip",
+        &["-tq", path.to_str().unwrap()],
+        path.parent().unwrap(),
+    )
+    .map(|o| o.status.success())
+}
+
+#[test]
+fn a_zip_is_intact_only_if_it_is_exactly_its_entries_and_directory() {
+    let (case, zip) = sealed_zip();
+    let end = zip.windows(4).rposition(|w| w == b"PK\x05\x06").unwrap();
+    let set_flag = |flag: u16| {
+        move |b: &mut Vec<u8>, central: usize, local: usize| {
+            let f = u16_at(b, central + 8) | flag;
+            b[central + 8..central + 10].copy_from_slice(&f.to_le_bytes());
+            let f = u16_at(b, local + 6) | flag;
+            b[local + 6..local + 8].copy_from_slice(&f.to_le_bytes());
+        }
+    };
+    let mut stub = b"#!/bin/sh\necho 'a polyglot stub'\nexit 0\n".to_vec();
+    stub.resize(131, b'#');
+    // (name, bytes, what verify says, whether unzip -t passes it)
+    let inputs: Vec<(&str, Vec<u8>, String, bool)> = vec![
+        (
+            "prepended",
+            [stub, zip.clone()].concat(),
+            "131 bytes before the first entry (a prepended stub?), at offset 0 to 131".into(),
+            false,
+        ),
+        (
+            "encrypted",
+            crafted(&zip, set_flag(1)),
+            "the entry is marked encrypted".into(),
+            false,
+        ),
+        (
+            "version",
+            crafted(&zip, |b, central, local| {
+                b[central + 6] = 63;
+                b[local + 4] = 63;
+            }),
+            "needs version 6.3 of the zip format".into(),
+            false,
+        ),
+        // unzip -t passes these two, since every entry still reads; a dossier is stricter, as
+        // the bytes are not what was sealed and may carry hidden data.
+        (
+            "appended",
+            [zip.clone(), b"hidden data after the end record".to_vec()].concat(),
+            format!("32 bytes follow the end of the zip (offset {}", zip.len()),
+            true,
+        ),
+        (
+            "comment",
+            [&zip[..end + 20], &7u16.to_le_bytes()[..], b"comment"].concat(),
+            "the zip carries a comment of 7 bytes".into(),
+            true,
+        ),
+    ];
+    for (name, bytes, message, unzip_verdict) in inputs {
+        let path = case.outside(&format!("{name}.zip"));
+        std::fs::write(&path, &bytes).unwrap();
+        let run = case
+            .run(&["verify", path.to_str().unwrap()])
+            .exits(1)
+            .stdout_has(&["problem     zip: ", &message, "as `dossier build` wrote it"]);
+        assert!(
+            last_line(&run).starts_with("NOT INTACT"),
+            "{name}: {}",
+            run.stdout
+        );
+        if let Some(passes) = unzip_passes(&path) {
+            assert_eq!(passes, unzip_verdict, "unzip -t on the {name} zip");
+        }
+    }
+    // The zip as sealed: both say intact.
+    let path = case.zip("full");
+    case.run(&["verify", path.to_str().unwrap()]).ok();
+    if let Some(passes) = unzip_passes(&path) {
+        assert!(passes, "unzip -t rejects the sealed zip");
+    }
 }
