@@ -403,3 +403,94 @@ fn a_zip_is_intact_only_if_it_is_exactly_its_entries_and_directory() {
         assert!(passes, "unzip -t rejects the sealed zip");
     }
 }
+
+/// The sealed zip with its manifest-sha256.txt replaced by `lines` copies of `line`, deflated
+/// as hard as deflate goes (20 million short lines take about 40 KB).
+fn zip_with_manifest_of(case: &TestCase, line: &[u8], lines: usize, to: &Path) {
+    use std::io::Write;
+    let sealed = std::fs::File::open(case.zip("full")).unwrap();
+    let mut sealed = zip::ZipArchive::new(sealed).unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
+    let mut manifest = None;
+    for i in 0..sealed.len() {
+        let entry = sealed.by_index_raw(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        if name.ends_with("/manifest-sha256.txt") {
+            manifest = Some(name);
+            continue;
+        }
+        out.raw_copy_file(entry).unwrap();
+    }
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(9));
+    out.start_file(manifest.unwrap(), options).unwrap();
+    let chunk = line.repeat(64 * 1024);
+    for _ in 0..lines / (64 * 1024) {
+        out.write_all(&chunk).unwrap();
+    }
+    out.write_all(&line.repeat(lines % (64 * 1024))).unwrap();
+    out.finish().unwrap();
+}
+
+/// Runs `dossier verify ARGS`; with GNU time installed, also its peak memory in KiB.
+fn verify_measured(case: &TestCase, zip: &Path) -> (Run, Option<u64>, std::time::Duration) {
+    let time = Path::new("/usr/bin/time");
+    let started = std::time::Instant::now();
+    let mut command = if time.exists() {
+        let mut c = std::process::Command::new(time);
+        c.arg("-v").arg(env!("CARGO_BIN_EXE_dossier"));
+        c
+    } else {
+        std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
+    };
+    let output = command
+        .args(["verify", "--quiet", zip.to_str().unwrap()])
+        .current_dir(case.dir.path())
+        .output()
+        .unwrap();
+    let elapsed = started.elapsed();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let peak = stderr
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("Maximum resident set size (kbytes): ")
+        })
+        .and_then(|v| v.parse().ok());
+    let run = Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr,
+    };
+    (run, peak, elapsed)
+}
+
+#[test]
+fn twenty_million_refused_manifest_lines_are_counted_not_stored() {
+    let case = TestCase::complete();
+    case.build(&[]).ok();
+    let zip = case.outside("lines.zip");
+    zip_with_manifest_of(&case, b"x\n", 20_000_000, &zip);
+    // The 40 MB of lines add less than 100 KB to the zip.
+    let grown =
+        std::fs::metadata(&zip).unwrap().len() - std::fs::metadata(case.zip("full")).unwrap().len();
+    assert!(grown < 100_000, "the lines take {grown} bytes");
+    let (run, peak, elapsed) = verify_measured(&case, &zip);
+    let run = run.exits(1).stdout_has(&[
+        "problem     manifest-sha256.txt:1: refused: not `<sha256> <path>`",
+        "problem     manifest-sha256.txt:20: refused",
+        "and 19999980 more refused or repeated lines",
+        "FAILED      manifest-sha256.txt",
+    ]);
+    assert!(
+        !run.stdout.contains("manifest-sha256.txt:21:"),
+        "{}",
+        run.stdout
+    );
+    // Generous bounds for a debug build on a shared machine; docs/performance.md has the figures.
+    assert!(elapsed.as_secs() < 60, "verify took {elapsed:?}");
+    if let Some(kib) = peak {
+        assert!(kib < 256 * 1024, "verify peaked at {kib} KiB");
+    }
+}

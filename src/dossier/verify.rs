@@ -700,9 +700,11 @@ fn parse_checked(
         return Vec::new();
     };
     let (lines, bad) = bag::parse_manifest(bytes);
-    // A hostile manifest can hold millions of bad lines: the first few are reported one by one.
-    let mut refused: Vec<(String, String)> = bad
-        .into_iter()
+    // A hostile manifest can hold millions of bad lines: the first few are reported one by one,
+    // the rest only counted (never stored).
+    let mut shown: Vec<(String, String)> = bad
+        .first
+        .iter()
         .map(|b| {
             (
                 format!("{file}:{}", b.line),
@@ -710,31 +712,45 @@ fn parse_checked(
             )
         })
         .collect();
+    let mut count = bad.count;
     let mut seen = HashSet::new();
     let mut kept = Vec::new();
     for line in lines {
         let in_data = line.path.starts_with("data/");
-        if in_data != payload {
-            let why = if payload {
+        let why = if in_data != payload {
+            Some(if payload {
                 "lists a file outside data/"
             } else {
                 "lists a payload file"
-            };
-            refused.push((file.to_string(), format!("{why}: {}", line.path)));
-        } else if !seen.insert(line.path.clone()) {
-            refused.push((file.to_string(), format!("lists {} twice", line.path)));
+            })
+        } else if seen.contains(&line.path) {
+            Some("lists twice")
         } else {
-            kept.push(line);
+            None
+        };
+        match why {
+            Some(why) => {
+                count += 1;
+                if shown.len() < LINES_SHOWN {
+                    shown.push((file.to_string(), format!("{why}: {}", line.path)));
+                }
+            }
+            None => {
+                seen.insert(line.path.clone());
+                kept.push(line);
+            }
         }
     }
-    let more = refused.len().saturating_sub(LINES_SHOWN);
-    for (place, message) in refused.into_iter().take(LINES_SHOWN) {
+    let more = count - shown.len();
+    for (place, message) in shown {
         problems.push(problem(&place, &message));
     }
     if more > 0 {
         problems.push(problem(
             file,
-            &format!("and {more} more refused or repeated lines"),
+            &format!(
+                "and {more} more refused or repeated lines (only the first {LINES_SHOWN} are shown)"
+            ),
         ));
     }
     kept
