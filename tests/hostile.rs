@@ -494,3 +494,142 @@ fn twenty_million_refused_manifest_lines_are_counted_not_stored() {
         assert!(kib < 256 * 1024, "verify peaked at {kib} KiB");
     }
 }
+
+/// A small deterministic generator (xorshift), so that every run tries the same lines.
+struct Lines(u64);
+
+impl Lines {
+    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        from[(self.0 % from.len() as u64) as usize]
+    }
+}
+
+#[test]
+fn allowed_signers_lines_are_judged_as_ssh_keygen_judges_them() {
+    if !checker("ssh-keygen") {
+        return;
+    }
+    let c = Coalition::new();
+    let bag = c.case.bag("full");
+    c.sign(&bag, "nap", NAP, "lead").ok();
+    let principal = "norzhavia-accountability-project";
+    let statement =
+        std::fs::read(bag.join(format!("signatures/{principal}.statement.txt"))).unwrap();
+    let signature = bag.join(format!("signatures/{principal}.sig"));
+    let key = |name: &str| {
+        let public = std::fs::read_to_string(format!("{}.pub", c.key(name))).unwrap();
+        let mut words = public.split_whitespace();
+        format!("{} {}", words.next().unwrap(), words.next().unwrap())
+    };
+    let (nap, qpft) = (key("nap"), key("qpft"));
+    let principals = [
+        principal,
+        "norzhavia-*",
+        "*",
+        "n?rzhavia-accountability-project",
+        "!norzhavia-accountability-project,*",
+        "quillwater-press-freedom-trust,norzhavia-accountability-project",
+        "NORZHAVIA-ACCOUNTABILITY-PROJECT",
+        "someone-else",
+    ];
+    let options = [
+        "",
+        "namespaces=\"dossier\"",
+        "NAMESPACES=\"dossier\"",
+        "Namespaces=\"file,dossier\"",
+        "namespaces=\"dos*\"",
+        "namespaces=\"other\"",
+        "namespaces=dossier",
+        "valid-before=\"20200101\"",
+        "valid-before=\"29990101Z\"",
+        "VALID-BEFORE=\"299901011200\"",
+        "valid-after=\"29990101\"",
+        "valid-after=\"20200101120000Z\"",
+        "Valid-After=\"20200101\"",
+        "valid-before=\"2020\"",
+        "valid-after=\"2020010112\"",
+        "cert-authority",
+        "Cert-Authority",
+        "bogus",
+        "bogus=\"x\"",
+        "namespaces=\"dossier\",valid-before=\"20200101\"",
+        "valid-after=\"20200101\",namespaces=\"dossier\"",
+        "cert-authority,namespaces=\"dossier\"",
+    ];
+    let separators = [" ", "\t", "  "];
+    let before = ["", "garbage line\n", "# a comment\n", "\n"];
+    let mut lines = Lines(0x2545_F491_4F6C_DD1D);
+    let file = c.case.outside("mutated_allowed_signers");
+    let mut disagreements = Vec::new();
+    let mut valid = 0;
+    for i in 0..300 {
+        let sep = lines.pick(&separators);
+        let option = lines.pick(&options);
+        let key = if lines.pick(&["nap", "nap", "nap", "qpft"]) == "nap" {
+            &nap
+        } else {
+            &qpft
+        };
+        let mut line = lines.pick(&principals).to_string();
+        if !option.is_empty() {
+            line = format!("{line}{sep}{option}");
+        }
+        line = format!(
+            "{line}{sep}{key}{}",
+            lines.pick(&["", " comment", "\tcomment"])
+        );
+        let text = format!("{}{line}\n", lines.pick(&before));
+        std::fs::write(&file, &text).unwrap();
+        let ours = c.verify(
+            &bag,
+            &["--allowed-signers", file.to_str().unwrap(), "--json"],
+        );
+        let ours =
+            ours.code == 0 && ours.json()["signatures"][0]["verdict"].as_str() == Some("valid");
+        let theirs = ssh_keygen_verify(&file, principal, &signature, &statement).unwrap();
+        valid += usize::from(theirs);
+        if ours != theirs {
+            disagreements.push(format!(
+                "{i}: dossier {ours}, ssh-keygen {theirs}: {text:?}"
+            ));
+        }
+    }
+    assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
+    assert!(
+        (30..270).contains(&valid),
+        "{valid} of 300 valid: the lines test too little"
+    );
+    // A line ssh-keygen ignores is ignored with a warning naming it; the others still count.
+    std::fs::write(
+        &file,
+        format!("garbage\n{principal} bogus {nap}\n{principal}\t{nap}\n"),
+    )
+    .unwrap();
+    c.verify(&bag, &["--allowed-signers", file.to_str().unwrap()])
+        .ok()
+        .stderr_has(&[
+            "mutated_allowed_signers:1: ignored, as ssh-keygen ignores it: no key",
+            ":2: ignored, as ssh-keygen ignores it: unknown option `bogus`",
+        ]);
+    // A cert-authority line is never taken as the signer's key.
+    std::fs::write(&file, format!("{principal} cert-authority {nap}\n")).unwrap();
+    c.verify(&bag, &["--allowed-signers", file.to_str().unwrap()])
+        .exits(1)
+        .stdout_has(&[
+            "not allowed: Norzhavia",
+            "cert-authority",
+            "does not support certificates",
+        ]);
+    // A retired key (valid-before in the past) no longer counts.
+    std::fs::write(
+        &file,
+        format!("{principal} valid-before=\"20200101Z\" {nap}\n"),
+    )
+    .unwrap();
+    c.verify(&bag, &["--allowed-signers", file.to_str().unwrap()])
+        .exits(1)
+        .stdout_has(&["expired: Norzhavia", "valid only until 2020-01-01"]);
+}

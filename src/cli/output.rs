@@ -190,6 +190,7 @@ pub fn write_verify_report(
             Verdict::Valid => "valid",
             Verdict::Unverified => "unverified",
             Verdict::NotAllowed => "not allowed",
+            Verdict::Expired => "expired",
             Verdict::OtherDossier => "OTHER DOSSIER",
             Verdict::Invalid => "INVALID",
         };
