@@ -633,3 +633,74 @@ fn allowed_signers_lines_are_judged_as_ssh_keygen_judges_them() {
         .exits(1)
         .stdout_has(&["expired: Norzhavia", "valid only until 2020-01-01"]);
 }
+
+#[test]
+fn signature_armor_and_bytes_are_judged_as_ssh_keygen_judges_them() {
+    if !checker("ssh-keygen") {
+        return;
+    }
+    let c = Coalition::new();
+    let bag = c.case.bag("full");
+    c.sign(&bag, "nap", NAP, "lead").ok();
+    let allowed = c.allowed_signers();
+    let principal = "norzhavia-accountability-project";
+    let statement =
+        std::fs::read(bag.join(format!("signatures/{principal}.statement.txt"))).unwrap();
+    let path = bag.join(format!("signatures/{principal}.sig"));
+    let original = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = original.lines().collect();
+    let (begin, end) = (lines[0], lines[lines.len() - 1]);
+    let body: String = lines[1..lines.len() - 1].concat();
+    let armored = |body: &str, width: usize, newline: &str| {
+        let mut text = format!("{begin}{newline}");
+        for chunk in body.as_bytes().chunks(width) {
+            text.push_str(std::str::from_utf8(chunk).unwrap());
+            text.push_str(newline);
+        }
+        format!("{text}{end}{newline}")
+    };
+    let mut variants: Vec<String> = [40, 64, 70, 76, 1000]
+        .iter()
+        .flat_map(|&w| [armored(&body, w, "\n"), armored(&body, w, "\r\n")])
+        .collect();
+    variants.push(original.trim_end().to_string());
+    variants.push(format!("\n{original}"));
+    variants.push(original.replace(end, &format!("\n{end}")));
+    variants.push(format!("{original}trailing text\n"));
+    variants.push(original.replace("SSH SIGNATURE", "SSH SIG"));
+    // One Base64 character changed: a flipped length field, key, namespace or signature byte.
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut pick = Lines(0x9E37_79B9_7F4A_7C15);
+    let positions: Vec<String> = (0..body.len()).map(|i| i.to_string()).collect();
+    let positions: Vec<&str> = positions.iter().map(String::as_str).collect();
+    for _ in 0..80 {
+        let at: usize = pick.pick(&positions).parse().unwrap();
+        let mut bytes = body.clone().into_bytes();
+        if bytes[at] == b'=' {
+            continue;
+        }
+        let replacement = alphabet[(at * 7 + bytes[at] as usize) % 64];
+        bytes[at] = if replacement == bytes[at] {
+            b'A' ^ b'B' ^ bytes[at]
+        } else {
+            replacement
+        };
+        variants.push(armored(std::str::from_utf8(&bytes).unwrap(), 70, "\n"));
+    }
+    let mut disagreements = Vec::new();
+    for (i, text) in variants.iter().enumerate() {
+        std::fs::write(&path, text).unwrap();
+        let ours = c.verify(
+            &bag,
+            &["--allowed-signers", allowed.to_str().unwrap(), "--json"],
+        );
+        let ours = ours.code == 0;
+        let theirs = ssh_keygen_verify(&allowed, principal, &path, &statement).unwrap();
+        if ours != theirs {
+            disagreements.push(format!(
+                "{i}: dossier {ours}, ssh-keygen {theirs}: {text:?}"
+            ));
+        }
+    }
+    assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
+}

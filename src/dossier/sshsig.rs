@@ -452,7 +452,7 @@ pub fn check(
         verdict: Verdict::Invalid,
         detail: String::new(),
     };
-    let signature = match SshSig::from_pem(signature_pem) {
+    let signature = match read_signature(signature_pem) {
         Ok(s) => s,
         Err(e) => {
             check.detail = format!("not an SSH signature ({e})");
@@ -503,6 +503,46 @@ pub fn check(
     check.verdict = verdict;
     check.detail = detail;
     check
+}
+
+const ARMOR_BEGIN: &str = "-----BEGIN SSH SIGNATURE-----";
+const ARMOR_END: &str = "-----END SSH SIGNATURE-----";
+
+/// The Base64 inside the armor, read as ssh-keygen reads it (sshsig_dearmor): the BEGIN line at
+/// the very start ending in `\n`, then Base64 at any line width up to the END line.
+fn armor_body(pem: &[u8]) -> std::result::Result<String, String> {
+    let text = std::str::from_utf8(pem).map_err(|_| "not text".to_string())?;
+    let body = text
+        .strip_prefix(ARMOR_BEGIN)
+        .and_then(|t| t.strip_prefix('\n'))
+        .ok_or(format!("it does not start with the line {ARMOR_BEGIN}"))?;
+    let (body, _) = body
+        .split_once(ARMOR_END)
+        .ok_or(format!("it has no line {ARMOR_END}"))?;
+    Ok(body.chars().filter(|&c| c != '\n').collect())
+}
+
+/// Reads an SSHSIG as strictly as ssh-keygen: the blob must be exactly what its fields encode
+/// (a length field that lies is refused, not skipped over).
+fn read_signature(pem: &[u8]) -> std::result::Result<SshSig, String> {
+    let base64 = armor_body(pem)?;
+    // The PEM reader insists on 70 columns; ssh-keygen takes any width.
+    let mut text = format!("{ARMOR_BEGIN}\n");
+    for chunk in base64.as_bytes().chunks(70) {
+        text.push_str(&String::from_utf8_lossy(chunk));
+        text.push('\n');
+    }
+    text.push_str(ARMOR_END);
+    text.push('\n');
+    let signature = SshSig::from_pem(&text).map_err(|e| e.to_string())?;
+    let canonical = signature
+        .to_pem(LineEnding::LF)
+        .map_err(|e| e.to_string())
+        .and_then(|pem| armor_body(pem.as_bytes()))?;
+    if canonical != base64 {
+        return Err("its fields do not encode exactly its bytes (a length that lies?)".into());
+    }
+    Ok(signature)
 }
 
 /// Whose key this is by the allowed_signers entries, at `now` (Unix time), as `ssh-keygen -Y
