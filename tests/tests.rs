@@ -9,6 +9,7 @@ mod event;
 mod exhibit;
 mod export;
 mod filing;
+mod hostile;
 mod import;
 mod init;
 mod names;

@@ -10,7 +10,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::case::check::{Finding, Report, Severity};
 use crate::dossier::sshsig::Verdict;
-use crate::dossier::verify::{Status, VerifyReport};
+use crate::dossier::verify::{SignatureCounts, Status, VerifyReport};
 
 /// Writes rows under headers, each column as wide as its widest cell (by display width, so
 /// Arabic, Chinese and combining accents line up). The last column is not padded.
@@ -190,6 +190,7 @@ pub fn write_verify_report(
             Verdict::Valid => "valid",
             Verdict::Unverified => "unverified",
             Verdict::NotAllowed => "not allowed",
+            Verdict::Expired => "expired",
             Verdict::OtherDossier => "OTHER DOSSIER",
             Verdict::Invalid => "INVALID",
         };
@@ -211,17 +212,45 @@ pub fn write_verify_report(
         .iter()
         .filter(|f| f.status == Status::Ok)
         .count();
-    let bad = report.files.len() - ok + report.problems.len();
+    let counts = &report.signature_counts;
+    let bad = report.files.len() - ok + report.problems.len() + counts.not_valid;
+    let signatures = signature_summary(counts);
     if report.intact {
-        writeln!(out, "intact: {} files verified", ok)
+        writeln!(out, "intact: {ok} files verified{signatures}")
     } else {
         writeln!(
             out,
-            "NOT INTACT: {}; {} files verified",
+            "NOT INTACT: {}; {ok} files verified{signatures}",
             plural(bad, "problem"),
-            ok
         )
     }
+}
+
+/// The signatures' part of the verdict line: how many are valid, how many are not, and how
+/// many were not checked and how to check them.
+fn signature_summary(counts: &SignatureCounts) -> String {
+    let mut parts = Vec::new();
+    if counts.not_valid > 0 {
+        parts.push(format!(
+            "{} of {} not valid for the organisation it names",
+            counts.not_valid,
+            plural(counts.total, "signature")
+        ));
+    } else if counts.allowed_signers_given {
+        parts.push(format!(
+            "{} of {} valid",
+            counts.valid,
+            plural(counts.total, "signature")
+        ));
+    }
+    if counts.unchecked > 0 {
+        parts.push(format!(
+            "{} not checked: give --allowed-signers FILE to check whose keys made {}",
+            plural(counts.unchecked, "signature"),
+            if counts.unchecked == 1 { "it" } else { "them" }
+        ));
+    }
+    parts.iter().map(|p| format!("; {p}")).collect()
 }
 
 #[cfg(test)]

@@ -57,7 +57,13 @@ pub fn run(root: &Path, args: VerifyArgs, out: &mut Output) -> Result<Outcome> {
         });
     }
     let allowed = match &args.allowed_signers {
-        Some(file) => Some(parse_allowed_signers(&root.join(file))?),
+        Some(file) => {
+            let (signers, ignored) = parse_allowed_signers(&root.join(file))?;
+            for warning in ignored {
+                eprintln!("warning: {warning}");
+            }
+            Some(signers)
+        }
         None => None,
     };
     let report = verify(&path, allowed.as_deref(), &progress)?;

@@ -289,7 +289,7 @@ impl ZipIn {
     /// Opens a zip; an unreadable file or one that is not a zip is an error (exit 2).
     pub fn open(path: &Path) -> Result<ZipIn> {
         let file = SharedFile::open(path).map_err(|e| Error::io("open", path, e))?;
-        let mut archive = open_archive(file, path)?;
+        let mut archive = open_archive(file.clone(), path)?;
         let mut problems = Vec::new();
         let mut safe = true;
         if archive.has_duplicate_names() {
@@ -308,6 +308,7 @@ impl ZipIn {
                 "the zip's headers disagree with its directory, or its entries overlap ({e})"
             ));
         }
+        problems.extend(layout_problems(&file).map_err(|e| Error::io("read", path, e))?);
         let mut entries = Vec::with_capacity(archive.len());
         for index in 0..archive.len() {
             // The directory's own record: listing reads nothing more from the file.
@@ -431,6 +432,258 @@ fn with_content<T>(
     }
 }
 
+/// The highest "version needed to extract" a dossier reader accepts: 4.5, zip64 (APPNOTE
+/// 4.4.3.2). Stock unzip 6.0 reads up to 4.6; anything above needs features a dossier never uses.
+const VERSION_NEEDED_MAX: u8 = 45;
+
+/// What to do about bytes that are not what was sealed.
+const FIX: &str = "get the dossier again as `dossier build` wrote it";
+
+/// The end-of-central-directory record, its zip64 locator and record (APPNOTE 4.3.14-16).
+const EOCD: &[u8; 4] = b"PK\x05\x06";
+const ZIP64_LOCATOR: &[u8; 4] = b"PK\x06\x07";
+const ZIP64_EOCD: &[u8; 4] = b"PK\x06\x06";
+const CENTRAL_HEADER: &[u8; 4] = b"PK\x01\x02";
+const LOCAL_HEADER: &[u8; 4] = b"PK\x03\x04";
+const DESCRIPTOR: &[u8; 4] = b"PK\x07\x08";
+
+fn u16_at(b: &[u8], at: usize) -> u64 {
+    b.get(at..at + 2)
+        .map_or(0, |s| u16::from_le_bytes([s[0], s[1]]) as u64)
+}
+
+fn u32_at(b: &[u8], at: usize) -> u64 {
+    b.get(at..at + 4)
+        .map_or(0, |s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]) as u64)
+}
+
+fn u64_at(b: &[u8], at: usize) -> u64 {
+    b.get(at..at + 8)
+        .map_or(0, |s| u64::from_le_bytes(s.try_into().expect("8 bytes")))
+}
+
+fn read_at(file: &SharedFile, at: u64, len: usize) -> io::Result<Vec<u8>> {
+    let mut reader = file.clone();
+    reader.seek(io::SeekFrom::Start(at))?;
+    let mut bytes = Vec::new();
+    reader.take(len as u64).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Where the central directory really is, and what the end record says about it.
+struct EndRecord {
+    /// Where the end record starts, and where it ends with its comment.
+    at: u64,
+    end: u64,
+    comment: u64,
+    /// The central directory: where it really starts, its size, where the zip says it starts,
+    /// and how many entries it lists.
+    directory_start: u64,
+    directory_size: u64,
+    claimed_start: u64,
+    entries: u64,
+}
+
+/// Finds the end record (the last one whose comment fits in the file), following zip64.
+fn find_end_record(file: &SharedFile) -> io::Result<Option<EndRecord>> {
+    let length = file.length;
+    let tail_len = length.min(22 + 65535);
+    let tail = read_at(file, length - tail_len, tail_len as usize)?;
+    let base = length - tail_len;
+    let Some(pos) = (0..tail.len().saturating_sub(21)).rev().find(|&i| {
+        &tail[i..i + 4] == EOCD && base + i as u64 + 22 + u16_at(&tail, i + 20) <= length
+    }) else {
+        return Ok(None);
+    };
+    let record = &tail[pos..];
+    let at = base + pos as u64;
+    let comment = u16_at(record, 20);
+    let (mut entries, mut size, mut start) =
+        (u16_at(record, 10), u32_at(record, 12), u32_at(record, 16));
+    let mut directory_end = at;
+    if (entries == 0xFFFF || size == 0xFFFF_FFFF || start == 0xFFFF_FFFF) && at >= 20 + 56 {
+        let locator = read_at(file, at - 20, 20)?;
+        if &locator[..4] == ZIP64_LOCATOR {
+            let record = read_at(file, at - 20 - 56, 56)?;
+            if &record[..4] == ZIP64_EOCD {
+                entries = u64_at(&record, 32);
+                size = u64_at(&record, 40);
+                start = u64_at(&record, 48);
+                directory_end = at - 20 - 56;
+            }
+        }
+    }
+    Ok(Some(EndRecord {
+        at,
+        end: at + 22 + comment,
+        comment,
+        directory_start: directory_end.saturating_sub(size),
+        directory_size: size,
+        claimed_start: start,
+        entries,
+    }))
+}
+
+/// One entry as the central directory lists it, for the layout check.
+struct Listed {
+    name: String,
+    local: u64,
+    compressed: u64,
+    flags: u64,
+    zip64: bool,
+}
+
+/// Reads the central directory's records: problems with an entry's flags or version are pushed,
+/// the entries returned for the layout check.
+fn read_directory(
+    file: &SharedFile,
+    end: &EndRecord,
+    problems: &mut Vec<String>,
+) -> io::Result<Vec<Listed>> {
+    let directory = read_at(file, end.directory_start, end.directory_size as usize)?;
+    let mut listed = Vec::new();
+    let mut at = 0;
+    for _ in 0..end.entries {
+        if directory.get(at..at + 4) != Some(CENTRAL_HEADER) {
+            problems.push(format!(
+                "the central directory is not a sequence of entries (at offset {})",
+                end.directory_start + at as u64
+            ));
+            break;
+        }
+        let r = &directory[at..];
+        let (needed, flags) = (u16_at(r, 6) as u8, u16_at(r, 8));
+        let (names, extras, comments) = (u16_at(r, 28), u16_at(r, 30), u16_at(r, 32));
+        let name_end = (46 + names as usize).min(r.len());
+        let name = String::from_utf8_lossy(&r[46.min(r.len())..name_end]).into_owned();
+        let (mut compressed, mut local) = (u32_at(r, 20), u32_at(r, 42));
+        let uncompressed = u32_at(r, 24);
+        let extra = r.get(name_end..name_end + extras as usize).unwrap_or(&[]);
+        let zip64 =
+            compressed == 0xFFFF_FFFF || uncompressed == 0xFFFF_FFFF || local == 0xFFFF_FFFF;
+        if zip64 {
+            // The zip64 extra field holds, in order, only the values that overflowed.
+            let mut e = 0;
+            while e + 4 <= extra.len() {
+                let (id, len) = (u16_at(extra, e), u16_at(extra, e + 2) as usize);
+                if id == 1 {
+                    let mut v = e + 4;
+                    let mut next = |value: u64| {
+                        if value == 0xFFFF_FFFF {
+                            let x = u64_at(extra, v);
+                            v += 8;
+                            x
+                        } else {
+                            value
+                        }
+                    };
+                    next(uncompressed);
+                    compressed = next(compressed);
+                    local = next(local);
+                }
+                e += 4 + len;
+            }
+        }
+        if flags & 1 != 0 || flags & 0x40 != 0 {
+            problems.push(format!(
+                "{name}: the entry is marked encrypted: unzip asks for a password and dossier cannot check it; {FIX}"
+            ));
+        }
+        if needed > VERSION_NEEDED_MAX {
+            problems.push(format!(
+                "{name}: the entry needs version {}.{} of the zip format to be extracted; a dossier needs at most 4.5 (unzip reads up to 4.6); {FIX}",
+                needed / 10,
+                needed % 10
+            ));
+        }
+        listed.push(Listed {
+            name,
+            local,
+            compressed,
+            flags,
+            zip64,
+        });
+        at += 46 + (names + extras + comments) as usize;
+    }
+    Ok(listed)
+}
+
+/// What makes a zip more than a sequence of entries and their directory: bytes before the first
+/// entry (a prepended stub), between entries, after the end record, a comment, encrypted
+/// entries, versions beyond what a dossier uses. Each is a problem naming what and where.
+fn layout_problems(file: &SharedFile) -> io::Result<Vec<String>> {
+    let mut problems = Vec::new();
+    let Some(end) = find_end_record(file)? else {
+        return Ok(vec![
+            "the zip has no end-of-central-directory record".into(),
+        ]);
+    };
+    let fix = FIX;
+    if end.comment > 0 {
+        problems.push(format!(
+            "the zip carries a comment of {} bytes (offset {} to {}): a dossier has none; {fix}",
+            end.comment,
+            end.at + 22,
+            end.end
+        ));
+    }
+    if end.end < file.length {
+        problems.push(format!(
+            "{} bytes follow the end of the zip (offset {} to {}): appended data, not sealed; {fix}",
+            file.length - end.end,
+            end.end,
+            file.length
+        ));
+    }
+    let Some(shift) = end.directory_start.checked_sub(end.claimed_start) else {
+        problems.push("the zip's end record puts the central directory past where it is".into());
+        return Ok(problems);
+    };
+    let mut listed = read_directory(file, &end, &mut problems)?;
+    listed.sort_by_key(|l| l.local);
+    let mut cursor = 0;
+    for entry in &listed {
+        let start = entry.local + shift;
+        if start > cursor {
+            let place = if cursor == 0 {
+                "before the first entry (a prepended stub?)".to_string()
+            } else {
+                format!("before the entry {}", entry.name)
+            };
+            problems.push(format!(
+                "{} bytes {place}, at offset {cursor} to {start}: data that is no entry's; {fix}",
+                start - cursor
+            ));
+        }
+        let header = read_at(file, start, 30)?;
+        if header.get(..4) != Some(LOCAL_HEADER) {
+            // Reported by the header consistency check; nothing more to measure here.
+            return Ok(problems);
+        }
+        let mut next = start + 30 + u16_at(&header, 26) + u16_at(&header, 28) + entry.compressed;
+        if entry.flags & 8 != 0 {
+            let sig = read_at(file, next, 4)?;
+            let size = if entry.zip64 { 20 } else { 12 };
+            next += size + if sig == DESCRIPTOR { 4 } else { 0 };
+        }
+        cursor = cursor.max(next);
+    }
+    if cursor < end.directory_start && !listed.is_empty() {
+        problems.push(format!(
+            "{} bytes between the last entry and the central directory, at offset {cursor} to {}: data that is no entry's; {fix}",
+            end.directory_start - cursor,
+            end.directory_start
+        ));
+    }
+    if listed.is_empty() && end.directory_start > 0 {
+        problems.push(format!(
+            "{} bytes before the central directory of a zip with no entries; {fix}",
+            end.directory_start
+        ));
+    }
+    Ok(problems)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -463,5 +716,33 @@ mod tests {
             out.finish().unwrap().into_inner()
         };
         assert_eq!(write(), write());
+    }
+
+    /// A zip written to a temporary file, for the layout check.
+    fn layout_of(bytes: &[u8]) -> Vec<String> {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), bytes).unwrap();
+        layout_problems(&SharedFile::open(file.path()).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn zip64_zips_are_exactly_their_entries() {
+        // More entries than a plain end record can count, and zip64 entries: both zip64 forms.
+        let date = NaiveDate::from_ymd_opt(2024, 5, 1).unwrap();
+        let mut out = ZipOut::new(io::Cursor::new(Vec::new()), date);
+        for i in 0..70_000 {
+            out.add_bytes(&format!("bag/{i}.txt"), b"x").unwrap();
+        }
+        let many = out.finish().unwrap().into_inner();
+        assert_eq!(layout_of(&many), Vec::<String>::new());
+        let mut zip = ZipWriter::new(io::Cursor::new(Vec::new()));
+        let large = SimpleFileOptions::default().large_file(true);
+        zip.start_file("bag/a.txt", large).unwrap();
+        zip.write_all(b"alpha").unwrap();
+        zip.start_file("bag/b.txt", large).unwrap();
+        zip.write_all(b"beta").unwrap();
+        let bytes = zip.finish().unwrap().into_inner();
+        assert_eq!(layout_of(&bytes), Vec::<String>::new());
+        assert_eq!(layout_of(&[b"stub".as_slice(), &bytes].concat()).len(), 1);
     }
 }

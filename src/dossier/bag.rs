@@ -78,40 +78,61 @@ pub fn write_manifest(lines: &[ManifestLine]) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadLine {
     pub line: usize,
-    pub problem: String,
+    pub problem: &'static str,
 }
 
-/// Parses a manifest; lines that are malformed or unsafe are returned apart, never guessed at.
-pub fn parse_manifest(text: &[u8]) -> (Vec<ManifestLine>, Vec<BadLine>) {
+/// Refused lines: the first few kept to be shown, every one counted. A hostile manifest can
+/// hold tens of millions of bad lines, so keeping them all would exhaust memory.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Refused {
+    pub first: Vec<BadLine>,
+    pub count: usize,
+}
+
+impl Refused {
+    /// Refused lines kept to be shown one by one.
+    pub const KEPT: usize = 20;
+
+    fn push(&mut self, line: usize, problem: &'static str) {
+        self.count += 1;
+        if self.first.len() < Refused::KEPT {
+            self.first.push(BadLine { line, problem });
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+}
+
+/// Parses a manifest; lines that are malformed or unsafe are refused (counted, the first few
+/// kept), never guessed at.
+pub fn parse_manifest(text: &[u8]) -> (Vec<ManifestLine>, Refused) {
     let mut lines = Vec::new();
-    let mut bad = Vec::new();
+    let mut bad = Refused::default();
     let body = text.strip_suffix(b"\n").unwrap_or(text);
     if body.is_empty() {
         return (lines, bad);
     }
     for (i, raw) in body.split(|&b| b == b'\n').enumerate() {
         let number = i + 1;
-        let refuse = |problem: &str| BadLine {
-            line: number,
-            problem: problem.to_string(),
-        };
         let Ok(line) = std::str::from_utf8(raw) else {
-            bad.push(refuse("not UTF-8"));
+            bad.push(number, "not UTF-8");
             continue;
         };
         let line = line.strip_suffix('\r').unwrap_or(line);
         let Some((sha, path)) = line.split_once([' ', '\t']) else {
-            bad.push(refuse("not `<sha256> <path>`"));
+            bad.push(number, "not `<sha256> <path>`");
             continue;
         };
         let path = path.trim_start_matches([' ', '\t']);
         if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
-            bad.push(refuse("the checksum is not 64 hexadecimal digits"));
+            bad.push(number, "the checksum is not 64 hexadecimal digits");
             continue;
         }
         let path = decode_path(path);
         if let Some(why) = unsafe_bag_path(&path) {
-            bad.push(refuse(why));
+            bad.push(number, why);
             continue;
         }
         lines.push(ManifestLine {
@@ -234,7 +255,11 @@ mod tests {
         );
         let (parsed, bad) = parse_manifest(text.as_bytes());
         assert_eq!(parsed.len(), 1);
-        assert_eq!(bad.iter().map(|b| b.line).collect::<Vec<_>>(), [1, 2, 3, 4]);
+        assert_eq!(
+            bad.first.iter().map(|b| b.line).collect::<Vec<_>>(),
+            [1, 2, 3, 4]
+        );
+        assert_eq!(bad.count, 4);
     }
 
     #[test]

@@ -133,3 +133,65 @@ pub fn sign_dossier(
         key_fingerprint: key.public_key().fingerprint(HashAlg::Sha256).to_string(),
     })
 }
+
+/// The organisations that signed the dossier at `path` (zip or folder): from each statement,
+/// else from the file name. Empty if it carries no signatures, or is not a readable dossier.
+pub fn signers(path: &Path) -> Vec<String> {
+    let mut found: Vec<(String, Option<Vec<u8>>)> = Vec::new();
+    if path.is_dir() {
+        let dir = path.join(SIGNATURES_DIR);
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let bytes = name
+                .ends_with(".statement.txt")
+                .then(|| std::fs::read(entry.path()).ok())
+                .flatten();
+            found.push((name, bytes));
+        }
+    } else if let Ok(mut zip) = ZipIn::open(path) {
+        let entries: Vec<(usize, String, u64)> = zip
+            .entries
+            .iter()
+            .filter(|e| !e.is_dir)
+            .filter_map(|e| {
+                let (_, rest) = e.shown.split_once('/')?;
+                let name = rest.strip_prefix(SIGNATURES_DIR)?;
+                Some((e.index, name.to_string(), e.size))
+            })
+            .collect();
+        for (index, name, size) in entries {
+            // A statement is a few lines: a larger entry is named by its file name only.
+            let bytes = (name.ends_with(".statement.txt") && size < 64 * 1024 && zip.safe)
+                .then(|| {
+                    zip.read_with(index, size, |r| {
+                        let mut bytes = Vec::new();
+                        r.read_to_end(&mut bytes).map(|_| bytes)
+                    })
+                    .ok()
+                })
+                .flatten();
+            found.push((name, bytes));
+        }
+    }
+    // A statement and its signature name one organisation once: keyed by its file stem.
+    let mut names = std::collections::BTreeMap::new();
+    for (file, bytes) in found {
+        let stem = file
+            .trim_end_matches(".sig")
+            .trim_end_matches(".statement.txt");
+        let statement = bytes
+            .and_then(|b| String::from_utf8(b).ok())
+            .and_then(|t| Statement::parse(&t));
+        if let Some(s) = statement {
+            names.insert(stem.to_string(), s.organisation);
+        } else {
+            names
+                .entry(stem.to_string())
+                .or_insert_with(|| stem.to_string());
+        }
+    }
+    let mut names: Vec<String> = names.into_values().collect();
+    names.sort();
+    names.dedup();
+    names
+}

@@ -86,7 +86,47 @@ pub struct VerifyReport {
     pub problems: Vec<Problem>,
     /// The signatures under `signatures/`, each judged.
     pub signatures: Vec<SignatureCheck>,
+    /// The signatures counted by verdict, for the summary.
+    pub signature_counts: SignatureCounts,
     pub intact: bool,
+}
+
+/// How many signatures there are, how many are valid for the organisation each names, how many
+/// are not, and how many could not be judged for want of an allowed_signers file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct SignatureCounts {
+    pub total: usize,
+    pub valid: usize,
+    pub not_valid: usize,
+    pub unchecked: usize,
+    /// Signatures whose statement gives the role `lead`: a dossier has at most one.
+    pub leads: usize,
+    /// Whether an allowed_signers file was given, so that signatures could be judged.
+    pub allowed_signers_given: bool,
+}
+
+impl SignatureCounts {
+    /// Counts the verdicts. Without allowed_signers, a signature that matches its statement and
+    /// this dossier is unchecked (whose key made it is unknown), not valid.
+    fn of(signatures: &[SignatureCheck], allowed_signers_given: bool) -> SignatureCounts {
+        let count =
+            |f: &dyn Fn(&SignatureCheck) -> bool| signatures.iter().filter(|s| f(s)).count();
+        SignatureCounts {
+            total: signatures.len(),
+            valid: count(&|s| s.verdict == Verdict::Valid),
+            unchecked: count(&|s| s.verdict == Verdict::Unverified),
+            not_valid: count(&|s| !matches!(s.verdict, Verdict::Valid | Verdict::Unverified)),
+            leads: count(&|s| s.role.as_deref() == Some("lead")),
+            allowed_signers_given,
+        }
+    }
+
+    /// True if no signature stops the dossier from being intact: every one valid for the
+    /// organisation it names (or, without allowed_signers, none invalid or for another
+    /// dossier), and at most one lead.
+    pub fn acceptable(&self) -> bool {
+        self.not_valid == 0 && self.leads <= 1
+    }
 }
 
 /// Where the bag's files are read from.
@@ -407,11 +447,11 @@ pub fn verify(
         allowed,
         &mut problems,
     );
+    let signature_counts = SignatureCounts::of(&signatures, allowed.is_some());
+    check_leads(&signatures, &mut problems);
     let intact = problems.is_empty()
         && files.iter().all(|f| f.status == Status::Ok)
-        && signatures
-            .iter()
-            .all(|s| !matches!(s.verdict, Verdict::Invalid | Verdict::OtherDossier));
+        && signature_counts.acceptable();
     let draft = info
         .iter()
         .any(|(l, v)| l == bag::DRAFT_LABEL && v == "yes");
@@ -425,8 +465,28 @@ pub fn verify(
         files,
         problems,
         signatures,
+        signature_counts,
         intact,
     })
+}
+
+/// A dossier has one lead organisation: two signatures that each claim it are a problem.
+fn check_leads(signatures: &[SignatureCheck], problems: &mut Vec<Problem>) {
+    let leads: Vec<&str> = signatures
+        .iter()
+        .filter(|s| s.role.as_deref() == Some("lead"))
+        .map(|s| s.organisation.as_deref().unwrap_or("?"))
+        .collect();
+    if leads.len() > 1 {
+        problems.push(problem(
+            bag::SIGNATURES_DIR.trim_end_matches('/'),
+            &format!(
+                "{} signatures claim the role lead ({}): a dossier has one lead; the others sign as co-signer (`dossier sign --role co-signer --replace`)",
+                leads.len(),
+                leads.join(", ")
+            ),
+        ));
+    }
 }
 
 /// Opens the bag at `path`, refusing a zip or folder that is not a bag at all.
@@ -640,9 +700,11 @@ fn parse_checked(
         return Vec::new();
     };
     let (lines, bad) = bag::parse_manifest(bytes);
-    // A hostile manifest can hold millions of bad lines: the first few are reported one by one.
-    let mut refused: Vec<(String, String)> = bad
-        .into_iter()
+    // A hostile manifest can hold millions of bad lines: the first few are reported one by one,
+    // the rest only counted (never stored).
+    let mut shown: Vec<(String, String)> = bad
+        .first
+        .iter()
         .map(|b| {
             (
                 format!("{file}:{}", b.line),
@@ -650,31 +712,45 @@ fn parse_checked(
             )
         })
         .collect();
+    let mut count = bad.count;
     let mut seen = HashSet::new();
     let mut kept = Vec::new();
     for line in lines {
         let in_data = line.path.starts_with("data/");
-        if in_data != payload {
-            let why = if payload {
+        let why = if in_data != payload {
+            Some(if payload {
                 "lists a file outside data/"
             } else {
                 "lists a payload file"
-            };
-            refused.push((file.to_string(), format!("{why}: {}", line.path)));
-        } else if !seen.insert(line.path.clone()) {
-            refused.push((file.to_string(), format!("lists {} twice", line.path)));
+            })
+        } else if seen.contains(&line.path) {
+            Some("lists twice")
         } else {
-            kept.push(line);
+            None
+        };
+        match why {
+            Some(why) => {
+                count += 1;
+                if shown.len() < LINES_SHOWN {
+                    shown.push((file.to_string(), format!("{why}: {}", line.path)));
+                }
+            }
+            None => {
+                seen.insert(line.path.clone());
+                kept.push(line);
+            }
         }
     }
-    let more = refused.len().saturating_sub(LINES_SHOWN);
-    for (place, message) in refused.into_iter().take(LINES_SHOWN) {
+    let more = count - shown.len();
+    for (place, message) in shown {
         problems.push(problem(&place, &message));
     }
     if more > 0 {
         problems.push(problem(
             file,
-            &format!("and {more} more refused or repeated lines"),
+            &format!(
+                "and {more} more refused or repeated lines (only the first {LINES_SHOWN} are shown)"
+            ),
         ));
     }
     kept

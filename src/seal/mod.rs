@@ -141,6 +141,19 @@ impl Destination {
                      or build with another --date or --out",
                 ));
             }
+            // Signatures are the coalition's, collected one by one: no rebuild may lose them.
+            let signed = crate::dossier::sign::signers(existing);
+            if existing.exists() && !signed.is_empty() {
+                return Err(Error::input(
+                    format!(
+                        "{} is signed by {}: a signed dossier is never replaced, not even with --force",
+                        existing.display(),
+                        signed.join(", ")
+                    ),
+                    "build with another --date or --out, or move the signed dossier somewhere safe first \
+                     (a rebuilt dossier carries no signatures and must be signed again)",
+                ));
+            }
         }
         Ok(Destination { name, zip, folder })
     }
