@@ -262,3 +262,38 @@ fn inside_the_case_folder_without_dash_c_files_in_evidence_are_registered_in_pla
         "no copy was made"
     );
 }
+
+#[test]
+fn a_reader_that_closes_the_pipe_ends_the_listing_quietly() {
+    let case = TestCase::complete();
+    // More rows than a pipe holds (64 KiB), so the listing is still writing when the reader goes.
+    for i in 0..1500 {
+        case.write(
+            &format!("evidence/many/file {i:04}.txt"),
+            format!("fictional {i}"),
+        );
+    }
+    case.run(&["exhibit", "add", "evidence/many"]).ok();
+    // `dossier exhibit list | head -1`, as a shell runs it: the reader goes after one line.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["-C", case.root().to_str().unwrap(), "exhibit", "list"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "exit 0, as coreutils and ripgrep"
+    );
+    assert!(
+        output.stderr.is_empty(),
+        "nothing said about the closed pipe: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

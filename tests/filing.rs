@@ -512,3 +512,46 @@ fn a_narrative_table_is_printed_as_a_table_and_roles_read_as_words() {
     );
     assert!(!flat.contains("supplier-of-equipment"));
 }
+
+#[test]
+fn a_character_no_font_has_prints_as_its_code_point_and_check_says_so() {
+    let case = TestCase::complete();
+    let id = case.exhibit("photos/王 gate.jpg", "fictional photo bytes");
+    case.run(&[
+        "exhibit",
+        "edit",
+        &id,
+        "--title",
+        "Gate sign 王",
+        "--event",
+        "V-001",
+    ])
+    .ok();
+    case.run(&["check"]).ok().stdout_has(&[
+        &format!("exhibit {id}"),
+        "王 (U+738B)",
+        "<U+738B>",
+        "--font",
+    ]);
+    case.build(&["--unpacked"]).ok();
+    if let Some(pages) = pages(&case.bag("full").join("data/submission-us-glomag.pdf")) {
+        let text = flat(&pages.join("\n"));
+        assert!(
+            text.contains("Gate sign <U+738B>"),
+            "the title prints the code point"
+        );
+        assert!(text.contains("<U+738B> gate.jpg"), "so does the file name");
+    }
+    // A subject's name no font covers is an error of check, as it is of build.
+    case.run(&[
+        "subject",
+        "add",
+        "Wang Xiaoming",
+        "--original-script",
+        "王小明",
+    ])
+    .ok();
+    case.run(&["check"])
+        .exits(1)
+        .stdout_has(&["name in original script", "王 (U+738B)"]);
+}

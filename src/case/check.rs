@@ -59,6 +59,30 @@ impl Report {
         self.errors > 0
     }
 
+    /// Adds findings made outside the case's rules (the fonts, which `render` knows), counted
+    /// and placed like the others: case-wide first, then each regime; errors first.
+    pub fn add(&mut self, findings: impl IntoIterator<Item = Finding>) {
+        for finding in findings {
+            match finding.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+                Severity::Note => self.notes += 1,
+            }
+            self.findings.push(finding);
+        }
+        let regimes = &self.regimes;
+        let rank = |f: &Finding| match &f.regime {
+            None => 0,
+            Some(r) => {
+                1 + regimes
+                    .iter()
+                    .position(|x| x == r)
+                    .unwrap_or(usize::MAX - 1)
+            }
+        };
+        self.findings.sort_by_key(|f| (rank(f), f.severity));
+    }
+
     /// What the check found, for the custody log.
     pub fn integrity_summary(&self) -> String {
         let mut text = format!(

@@ -31,7 +31,7 @@ pub fn run(root: &Path, args: BuildArgs, out: &mut Output) -> Result<Outcome> {
     // is; the evidence is only located here, because sealing hashes every exhibit again.
     let case = crate::case::load(root)?;
     let log = Log::read(&root.join(custody::FILE))?;
-    let report = check(
+    let mut report = check(
         root,
         &case,
         &Registry::for_case(root)?,
@@ -39,6 +39,7 @@ pub fn run(root: &Path, args: BuildArgs, out: &mut Output) -> Result<Outcome> {
         Evidence::Locate,
         &progress,
     )?;
+    report.add(super::check::font_findings(root, &case, &options.fonts)?);
     if report.has_errors() && !args.draft {
         progress.finish_and_clear();
         if args.json {

@@ -172,26 +172,82 @@ fn meta(input: &Submission) -> pdf::Meta {
     }
 }
 
-/// Stops the build if a name or other text of the case has characters no font can draw,
-/// naming where they are: a submission never prints empty boxes in place of a name.
+/// Text of the case with characters no font can draw: where, which characters, and whether it
+/// is a name (a subject's or a signatory's), which must never print otherwise than as written.
+#[derive(Debug, Clone)]
+pub struct Uncovered {
+    pub place: String,
+    pub chars: Vec<char>,
+    pub name: bool,
+}
+
+impl Uncovered {
+    /// `王 (U+738B), 小 (U+5C0F)`.
+    pub fn chars_text(&self) -> String {
+        self.chars
+            .iter()
+            .map(|c| format!("{c} (U+{:04X})", u32::from(*c)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// How to make the fonts cover a script.
+pub const FONT_FIX: &str = "the shipped fonts cover Latin, Cyrillic, Greek, Vietnamese and Arabic; for other scripts give a \
+     TrueType font that has them: `dossier build --font FILE.ttf`, or list it in case.json under \"fonts\"";
+
+/// Stops the build if a name has characters no font can draw, naming where they are: a
+/// submission never prints a name otherwise than as written. Other text prints such a character
+/// as its code point (`<U+738B>`), and `check` warns of it.
 pub fn check_fonts(case: &Case, narrative: &Narrative, extra: &[ExtraFont]) -> Result<()> {
+    let problems: Vec<String> = uncovered_texts(case, narrative, extra)?
+        .into_iter()
+        .filter(|u| u.name)
+        .map(|u| format!("{}: no font has {}", u.place, u.chars_text()))
+        .collect();
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Error::input(
+        format!(
+            "cannot print the submission: characters no font can show\n  {}",
+            problems.join("\n  ")
+        ),
+        FONT_FIX,
+    ))
+}
+
+/// Every text of the case with characters no font can draw.
+pub fn uncovered_texts(
+    case: &Case,
+    narrative: &Narrative,
+    extra: &[ExtraFont],
+) -> Result<Vec<Uncovered>> {
     let fonts = fonts::Fonts::new(extra)?;
-    let mut problems = Vec::new();
+    let mut found = Vec::new();
     // A case of 100,000 exhibits repeats the same few hundred characters: each is looked up once.
     let mut covered = std::collections::HashSet::new();
-    let mut look_at = |place: String, text: &str| {
+    let mut look = |place: String, text: &str, name: bool| {
         if text.chars().all(|c| covered.contains(&c)) {
             return;
         }
         let missing = fonts.uncovered(text);
         covered.extend(text.chars().filter(|c| !missing.contains(c)));
         if !missing.is_empty() {
-            let chars: Vec<String> = missing
-                .iter()
-                .map(|c| format!("{c} (U+{:04X})", u32::from(*c)))
-                .collect();
-            problems.push(format!("{place}: no font has {}", chars.join(", ")));
+            found.push(Uncovered {
+                place,
+                chars: missing,
+                name,
+            });
         }
+    };
+    let mut look_at = |place: String, text: &str| {
+        // Names print as written or not at all: a subject's names and a signatory's.
+        let name = [", name", ", transliterations", ", aliases"]
+            .iter()
+            .any(|n| place.contains(n))
+            || place.starts_with("signatory ");
+        look(place, text, name)
     };
     look_at("case title".into(), &case.title);
     for s in &case.subjects {
@@ -266,15 +322,5 @@ pub fn check_fonts(case: &Case, narrative: &Narrative, extra: &[ExtraFont]) -> R
         let text: String = blocks.iter().map(markdown::Block::text).collect();
         look_at(format!("narrative/{file}"), &text);
     }
-    if problems.is_empty() {
-        return Ok(());
-    }
-    Err(Error::input(
-        format!(
-            "cannot print the submission: characters no font can show\n  {}",
-            problems.join("\n  ")
-        ),
-        "the shipped fonts cover Latin, Cyrillic, Greek, Vietnamese and Arabic; for other scripts give a \
-         TrueType font that has them: `dossier build --font FILE.ttf`, or list it in case.json under \"fonts\"",
-    ))
+    Ok(found)
 }

@@ -111,19 +111,32 @@ pub fn wrap(fonts: &Fonts, spans: &[Span], width: f64) -> Vec<Line> {
             if c != '\n' && is_invisible(c) && c != ' ' {
                 continue;
             }
-            let face = fonts.face_for(c, span.look).unwrap_or(Face {
-                family: 0,
-                bold: span.look.bold,
-                italic: false,
-            });
-            let glyph = Glyph {
-                look: span.look,
-                face,
-                link: span.link,
-                width: 0.0,
+            // A character no font has (in a file name, say: a name is refused before this) is
+            // printed as its code point, `<U+738B>`, never as an empty box.
+            let shown = match fonts.face_for(c, span.look) {
+                Some(face) => vec![(c, face)],
+                None => format!("<U+{:04X}>", u32::from(c))
+                    .chars()
+                    .map(|d| {
+                        let face = fonts.face_for(d, span.look).unwrap_or(Face {
+                            family: 0,
+                            bold: span.look.bold,
+                            italic: false,
+                        });
+                        (d, face)
+                    })
+                    .collect(),
             };
-            text.push(c);
-            glyphs.extend(std::iter::repeat_n(glyph, c.len_utf8()));
+            for (c, face) in shown {
+                let glyph = Glyph {
+                    look: span.look,
+                    face,
+                    link: span.link,
+                    width: 0.0,
+                };
+                text.push(c);
+                glyphs.extend(std::iter::repeat_n(glyph, c.len_utf8()));
+            }
         }
     }
     let rtl = matches!(
