@@ -115,6 +115,15 @@ pub fn wrap(fonts: &Fonts, spans: &[Span], width: f64) -> Vec<Line> {
             // printed as its code point, `<U+738B>`, never as an empty box.
             let shown = match fonts.face_for(c, span.look) {
                 Some(face) => vec![(c, face)],
+                // A line break or a space is layout, not a glyph.
+                None if is_invisible(c) => vec![(
+                    c,
+                    Face {
+                        family: 0,
+                        bold: span.look.bold,
+                        italic: false,
+                    },
+                )],
                 None => format!("<U+{:04X}>", u32::from(c))
                     .chars()
                     .map(|d| {
