@@ -247,11 +247,21 @@ impl<'f> Flow<'f> {
         self.y += after;
     }
 
-    /// A list item: `marker` in the gutter, the text `indent` mm from the margin.
+    /// A list item: `marker` in the gutter, the text `indent` mm from the margin. An item of up
+    /// to a third of a page is kept on one page; a longer one starts with at least two lines.
     pub fn item(&mut self, marker: &str, spans: &[Span], indent: f64, after: f64) {
         let look = spans.first().map_or(Look::new(10), |s| s.look);
-        let height = text::line_height(look.size);
-        self.keep(height);
+        let heights: Vec<f64> = text::wrap(self.fonts, spans, WIDTH - indent)
+            .iter()
+            .map(|l| text::line_height(l.size.max(1)))
+            .collect();
+        let whole: f64 = heights.iter().sum();
+        let keep = if whole <= (BOTTOM - TOP) / 3.0 {
+            whole
+        } else {
+            heights.iter().take(2).sum()
+        };
+        self.keep(keep.max(text::line_height(look.size)));
         let block = self.block(Role::Paragraph);
         let marker_line = text::one_line(self.fonts, marker, look);
         let marker_x = LEFT + indent - marker_line.width - 1.5;

@@ -276,16 +276,22 @@ fn break_lines(
         };
         if line_width + space_width + word_width <= width || line_width == 0.0 {
             if word_width > width && line_width == 0.0 {
-                // Cut the word where it stops fitting, at least one character per line.
+                // Cut the word where it stops fitting: after its last hyphen, slash or other
+                // joint that fits ("witness-for-" / "prosecution"); only a run with none (a
+                // hash, an address) is cut between two characters. At least one character a line.
                 let mut w = 0.0;
                 let mut cut = word_end;
-                for (k, _) in word.char_indices() {
+                let mut joint = None;
+                for (k, c) in word.char_indices() {
                     let cw = glyphs[i + k].width;
                     if w + cw > width && k > 0 {
-                        cut = i + k;
+                        cut = joint.unwrap_or(i + k);
                         break;
                     }
                     w += cw;
+                    if matches!(c, '-' | '‐' | '–' | '/' | '_' | '.' | ',' | ';' | ':') {
+                        joint = Some(i + k + c.len_utf8());
+                    }
                 }
                 lines.push((line_start, cut));
                 line_start = cut;
@@ -404,6 +410,22 @@ mod tests {
         let lines = wrap(&fonts, &[Span::new(hash.clone(), Look::new(8))], 40.0);
         assert!(lines.len() > 2);
         assert_eq!(lines.iter().map(plain).collect::<String>(), hash);
+    }
+
+    #[test]
+    fn a_long_hyphenated_word_breaks_after_a_hyphen_not_inside_a_word() {
+        let fonts = Fonts::new(&[]).unwrap();
+        let role = "(witness-for-prosecution-of-the-republic)";
+        let lines = wrap(&fonts, &[Span::new(role, Look::new(8))], 25.0);
+        assert!(
+            lines.len() > 1,
+            "{:?}",
+            lines.iter().map(plain).collect::<Vec<_>>()
+        );
+        for line in &lines[..lines.len() - 1] {
+            assert!(plain(line).ends_with('-'), "{:?}", plain(line));
+        }
+        assert_eq!(lines.iter().map(plain).collect::<String>(), role);
     }
 
     #[test]
