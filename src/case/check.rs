@@ -512,7 +512,10 @@ fn check_regime(case: &Case, template: &Template, found: &mut Findings) {
                             crate::case::SubjectKind::Entity => "an entity",
                         }
                     ),
-                    "fill these fields in case.json (see docs/case-format.md)",
+                    &format!(
+                        "fill them with `dossier subject edit {} --FLAG VALUE` (the flags of `subject add`, e.g. --nationality, --position; see docs/case-format.md)",
+                        subject.id
+                    ),
                 );
             }
         }
