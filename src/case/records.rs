@@ -603,17 +603,56 @@ pub fn is_user_assigned_country(code: &str) -> bool {
         || (code.starts_with('X') && code != "XK")
 }
 
-/// An ISO 3166-1 alpha-2 code, upper-cased.
+/// The 249 officially assigned ISO 3166-1 alpha-2 codes (the ISO 3166 Maintenance Agency's list).
+const ISO_3166_1: [&str; 249] = [
+    "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ",
+    "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS",
+    "BT", "BV", "BW", "BY", "BZ", "CA", "CC", "CD", "CF", "CG", "CH", "CI", "CK", "CL", "CM", "CN",
+    "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ", "DE", "DJ", "DK", "DM", "DO", "DZ", "EC", "EE",
+    "EG", "EH", "ER", "ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR", "GA", "GB", "GD", "GE", "GF",
+    "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR", "GS", "GT", "GU", "GW", "GY", "HK", "HM",
+    "HN", "HR", "HT", "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT", "JE", "JM",
+    "JO", "JP", "KE", "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY", "KZ", "LA", "LB", "LC",
+    "LI", "LK", "LR", "LS", "LT", "LU", "LV", "LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK",
+    "ML", "MM", "MN", "MO", "MP", "MQ", "MR", "MS", "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA",
+    "NC", "NE", "NF", "NG", "NI", "NL", "NO", "NP", "NR", "NU", "NZ", "OM", "PA", "PE", "PF", "PG",
+    "PH", "PK", "PL", "PM", "PN", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS", "RU", "RW",
+    "SA", "SB", "SC", "SD", "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS",
+    "ST", "SV", "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO",
+    "TR", "TT", "TV", "TW", "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI",
+    "VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW",
+];
+
+/// True for an officially assigned ISO 3166-1 alpha-2 code (upper case).
+pub fn is_assigned_country(code: &str) -> bool {
+    ISO_3166_1.binary_search(&code).is_ok()
+}
+
+/// An ISO 3166-1 alpha-2 code, upper-cased: an assigned one, or a user-assigned one (XA-XZ, for
+/// places without a code, such as the sample's invented country).
 fn country(code: &str, flag: &str) -> Result<String> {
     let code = code.trim().to_ascii_uppercase();
-    if code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()) {
-        Ok(code)
-    } else {
-        Err(Error::input(
-            format!("{flag}: `{code}` is not a two-letter country code"),
-            "use ISO 3166-1 alpha-2 codes such as GB, US, RU (XA-XZ are for places without one)",
-        ))
+    let letters = code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase());
+    // XK (Kosovo) is user-assigned in ISO 3166 but used as a country code by most authorities.
+    if letters && (is_assigned_country(&code) || is_user_assigned_country(&code) || code == "XK") {
+        return Ok(code);
     }
+    let hint = match code.as_str() {
+        "UK" => "the United Kingdom's code is GB".to_string(),
+        "EL" => "Greece's code is GR".to_string(),
+        _ => "use ISO 3166-1 alpha-2 codes such as GB, US, RU; XA-XZ (or XK for Kosovo) are for \
+              places without one, though authorities will not recognise them"
+            .to_string(),
+    };
+    let what = if letters {
+        "an ISO 3166-1 alpha-2 country code"
+    } else {
+        "a two-letter country code (ISO 3166-1 alpha-2)"
+    };
+    Err(Error::input(
+        format!("{flag}: `{code}` is not {what}"),
+        hint,
+    ))
 }
 
 pub(crate) fn parse_date(text: &str, flag: &str) -> Result<CaseDate> {
@@ -654,6 +693,24 @@ pub(crate) fn same_name(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn country_codes_are_iso_3166_1_or_user_assigned() {
+        assert!(
+            ISO_3166_1.windows(2).all(|w| w[0] < w[1]),
+            "sorted, no twice"
+        );
+        assert_eq!(country("gb", "--country").unwrap(), "GB");
+        assert_eq!(country("XX", "--country").unwrap(), "XX");
+        assert_eq!(country("XK", "--country").unwrap(), "XK");
+        let uk = country("UK", "--country").unwrap_err().to_string();
+        assert!(
+            uk.contains("`UK` is not an ISO 3166-1") && uk.contains("GB"),
+            "{uk}"
+        );
+        assert!(country("JJ", "--nationality").is_err());
+        assert!(country("GBR", "--nationality").is_err());
+    }
 
     #[test]
     fn positions_and_documents_parse_with_their_optional_parts() {
