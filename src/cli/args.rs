@@ -217,45 +217,14 @@ pub struct ExhibitEditArgs {
     /// The exhibit to correct
     #[arg(value_name = "E-ID")]
     pub id: String,
-    /// Its title
-    #[arg(long)]
-    pub title: Option<String>,
-    /// What it shows
-    #[arg(long)]
-    pub description: Option<String>,
-    /// Who provided it
-    #[arg(long)]
-    pub source: Option<String>,
-    /// How it was obtained
-    #[arg(long)]
-    pub obtained: Option<String>,
-    /// Original address of web material
-    #[arg(long, value_name = "URL")]
-    pub source_url: Option<String>,
-    /// Who collected it
-    #[arg(long, value_name = "WHO")]
-    pub collected_by: Option<String>,
-    /// When it was collected: RFC 3339 (2023-04-02T10:15:00Z) or a day (2023-04-02)
-    #[arg(long, value_name = "WHEN")]
-    pub collected_at: Option<String>,
-    /// Language of the content, e.g. en, ar, ru
-    #[arg(long, value_name = "L")]
-    pub language: Option<String>,
-    /// Withhold the file from the public profile of the dossier
-    #[arg(long, conflicts_with = "public")]
-    pub confidential: bool,
+    #[command(flatten)]
+    pub meta: ExhibitMetaArgs,
     /// Include the file in the public profile again
-    #[arg(long)]
+    #[arg(long, conflicts_with = "confidential")]
     pub public: bool,
-    /// The source must not be disclosed (shown as "confidential source" in public output)
-    #[arg(long, conflicts_with = "public_source")]
-    pub confidential_source: bool,
     /// The source may be named in public output again
-    #[arg(long)]
+    #[arg(long, conflicts_with = "confidential_source")]
     pub public_source: bool,
-    /// Link it to an event it supports (in addition to those it supports); repeatable
-    #[arg(long = "event", value_name = "V-ID")]
-    pub events: Vec<String>,
 }
 
 /// The record to take out, and why (for the custody log).
@@ -274,8 +243,17 @@ pub struct ExhibitAddArgs {
     /// Files or folders to register
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub meta: ExhibitMetaArgs,
+}
+
+/// An exhibit's metadata, as `exhibit add` takes it and `exhibit edit` replaces it.
+#[derive(Debug, Args)]
+pub struct ExhibitMetaArgs {
+    /// Its title
     #[arg(long)]
     pub title: Option<String>,
+    /// What it shows
     #[arg(long)]
     pub description: Option<String>,
     /// Who provided it
@@ -302,7 +280,7 @@ pub struct ExhibitAddArgs {
     /// Withhold the file from the public profile of the dossier
     #[arg(long)]
     pub confidential: bool,
-    /// An event the exhibit supports
+    /// An event the exhibit supports (edit: linked in addition to those it supports); repeatable
     #[arg(long = "event", value_name = "V-ID")]
     pub events: Vec<String>,
 }

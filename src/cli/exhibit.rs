@@ -16,17 +16,17 @@ use super::{Outcome, Output, progress_bar, stdout_error};
 pub fn add(root: &Path, args: Box<ExhibitAddArgs>, out: &mut Output) -> Result<Outcome> {
     let mut ws = Workspace::open(root)?;
     let spec = ExhibitSpec {
-        title: args.title,
-        description: args.description,
-        source: args.source,
-        obtained: args.obtained,
-        source_url: args.source_url,
-        confidential_source: args.confidential_source,
-        collected_by: args.collected_by,
-        collected_at: args.collected_at,
-        language: args.language,
-        confidential: args.confidential,
-        events: args.events,
+        title: args.meta.title,
+        description: args.meta.description,
+        source: args.meta.source,
+        obtained: args.meta.obtained,
+        source_url: args.meta.source_url,
+        confidential_source: args.meta.confidential_source,
+        collected_by: args.meta.collected_by,
+        collected_at: args.meta.collected_at,
+        language: args.meta.language,
+        confidential: args.meta.confidential,
+        events: args.meta.events,
     };
     let progress = progress_bar();
     progress.set_message("hashing");
@@ -103,17 +103,17 @@ pub fn edit(root: &Path, args: Box<ExhibitEditArgs>, out: &mut Output) -> Result
     let mut ws = Workspace::open(root)?;
     let either = |yes: bool, no: bool| (yes || no).then_some(yes);
     let edit = ExhibitEdit {
-        title: args.title,
-        description: args.description,
-        source: args.source,
-        obtained: args.obtained,
-        source_url: args.source_url,
-        collected_by: args.collected_by,
-        collected_at: args.collected_at,
-        language: args.language,
-        confidential: either(args.confidential, args.public),
-        confidential_source: either(args.confidential_source, args.public_source),
-        events: args.events,
+        title: args.meta.title,
+        description: args.meta.description,
+        source: args.meta.source,
+        obtained: args.meta.obtained,
+        source_url: args.meta.source_url,
+        collected_by: args.meta.collected_by,
+        collected_at: args.meta.collected_at,
+        language: args.meta.language,
+        confidential: either(args.meta.confidential, args.public),
+        confidential_source: either(args.meta.confidential_source, args.public_source),
+        events: args.meta.events,
     };
     let changes = edit_exhibit(&mut ws, &args.id, &edit)?;
     ws.commit()?;
