@@ -238,7 +238,13 @@ impl<'f> Flow<'f> {
     }
 
     fn lines(&mut self, spans: &[Span], indent: f64, after: f64, block: usize) {
-        for line in text::wrap(self.fonts, spans, WIDTH - indent) {
+        let lines = text::wrap(self.fonts, spans, WIDTH - indent);
+        self.place_lines(lines, indent, after, block);
+    }
+
+    /// Lines already wrapped to `WIDTH - indent`, one under the other.
+    fn place_lines(&mut self, lines: Vec<Line>, indent: f64, after: f64, block: usize) {
+        for line in lines {
             let height = text::line_height(line.size.max(1));
             self.keep(height);
             self.place(LEFT + indent, line, block);
@@ -251,7 +257,8 @@ impl<'f> Flow<'f> {
     /// to a third of a page is kept on one page; a longer one starts with at least two lines.
     pub fn item(&mut self, marker: &str, spans: &[Span], indent: f64, after: f64) {
         let look = spans.first().map_or(Look::new(10), |s| s.look);
-        let heights: Vec<f64> = text::wrap(self.fonts, spans, WIDTH - indent)
+        let lines = text::wrap(self.fonts, spans, WIDTH - indent);
+        let heights: Vec<f64> = lines
             .iter()
             .map(|l| text::line_height(l.size.max(1)))
             .collect();
@@ -266,7 +273,7 @@ impl<'f> Flow<'f> {
         let marker_line = text::one_line(self.fonts, marker, look);
         let marker_x = LEFT + indent - marker_line.width - 1.5;
         self.place(marker_x, marker_line, block);
-        self.lines(spans, indent, after, block);
+        self.place_lines(lines, indent, after, block);
     }
 
     /// A heading that stays with at least three lines of what follows; sets `mark` to it and
