@@ -52,7 +52,7 @@ pub fn run(root: &Path, args: BuildArgs, out: &mut Output) -> Result<Outcome> {
         return Ok(Outcome::Problems);
     }
     progress.set_message("sealing");
-    let sealed = build(root, &options, &progress)?;
+    let sealed = build(root, &case, &options, &progress)?;
     progress.finish_and_clear();
     if args.json {
         out.json(&sealed)?;

@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::case::custody;
 use crate::case::intake::Locator;
-use crate::case::{self, Case, Confidentiality, Exhibit, SignatoryRole};
+use crate::case::{Case, Confidentiality, Exhibit, SignatoryRole};
 use crate::dossier::bag::{self, ManifestLine};
 use crate::dossier::json::{self, DossierJson, Profile, SealedExhibit};
 use crate::error::{Error, Result};
@@ -61,18 +61,23 @@ pub struct Sealed {
     pub payload_bytes: u64,
 }
 
-/// Builds the dossier of the case in `root`.
-pub fn build(root: &Path, options: &BuildOptions, progress: &ProgressBar) -> Result<Sealed> {
-    let case = case::load(root)?;
-    let destination = Destination::new(&case, options)?;
-    let custody_log = read_custody_log(root, &case)?;
+/// Builds the dossier of `case`, loaded from the case folder `root` (the caller has usually read
+/// it already, to check it).
+pub fn build(
+    root: &Path,
+    case: &Case,
+    options: &BuildOptions,
+    progress: &ProgressBar,
+) -> Result<Sealed> {
+    let destination = Destination::new(case, options)?;
+    let custody_log = read_custody_log(root, case)?;
     let registry = Registry::for_case(root)?;
-    let inputs = SubmissionInputs::read(root, &case, &registry, options)?;
+    let inputs = SubmissionInputs::read(root, case, &registry, options)?;
 
     // The output folder, if this build makes it, goes again when the build fails. (Declared
     // before everything that may leave temporary files in it, so it is dropped after them.)
     let mut out_folder = NewFolder::create(&options.out_dir)?;
-    let Located { exhibits, sealed } = locate_exhibits(root, &case, options.profile)?;
+    let Located { exhibits, sealed } = locate_exhibits(root, case, options.profile)?;
     let exhibit_lines: Vec<ManifestLine> = exhibits
         .iter()
         .map(|(path, file)| file.manifest_line(path))
@@ -80,14 +85,14 @@ pub fn build(root: &Path, options: &BuildOptions, progress: &ProgressBar) -> Res
     let exhibit_fingerprint = bag::exhibit_fingerprint(&exhibit_lines);
     let withheld = sealed.iter().filter(|e| e.withheld).count();
     let data = DataFiles {
-        case: &case,
+        case,
         options,
         name: &destination.name,
         exhibit_fingerprint: &exhibit_fingerprint,
     }
     .generate(sealed, &custody_log, &inputs)?;
     let tags = TagFiles::new(
-        &case,
+        case,
         options,
         exhibit_lines,
         &exhibits,
