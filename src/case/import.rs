@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use indicatif::ProgressBar;
 
 use crate::case::Workspace;
-use crate::case::intake::{ExhibitSpec, add_exhibits};
+use crate::case::intake::{ExhibitSpec, Request, add_requests};
 use crate::case::records::{EventSpec, SubjectSpec, add_criterion, add_event, add_subject};
 use crate::error::{Error, Result};
 use crate::template::Registry;
@@ -187,6 +187,9 @@ pub fn import(
     }
 
     let mut ids = Vec::new();
+    // Exhibit rows are taken in together after the last row is read: one intake hashes every
+    // file at once and judges each against the case by lookups (linear in the rows).
+    let mut exhibits = Vec::new();
     // All rows or none: copies made for earlier rows are placed only when the workspace is
     // committed, so an error leaves nothing behind (their temporary files go with it).
     for record in reader.records() {
@@ -199,104 +202,120 @@ pub fn import(
                 .zip(record.iter())
                 .collect(),
         };
-        let mut new = add_row(ws, registry, &row, kind, progress)
-            .map_err(|e| e.within(&format!("{shown} line {line}")))?;
-        ids.append(&mut new);
+        let place = format!("{shown} line {line}");
+        let added = match kind {
+            Kind::Exhibits => exhibit_request(&row).map(|mut request| {
+                request.place = Some(place.clone());
+                exhibits.push(request);
+            }),
+            Kind::Subjects => subject_row(ws, registry, &row).map(|id| ids.push(id)),
+            Kind::Criteria => criterion_row(ws, registry, &row).map(|id| ids.push(id)),
+            Kind::Events => event_row(ws, &row).map(|id| ids.push(id)),
+        };
+        added.map_err(|e| e.within(&place))?;
+    }
+    if !exhibits.is_empty() {
+        let intakes = add_requests(ws, &exhibits, progress)?;
+        ids.extend(
+            intakes
+                .into_iter()
+                .flat_map(|intake| intake.added.into_iter().map(|a| a.id)),
+        );
     }
     Ok(ids)
 }
 
-fn add_row(
-    ws: &mut Workspace,
-    registry: &Registry,
-    row: &Row,
-    kind: Kind,
-    progress: &ProgressBar,
-) -> Result<Vec<String>> {
-    match kind {
-        Kind::Exhibits => {
-            let path = row.text("path").ok_or_else(|| {
-                Error::input(
-                    "the path is empty",
-                    "give the file's path, relative to the case folder",
-                )
-            })?;
-            let spec = ExhibitSpec {
-                title: row.text("title"),
-                description: row.text("description"),
-                source: row.text("source"),
-                obtained: row.text("obtained"),
-                source_url: row.text("source_url"),
-                confidential_source: row.flag("confidential_source")?,
-                collected_by: row.text("collected_by"),
-                collected_at: row.text("collected_at"),
-                language: row.text("language"),
-                confidential: row.flag("confidential")?,
-                events: row.list("events"),
-            };
-            let intake = add_exhibits(ws, &[PathBuf::from(path)], &spec, progress)?;
-            Ok(intake.added.into_iter().map(|a| a.id).collect())
+/// The intake an exhibit row asks for.
+fn exhibit_request(row: &Row) -> Result<Request> {
+    let path = row.text("path").ok_or_else(|| {
+        Error::input(
+            "the path is empty",
+            "give the file's path, relative to the case folder",
+        )
+    })?;
+    let spec = ExhibitSpec {
+        title: row.text("title"),
+        description: row.text("description"),
+        source: row.text("source"),
+        obtained: row.text("obtained"),
+        source_url: row.text("source_url"),
+        confidential_source: row.flag("confidential_source")?,
+        collected_by: row.text("collected_by"),
+        collected_at: row.text("collected_at"),
+        language: row.text("language"),
+        confidential: row.flag("confidential")?,
+        events: row.list("events"),
+    };
+    Ok(Request {
+        inputs: vec![PathBuf::from(path)],
+        spec,
+        place: None,
+    })
+}
+
+/// Adds the subject a row describes; returns its id.
+fn subject_row(ws: &mut Workspace, registry: &Registry, row: &Row) -> Result<String> {
+    let entity = match row.text("kind").map(|k| k.to_ascii_lowercase()).as_deref() {
+        None | Some("person") => false,
+        Some("entity") => true,
+        Some(other) => {
+            return Err(Error::input(
+                format!("column kind: `{other}` is not person or entity"),
+                "write person or entity",
+            ));
         }
-        Kind::Subjects => {
-            let entity = match row.text("kind").map(|k| k.to_ascii_lowercase()).as_deref() {
-                None | Some("person") => false,
-                Some("entity") => true,
-                Some(other) => {
-                    return Err(Error::input(
-                        format!("column kind: `{other}` is not person or entity"),
-                        "write person or entity",
-                    ));
-                }
-            };
-            let spec = SubjectSpec {
-                name: row.text("name").unwrap_or_default(),
-                entity,
-                original_script: row.text("original_script"),
-                transliterations: row.list("transliterations"),
-                aliases: row.list("aliases"),
-                born: row.text("born"),
-                birthplace: row.text("birthplace"),
-                gender: row.text("gender"),
-                nationalities: row.list("nationalities"),
-                positions: row.list("positions"),
-                id_documents: row.list("id_documents"),
-                addresses: row.list("addresses"),
-                associates: row.list("associates"),
-                criteria: row.list("criteria"),
-                argument: row.text("argument"),
-                exhibits: row.list("exhibits"),
-                nexus: row.list("nexus"),
-                exculpatory: row.list("exculpatory"),
-                surname: row.text("surname"),
-                given_names: row.text("given_names"),
-                assets: row.list("assets"),
-            };
-            Ok(vec![add_subject(&mut ws.case, registry, &spec)?])
-        }
-        Kind::Criteria => {
-            let subject = row.text("subject").unwrap_or_default();
-            let criterion = row.text("criterion").unwrap_or_default();
-            Ok(vec![add_criterion(
-                &mut ws.case,
-                registry,
-                &subject,
-                &criterion,
-                row.text("argument"),
-                row.list("exhibits"),
-            )?])
-        }
-        Kind::Events => {
-            let spec = EventSpec {
-                date: row.text("date").unwrap_or_default(),
-                title: row.text("title").unwrap_or_default(),
-                description: row.text("description"),
-                location: row.text("location"),
-                subjects: row.list("subjects"),
-                exhibits: row.list("exhibits"),
-            };
-            Ok(vec![add_event(&mut ws.case, &spec)?])
-        }
-    }
+    };
+    let spec = SubjectSpec {
+        name: row.text("name").unwrap_or_default(),
+        entity,
+        original_script: row.text("original_script"),
+        transliterations: row.list("transliterations"),
+        aliases: row.list("aliases"),
+        born: row.text("born"),
+        birthplace: row.text("birthplace"),
+        gender: row.text("gender"),
+        nationalities: row.list("nationalities"),
+        positions: row.list("positions"),
+        id_documents: row.list("id_documents"),
+        addresses: row.list("addresses"),
+        associates: row.list("associates"),
+        criteria: row.list("criteria"),
+        argument: row.text("argument"),
+        exhibits: row.list("exhibits"),
+        nexus: row.list("nexus"),
+        exculpatory: row.list("exculpatory"),
+        surname: row.text("surname"),
+        given_names: row.text("given_names"),
+        assets: row.list("assets"),
+    };
+    add_subject(&mut ws.case, registry, &spec)
+}
+
+/// Adds the criterion a row describes to its subject; returns the subject's id.
+fn criterion_row(ws: &mut Workspace, registry: &Registry, row: &Row) -> Result<String> {
+    let subject = row.text("subject").unwrap_or_default();
+    let criterion = row.text("criterion").unwrap_or_default();
+    add_criterion(
+        &mut ws.case,
+        registry,
+        &subject,
+        &criterion,
+        row.text("argument"),
+        row.list("exhibits"),
+    )
+}
+
+/// Adds the event a row describes; returns its id.
+fn event_row(ws: &mut Workspace, row: &Row) -> Result<String> {
+    let spec = EventSpec {
+        date: row.text("date").unwrap_or_default(),
+        title: row.text("title").unwrap_or_default(),
+        description: row.text("description"),
+        location: row.text("location"),
+        subjects: row.list("subjects"),
+        exhibits: row.list("exhibits"),
+    };
+    add_event(&mut ws.case, &spec)
 }
 
 fn csv_error(shown: &str, err: csv::Error) -> Error {
