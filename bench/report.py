@@ -333,7 +333,7 @@ else:
         f"""- Each case is made through the command line, untimed: `dossier init` with the regimes,
   `exhibit add evidence`, `import --as subjects`, `import --as criteria`, `import --as events`,
   `signatory add`; the script then writes the exhibits' titles and sources into `case.json`
-  (`import --as exhibits` would take most of a minute for 10,000 rows) and an executive summary
+  (as `import --as exhibits` would: scenario (e)) and an executive summary
   into `narrative/summary.md`. `dossier check` finds no error in either case.
 - `dossier build --date {env['DATE']} --force --out OUT` (zip only) is timed as in the other
   scenarios, but {fact('d', 'runs')} times after the warm-up run (at least 3: the rendering time
@@ -405,6 +405,75 @@ else:
     )
     w("")
 
+# --- Scenario (e): import --as exhibits against exhibit add ---
+IMPORT_HEADING = "## Import of exhibit rows (scenario (e))"
+IMPORT_LIMIT = 3.0
+w(IMPORT_HEADING)
+w("")
+if "e" not in results:
+    w("Not run (`BENCH_SCENARIOS`).")
+    w("")
+else:
+    e_cases = [c for c in ["small", "large"] if f"{c}_import" in results["e"]]
+    about = dict(machine)
+    if not full_size:
+        w(
+            f"> **Not a full-size run** (`BENCH_SCALE={scale}`): these figures only show that "
+            "the benchmark works; the real ones come from `BENCH_SCENARIOS=e bash bench/run.sh`."
+        )
+        w("")
+    counts = " and ".join(f"{fact('e', c + '_rows'):,}" for c in e_cases)
+    w(
+        "`dossier import FILE.csv --as exhibits` registers one exhibit per row, checked like "
+        "`exhibit add` of that file. Target: linear, **10,000 rows within "
+        f"{IMPORT_LIMIT:.0f}x the time of `exhibit add` of the same files**. Scenario (e) makes "
+        f"cases of {counts} files of 1-4 KiB (random content, fixed seed) in `evidence/docs/`, "
+        "and a CSV with one row per file (`path,title,source,collected_by,collected_at,language`), "
+        "then times `dossier exhibit add evidence` and `dossier import rows.csv --as exhibits`, "
+        "each from the freshly initialised case (`case.json` and `custody.jsonl` put back before "
+        f"every run), {fact('e', 'runs')} times after a warm-up run, with `sync` before each; "
+        "the fastest wall time and the largest peak RSS are kept."
+    )
+    w("")
+    w(
+        "| Rows | exhibit add (s) | import --as exhibits (s) | import / add | import per row (ms) "
+        "| Peak RSS add (MiB) | Peak RSS import (MiB) |"
+    )
+    w("|---:|---:|---:|---:|---:|---:|---:|")
+    per_row = {}
+    for c in e_cases:
+        n = fact("e", c + "_rows")
+        add, imp = secs("e", c + "_add"), secs("e", c + "_import")
+        per_row[c] = imp / n * 1000 if imp is not None and n else None
+        w(
+            f"| {n:,} | {fmt(add, '{:.2f}')} | {fmt(imp, '{:.2f}')} | {fmt(ratio(imp, add), '{:.2f}')} "
+            f"| {fmt(per_row[c], '{:.3f}')} | {fmt(rss('e', c + '_add'), '{:.0f}')} "
+            f"| {fmt(rss('e', c + '_import'), '{:.0f}')} |"
+        )
+    w("")
+    large = e_cases[-1]
+    r = ratio(secs("e", large + "_import"), secs("e", large + "_add"))
+    ok = None if r is None else r <= IMPORT_LIMIT
+    w(
+        f"- Target, {fact('e', large + '_rows'):,} rows: import / add = {fmt(r, '{:.2f}')} "
+        f"(goal <= {IMPORT_LIMIT:.0f}): {verdict(ok) if full_size else 'not judged at this scale'}."
+    )
+    if len(e_cases) == 2 and per_row["small"] and per_row["large"]:
+        w(
+            f"- Linearity: {per_row['small']:.3f} ms per row for {fact('e', 'small_rows'):,} "
+            f"rows, {per_row['large']:.3f} ms per row for {fact('e', 'large_rows'):,} "
+            "(a quadratic import's time per row grows with the rows; before issue 15, 10,000 rows "
+            "took 94-116 s against under 1 s for `exhibit add`)."
+        )
+    w(
+        f"- Measured {about.get('Date (UTC)', '?')} at dossier commit "
+        f"{about.get('dossier commit', '?')}, {about.get('CPU model', '?')}, nproc "
+        f"{about.get('nproc', '?')}; scenario (e) took {fact('e', 'seconds')} s. The machine "
+        "may be shared: the ratio, measured in the same run, is the figure to read."
+    )
+    w("")
+
+
 def sections(text):
     """The report cut at its `## ` headings: (heading, text) pairs, the preamble first as ''."""
     parts = re.split(r"(?m)^(?=## )", text)
@@ -412,21 +481,25 @@ def sections(text):
 
 
 report = "\n".join(out) + "\n"
-abc_none = not any(s in scenarios for s in "abc")
-if keep_path is not None and (abc_none or "d" not in scenarios):
+# The report's parts: (a)-(c) (everything but the sections of (d) and (e)), (d) and (e).
+PART_OF_HEADING = {PDF_HEADING: "d", IMPORT_HEADING: "e"}
+measured = {
+    "abc": any(s in scenarios for s in "abc"),
+    "d": "d" in scenarios,
+    "e": "e" in scenarios,
+}
+if keep_path is not None and not all(measured.values()):
     # A part this run did not measure at all comes from the earlier report, unchanged.
     with open(keep_path, encoding="utf-8") as f:
         earlier = sections(f.read())
     new = sections(report)
 
-    def part(pdf, keep):
-        chosen = [t for h, t in (earlier if keep else new) if (h == PDF_HEADING) == pdf]
-        # An earlier report without that part (from before scenario (d), say): the new one.
-        return chosen or [t for h, t in new if (h == PDF_HEADING) == pdf]
+    def part(name):
+        def of(parts):
+            return [t for h, t in parts if PART_OF_HEADING.get(h, "abc") == name]
 
-    report = (
-        "".join(part(False, abc_none)).rstrip("\n")
-        + "\n\n"
-        + "".join(part(True, "d" not in scenarios))
-    )
+        # An earlier report without that part (from before scenario (e), say): the new one.
+        return (of(new) if measured[name] else of(earlier)) or of(new)
+
+    report = "\n\n".join("".join(part(p)).rstrip("\n") for p in ["abc", "d", "e"]) + "\n"
 sys.stdout.write(report)

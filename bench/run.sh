@@ -3,16 +3,19 @@
 # openssl dgst -sha256 and bagit.py --validate on the same files, in three scenarios:
 #   (a) 8 video files of 512 MiB, (b) 100,000 files of 1-16 KiB, (c) one 5 GiB video;
 # and the PDF submissions `build` renders, in a fourth:
-#   (d) cases of 1,000 and 10,000 small exhibits, 2,000 events, 20 subjects, 3 regimes.
+#   (d) cases of 1,000 and 10,000 small exhibits, 2,000 events, 20 subjects, 3 regimes;
+# and `import --as exhibits` against `exhibit add` of the same files, in a fifth:
+#   (e) 1,000 and 10,000 exhibit rows (one small file each).
 # Every command is run once to warm the page cache, then timed with /usr/bin/time -v (wall time
 # and peak RSS). The figures, ratios and targets go to docs/performance.md.
 #
 #   bash bench/run.sh                                full size (~17 GiB free disk, see README)
 #   BENCH_SCENARIOS=d bash bench/run.sh              only (d): replaces its section of docs/
+#   BENCH_SCENARIOS=e bash bench/run.sh              only (e): replaces its section of docs/
 #   BENCH_SCALE=0.01 bash bench/run.sh               smoke run (writes to /tmp, not docs/)
 #
 # Settings (environment): BENCH_SCALE (default 1), BENCH_DIR (/tmp/dossier-bench), BENCH_OUT,
-# BENCH_SCENARIOS ("a b c d"), BENCH_RUNS (timed runs after the warm-up, default 1; the fastest
+# BENCH_SCENARIOS ("a b c d e"), BENCH_RUNS (timed runs after the warm-up, default 1; the fastest
 # wall time and the largest RSS are reported), BENCH_KEEP=1 (keep the generated data).
 # See bench/README.md.
 set -euo pipefail
@@ -20,7 +23,7 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SCALE=${BENCH_SCALE:-1}
 BENCH_DIR=${BENCH_DIR:-/tmp/dossier-bench}
-SCENARIOS=${BENCH_SCENARIOS:-a b c d}
+SCENARIOS=${BENCH_SCENARIOS:-a b c d e}
 RUNS=${BENCH_RUNS:-1}
 KEEP=${BENCH_KEEP:-0}
 DATE=2026-01-01
@@ -46,11 +49,11 @@ print(round(s * 1e6) if 0 < s <= 10 else -1)' "$SCALE")
 [ "$SCALE_PPM" -gt 0 ] || die "BENCH_SCALE must be a number above 0 and at most 10 (got '$SCALE'); 1 is full size, 0.01 a smoke run"
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a whole number of at least 1 (got '$RUNS')"
 for s in $SCENARIOS; do
-  case $s in a | b | c | d) ;; *) die "BENCH_SCENARIOS lists scenarios a, b, c and d (got '$s')" ;; esac
+  case $s in a | b | c | d | e) ;; *) die "BENCH_SCENARIOS lists scenarios a, b, c, d and e (got '$s')" ;; esac
 done
 runs_scenario() { [[ " $SCENARIOS " == *" $1 "* ]]; }
-# The report has two parts that can be measured apart: (a), (b) and (c) share the targets, the
-# machine and the method; (d) has a section of its own. A run of whole parts at full size writes
+# The report has three parts that can be measured apart: (a), (b) and (c) share the targets, the
+# machine and the method; (d) and (e) have a section each. A run of whole parts at full size writes
 # docs/performance.md and keeps the part it did not run from the file as it was (report.py
 # --keep), so that re-measuring the PDF rendering does not cost the 10 minutes of (a)-(c).
 abc_count=0
@@ -83,9 +86,14 @@ D_EVENTS=$((2000 * SCALE_PPM / 1000000))
 ((D_EVENTS >= 20)) || D_EVENTS=20
 D_SUBJECTS=20
 D_REGIMES="us-glomag uk-ghr uk-gac"
+# (e): the exhibit rows of its two imports (one file each).
+E_SMALL=$((1000 * SCALE_PPM / 1000000))
+E_LARGE=$((10000 * SCALE_PPM / 1000000))
+((E_SMALL >= 10)) || E_SMALL=10
+((E_LARGE >= 100)) || E_LARGE=100
 # Disk use of the evidence (small files round up to 4 KiB blocks: ~12 KiB each on average in (b),
 # 4 KiB in (d)).
-declare -A EVIDENCE_BYTES=([a]=$((A_COUNT * A_SIZE)) [b]=$((B_COUNT * 12288)) [c]=$C_SIZE [d]=$(((D_SMALL + D_LARGE) * 4096)))
+declare -A EVIDENCE_BYTES=([a]=$((A_COUNT * A_SIZE)) [b]=$((B_COUNT * 12288)) [c]=$C_SIZE [d]=$(((D_SMALL + D_LARGE) * 4096)) [e]=$((E_LARGE * 4096)))
 
 # --- Tools ---------------------------------------------------------------------------------------
 
@@ -443,9 +451,9 @@ PY
 
 # Gives every exhibit of CASE a title, a source, a collector, a date and a language in case.json,
 # as a team fills them in, so that the index rows are as long as real ones. Hand edits of these
-# texts are allowed (docs/case-format.md). `dossier import --as exhibits` would set the same
-# fields, but takes about 50 s for 10,000 rows where `exhibit add evidence` takes 0.3 s: making
-# the case would then outlast measuring it.
+# texts are allowed (docs/case-format.md). `dossier import --as exhibits` sets the same fields
+# in about the time of `exhibit add` (scenario (e)); the case is made as before so that the
+# figures of (d) stay comparable with earlier runs.
 describe_exhibits() {
   python3 - "$1/case.json" <<'PY'
 import json, os, random, sys
@@ -563,6 +571,71 @@ PY
   if [ "$KEEP" != 1 ]; then rm -rf "$dir"; fi
 }
 
+# --- Scenario (e): import --as exhibits against exhibit add -----------------------------------
+
+# COUNT files of 1-4 KiB under CASE/evidence/docs, and CSV, one exhibit row per file with the
+# columns a team fills in.
+generate_e() {
+  python3 - "$1" "$2" "$3" <<'PY'
+import csv, os, random, sys
+case, count, rows = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+rng = random.Random(20260103)  # the same files on every run
+folder = os.path.join(case, "evidence", "docs")
+os.makedirs(folder, exist_ok=True)
+with open(rows, "w", newline="", encoding="utf-8") as f:
+    out = csv.writer(f)
+    out.writerow(["path", "title", "source", "collected_by", "collected_at", "language"])
+    for i in range(count):
+        name = f"doc-{i:06d}.txt"
+        with open(os.path.join(folder, name), "wb") as doc:
+            doc.write(os.urandom(rng.randint(1024, 4096)))
+        out.writerow([f"evidence/docs/{name}", f"Witness statement {i + 1}",
+                      f"Witness W-{rng.randint(1, 400):03d}", "Maren Lindqvist-Okoro",
+                      f"2020-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T10:00:00Z", "en"])
+PY
+}
+
+# One import of (e): SIZE is `small` or `large`, COUNT its rows. Times `exhibit add evidence` and
+# `import rows.csv --as exhibits` of the same files, each from the freshly initialised case.
+run_import_case() {
+  local size=$1 count=$2
+  local dir=$BENCH_DIR/e-$size
+  local case=$dir/case
+  mkdir -p "$dir/fresh"
+  log "scenario (e), $count rows: generating the evidence"
+  "$D" init "$case" --title "Benchmark scenario e: import, $count rows" --id "BENCH-E-${size^^}" \
+    --regime us-glomag >"$LOGS/e-$size-init.log" 2>&1 || die "dossier init failed: see $LOGS/e-$size-init.log"
+  generate_e "$case" "$count" "$dir/rows.csv"
+  cp "$case/case.json" "$case/custody.jsonl" "$dir/fresh/"
+  fact e "${size}_rows" "$count"
+  fact e "${size}_evidence_bytes" "$(du -sb "$case/evidence" | cut -f1)"
+  fresh_case() { cp "$dir/fresh/case.json" "$dir/fresh/custody.jsonl" "$case/"; }
+  log "scenario (e), $count rows: measuring"
+  measure e "${size}_add" "dossier exhibit add evidence" fresh_case self \
+    "$D" -C "$case" exhibit add evidence
+  measure e "${size}_import" "dossier import rows.csv --as exhibits" fresh_case self \
+    "$D" -C "$case" import "$dir/rows.csv" --as exhibits
+  # The import registered what the rows say: every file, and its title.
+  python3 - "$case/case.json" "$count" <<'PY' || die "the import of (e) did not register every row"
+import json, sys
+case = json.load(open(sys.argv[1], encoding="utf-8"))
+count = int(sys.argv[2])
+assert len(case["exhibits"]) == count, len(case["exhibits"])
+assert case["exhibits"][-1]["title"] == f"Witness statement {count}"
+PY
+  if [ "$KEEP" != 1 ]; then rm -rf "$dir"; fi
+}
+
+run_import_scenario() {
+  local started=$SECONDS
+  # Both commands take about a second at full size: (e) times each at least 3 times.
+  local RUNS=$((RUNS > 3 ? RUNS : 3))
+  fact e runs "$RUNS"
+  run_import_case small "$E_SMALL"
+  run_import_case large "$E_LARGE"
+  fact e seconds $((SECONDS - started))
+}
+
 run_pdf_scenario() {
   local started=$SECONDS limit
   # The rendering time is the difference of two wall times of a few seconds, so one run's noise
@@ -611,9 +684,13 @@ dd_out=$(dd if=/dev/zero of="$BENCH_DIR/dd.test" bs=1M count=$((dd_bytes / 10485
 rm -f "$BENCH_DIR/dd.test"
 machine "Disk write (dd $((dd_bytes / 1048576)) MiB, fdatasync)" "${dd_out##*, }"
 
-log "scale $SCALE: (a) $A_COUNT x $(mib "$A_SIZE") MiB, (b) $B_COUNT small files, (c) $(mib "$C_SIZE") MiB, (d) $D_SMALL and $D_LARGE exhibits; work dir $BENCH_DIR"
+log "scale $SCALE: (a) $A_COUNT x $(mib "$A_SIZE") MiB, (b) $B_COUNT small files, (c) $(mib "$C_SIZE") MiB, (d) $D_SMALL and $D_LARGE exhibits, (e) $E_SMALL and $E_LARGE rows; work dir $BENCH_DIR"
 for s in $SCENARIOS; do
-  if [ "$s" = d ]; then run_pdf_scenario; else run_scenario "$s"; fi
+  case $s in
+    d) run_pdf_scenario ;;
+    e) run_import_scenario ;;
+    *) run_scenario "$s" ;;
+  esac
 done
 
 # --- Report -------------------------------------------------------------------------------------
@@ -621,7 +698,7 @@ done
 export BENCH_SCALE=$SCALE BENCH_RUNS=$RUNS BENCH_SECONDS=$SECONDS BENCH_SCENARIOS=$SCENARIOS
 export A_COUNT A_SIZE B_COUNT C_SIZE DATE D_REGIMES
 mkdir -p "$(dirname "$BENCH_OUT")"
-# A run of only (a)-(c), or only (d), keeps the other part of the report as it was.
+# A run of only some parts ((a)-(c), (d), (e)) keeps the others from the report as they were.
 keep=()
 [ -f "$BENCH_OUT" ] && keep=(--keep "$BENCH_OUT")
 python3 "$REPO/bench/report.py" "$BENCH_DIR/machine.tsv" "$FACTS" "$RESULTS" "${keep[@]}" >"$BENCH_OUT.part"
