@@ -461,3 +461,57 @@ fn check_reports_exhibits_removed_by_hand_and_an_id_given_twice() {
         "{check:#}"
     );
 }
+
+#[test]
+fn subjects_and_events_removed_by_hand_keep_their_ids() {
+    let case = TestCase::complete();
+    case.run(&["subject", "add", "Irina Tavrova"])
+        .ok()
+        .stdout_has(&["S-002"]);
+    case.run(&["event", "add", "2020", "Entered by mistake"])
+        .ok()
+        .stdout_has(&["V-002"]);
+    assert!(has_entry(&case, "add", "S-002 added: Irina Tavrova"));
+    assert!(has_entry(
+        &case,
+        "add",
+        "V-002 added: 2020 Entered by mistake"
+    ));
+    // Taken out of case.json by hand: no command, no reason, no `retired` record.
+    let mut json = case.case_json();
+    json["subjects"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|s| s["id"] != "S-002");
+    json["events"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|e| e["id"] != "V-002");
+    case.write("case.json", serde_json::to_string_pretty(&json).unwrap());
+    let check = case.run(&["check", "--json"]).json();
+    for id in ["S-002", "V-002"] {
+        assert!(
+            check["findings"].as_array().unwrap().iter().any(|f| {
+                f["severity"] == "warning"
+                    && f["place"] == id
+                    && f["message"].as_str().unwrap().contains("removed by hand")
+            }),
+            "{id}: {check:#}"
+        );
+    }
+    // The log remembers them: the next ids follow the highest ever given.
+    case.run(&["subject", "add", "Someone Else"])
+        .ok()
+        .stdout_has(&["S-003"]);
+    case.run(&["event", "add", "2021", "Later"])
+        .ok()
+        .stdout_has(&["V-003"]);
+    let json = case.case_json();
+    let ids: Vec<&str> = json["subjects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["S-001", "S-003"]);
+}

@@ -931,4 +931,31 @@ fn check_history(case: &Case, log: &Log, found: &mut Findings) {
             );
         }
     }
+    check_hand_removals(case, log, found);
+}
+
+/// Subjects and events whose addition the custody log records but which `case.json` no longer
+/// has and which were not removed with `subject remove` or `event remove`.
+fn check_hand_removals(case: &Case, log: &Log, found: &mut Findings) {
+    let mut seen = HashSet::new();
+    for (line, id, entry) in log.record_ids() {
+        let (kind, present, command) = match &id[..1] {
+            "S" => ("subject", case.subject(id).is_some(), "subject remove"),
+            "V" => ("event", case.event(id).is_some(), "event remove"),
+            _ => continue,
+        };
+        if present || case.retired(id).is_some() || !seen.insert(id) {
+            continue;
+        }
+        found.warning(
+            id,
+            format!(
+                "the custody log records {id} (line {line}: {}), but case.json has no such {kind}: it was removed by hand, with no reason recorded",
+                entry.details
+            ),
+            &format!(
+                "restore its record in case.json from version control, then take it out with `dossier {command} {id} --reason ...`, which keeps the reason; its id is not given again either way"
+            ),
+        );
+    }
 }

@@ -129,12 +129,22 @@ impl Log {
         first_break_of(self.lines.iter())
     }
 
-    /// The exhibit ids the log has entries for (with repeats).
-    pub fn exhibit_ids(&self) -> impl Iterator<Item = &str> {
-        self.lines
-            .iter()
-            .filter_map(|line| line.entry.as_ref().ok())
-            .filter_map(|e| e.exhibit.as_deref())
+    /// Every subject, event and exhibit id the log names, with its line and action: an
+    /// exhibit's in `exhibit`, a subject's or event's at the start of the `details` of its
+    /// `add`, `edit` and `remove` entries (`S-002 added: ...`).
+    pub fn record_ids(&self) -> impl Iterator<Item = (usize, &str, &Entry)> {
+        self.lines.iter().filter_map(|line| {
+            let entry = line.entry.as_ref().ok()?;
+            let id = match &entry.exhibit {
+                Some(id) => id.as_str(),
+                None if matches!(entry.action.as_str(), "add" | "edit" | "remove") => {
+                    let first = entry.details.split([' ', ':']).next()?;
+                    is_record_id(first).then_some(first)?
+                }
+                None => return None,
+            };
+            Some((line.number, id, entry))
+        })
     }
 
     /// The latest intake entry recorded for an exhibit (a copy entry precedes it).
@@ -145,6 +155,15 @@ impl Log {
             .filter(|e| e.exhibit.as_deref() == Some(exhibit))
             .rfind(|e| e.action == "intake")
     }
+}
+
+/// `S-001`, `V-1000`, `E-007`: a subject, event or exhibit id.
+fn is_record_id(text: &str) -> bool {
+    text.split_once('-').is_some_and(|(prefix, digits)| {
+        matches!(prefix, "S" | "V" | "E")
+            && digits.len() >= 3
+            && digits.bytes().all(|b| b.is_ascii_digit())
+    })
 }
 
 /// The log's lines, parsed one at a time.

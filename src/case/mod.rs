@@ -178,8 +178,9 @@ pub struct Workspace {
     pub root: PathBuf,
     pub case: Case,
     log: Log,
-    /// The highest exhibit number the custody log has an entry for (read once, at opening).
-    logged_exhibits: u64,
+    /// The highest subject and event numbers given when the case was opened: records above them
+    /// are new, and their addition is logged at the commit.
+    opened_highest: (u64, u64),
     records: Vec<Record>,
     /// Verified copies waiting to be moved into place by the commit, with their final paths
     /// relative to the case folder.
@@ -189,14 +190,17 @@ pub struct Workspace {
 impl Workspace {
     /// Opens the case in `root`.
     pub fn open(root: &Path) -> Result<Workspace> {
-        let case = load(root)?;
+        let mut case = load(root)?;
         let log = Log::read(&root.join(custody::FILE))?;
-        let logged_exhibits = highest_id("E", log.exhibit_ids());
+        case.logged_ids = log.record_ids().map(|(_, id, _)| id.to_string()).collect();
+        case.logged_ids.sort();
+        case.logged_ids.dedup();
+        let opened_highest = (case.highest_issued("S"), case.highest_issued("V"));
         Ok(Workspace {
             root: root.to_path_buf(),
             case,
             log,
-            logged_exhibits,
+            opened_highest,
             records: Vec::new(),
             copies: Vec::new(),
         })
@@ -208,7 +212,7 @@ impl Workspace {
             root: root.to_path_buf(),
             case,
             log: Log::read(&root.join(custody::FILE)).unwrap_or_default(),
-            logged_exhibits: 0,
+            opened_highest: (0, 0),
             records: Vec::new(),
             copies: Vec::new(),
         }
@@ -229,7 +233,35 @@ impl Workspace {
     /// The highest exhibit number ever given in the case: new exhibits continue after it, so an
     /// exhibit withdrawn, or removed from `case.json` by hand, never lends its id to another file.
     pub fn highest_exhibit(&self) -> u64 {
-        self.case.highest_issued("E").max(self.logged_exhibits)
+        self.case.highest_issued("E")
+    }
+
+    /// Custody entries for the subjects and events added since the case was opened (`subject
+    /// add`, `event add`, `import`): the log then names every id given, and a record removed
+    /// from `case.json` by hand is still known.
+    fn additions(&self) -> Vec<Record> {
+        let (subjects, events) = self.opened_highest;
+        let added_subjects = self
+            .case
+            .subjects
+            .iter()
+            .filter(|s| highest_id("S", [s.id.as_str()]) > subjects)
+            .map(|s| format!("{} added: {}", s.id, s.name));
+        let added_events = self
+            .case
+            .events
+            .iter()
+            .filter(|e| highest_id("V", [e.id.as_str()]) > events)
+            .map(|e| format!("{} added: {} {}", e.id, e.date, e.title));
+        added_subjects
+            .chain(added_events)
+            .map(|details| Record {
+                action: "add",
+                exhibit: None,
+                sha256: None,
+                details,
+            })
+            .collect()
     }
 
     /// Queues a custody entry, written by [`Workspace::commit`].
@@ -249,6 +281,9 @@ impl Workspace {
     /// The recorded head moves only while the log agrees with it: a log that was edited or cut
     /// short keeps the old head, so the damage stays visible to every later `check`.
     pub fn commit(mut self) -> Result<Case> {
+        let mut records = self.additions();
+        records.append(&mut self.records);
+        self.records = records;
         let (lines, head) = custody::chain(&self.log, &self.records);
         if !self.records.is_empty() && self.log_agrees_with_case() {
             self.case.custody = head;
@@ -271,7 +306,8 @@ impl Case {
         format_id(prefix, self.highest_issued(prefix) + 1)
     }
 
-    /// The highest number given to an id with `prefix`, in the records and among the retired.
+    /// The highest number given to an id with `prefix`: in the records, among the retired, and
+    /// in the custody log (of a case opened for editing).
     pub fn highest_issued(&self, prefix: &str) -> u64 {
         let ids = self
             .subjects
@@ -279,7 +315,8 @@ impl Case {
             .map(|s| s.id.as_str())
             .chain(self.events.iter().map(|e| e.id.as_str()))
             .chain(self.exhibits.iter().map(|e| e.id.as_str()))
-            .chain(self.retired.iter().map(|r| r.id.as_str()));
+            .chain(self.retired.iter().map(|r| r.id.as_str()))
+            .chain(self.logged_ids.iter().map(String::as_str));
         highest_id(prefix, ids)
     }
 

@@ -51,6 +51,11 @@ pub struct Case {
     /// Where the custody log stood at the last write: a log cut short is detected with it.
     #[serde(default)]
     pub custody: Option<CustodyHead>,
+    /// Every subject, event and exhibit id the custody log names, with where (set when the case
+    /// is opened for editing; never written): new ids continue after these too, so a record
+    /// removed from `case.json` by hand does not lend its id to the next one.
+    #[serde(skip)]
+    pub logged_ids: Vec<String>,
 }
 
 /// A subject or event removed, or an exhibit withdrawn: why, when, by whom, and the record as it

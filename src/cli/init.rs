@@ -89,6 +89,7 @@ pub fn run(root: &Path, args: InitArgs, out: &mut Output) -> Result<Outcome> {
             retired: Vec::new(),
             signatories: Vec::new(),
             custody: None,
+            logged_ids: Vec::new(),
         },
     );
     ws.record(Record {

@@ -262,6 +262,7 @@ impl DossierJson<'static> {
             signatories: self.signatories.into_owned(),
             addressees: self.addressees.into_owned(),
             custody: None,
+            logged_ids: Vec::new(),
             retired: Vec::new(),
         }
     }
