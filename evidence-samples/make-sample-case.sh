@@ -6,6 +6,9 @@
 #
 # Everything in the case is invented: the Republic of Norzhavia (country code XX, user-assigned in
 # ISO 3166), its officials, companies, witnesses, NGOs and places. No real person is named.
+# XX is kept on purpose: a real code would place invented officials in a real country. `dossier
+# check` therefore warns, once per subject, that authorities will not recognise XX: in a real
+# case that warning asks for the country's ISO 3166-1 code.
 #
 # It rewrites case.json and custody.jsonl from scratch; the evidence and narrative files are only read.
 # Ids are given in registration order, and narrative/*.md refers to them: E-001..E-016 (exhibits),

@@ -255,7 +255,7 @@ fn hand_edits_the_command_line_would_refuse_are_reported() {
         .read("case.json")
         .replace("\"role\": \"co-signer\"", "\"role\": \"lead\"")
         .replace("\"press@example.org\"", "\"press at example\"")
-        .replace("\"XV\"", "\"Norzhavia\"")
+        .replace("\"FI\"", "\"Norzhavia\"")
         .replace("\"size\": 37", "\"size\": 36");
     case.write("case.json", text);
     let out = case.run(&["check"]).exits(1).stdout;
@@ -265,7 +265,7 @@ fn hand_edits_the_command_line_would_refuse_are_reported() {
         "{out}"
     );
     assert!(
-        out.contains("`Norzhavia` is not a two-letter country code"),
+        out.contains("nationalities: `Norzhavia` is not an ISO 3166-1 alpha-2 country code"),
         "{out}"
     );
     assert!(out.contains("gives E-001 the size 36"), "{out}");
@@ -396,4 +396,97 @@ fn a_former_clause_id_still_resolves_with_a_warning() {
     // The old id is still accepted on the command line.
     case.run(&["subject", "add", "B", "--criterion", "uk-ghr:4(2)(b)"])
         .ok();
+}
+
+#[test]
+fn user_assigned_country_codes_are_accepted_with_a_warning_naming_record_and_field() {
+    // A subject of an invented country, coded XV (user-assigned): `add` accepts it, `check`
+    // says that no authority will recognise it.
+    let case = TestCase::complete();
+    case.run(&[
+        "subject",
+        "edit",
+        "S-001",
+        "--nationality",
+        "XV",
+        "--id-document",
+        "passport:VX0012345:XV",
+    ])
+    .ok();
+    case.run(&[
+        "signatory",
+        "add",
+        "Quillwater Press Freedom Trust",
+        "--country",
+        "QZ",
+        "--email",
+        "press@example.org",
+        "--contact",
+        "B",
+    ])
+    .ok();
+    case.run(&[
+        "subject",
+        "add",
+        "Arben Dervishaj-Loka",
+        "--nationality",
+        "XK",
+    ])
+    .ok();
+    let check = case.run(&["check", "--json"]).json();
+    let warnings: Vec<(String, String, String)> = check["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "warning")
+        .map(|f| {
+            let text = |k: &str| f[k].as_str().unwrap_or("").to_string();
+            (text("place"), text("message"), text("fix"))
+        })
+        .filter(|(_, message, _)| message.contains("user-assigned"))
+        .collect();
+    assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    let (place, message, fix) = &warnings[0];
+    assert_eq!(place, "S-001");
+    assert!(
+        message.contains("nationalities, id_documents[0].country use the user-assigned code XV")
+            && message.contains("authorities will not recognise it"),
+        "{message}"
+    );
+    assert!(
+        fix.contains("dossier subject edit S-001 --nationality CC"),
+        "{fix}"
+    );
+    let (place, message, fix) = &warnings[1];
+    assert_eq!(place, "Quillwater Press Freedom Trust");
+    assert!(
+        message.contains("country uses the user-assigned code QZ"),
+        "{message}"
+    );
+    assert!(fix.contains("--country CC"), "{fix}");
+    // XK, Kosovo's code at most authorities, is taken as a country: no warning for S-002.
+    assert!(
+        !check["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["place"] == "S-002" && f["message"].as_str().unwrap().contains("XK")),
+        "{check:#}"
+    );
+    // The warning goes once the code is a real one.
+    case.run(&[
+        "subject",
+        "edit",
+        "S-001",
+        "--nationality",
+        "GB",
+        "--id-document",
+        "passport:VX0012345:GB",
+    ])
+    .ok();
+    let out = case.run(&["check"]).stdout;
+    assert!(
+        !out.contains("S-001 (Vadim Orzhelov): nationalities"),
+        "{out}"
+    );
 }

@@ -25,21 +25,21 @@ fn a_subject_edit_replaces_a_list_and_logs_old_and_new_values() {
         "edit",
         "S-001",
         "--nationality",
-        "XV",
+        "FI",
         "--nationality",
         "GB",
     ])
     .ok()
-    .stdout_has(&[r#"S-001 nationalities: ["XV"] -> ["XV","GB"]"#]);
+    .stdout_has(&[r#"S-001 nationalities: ["FI"] -> ["FI","GB"]"#]);
     let subjects = case.run(&["subject", "list", "--json"]).ok().json();
     assert_eq!(
         subjects[0]["nationalities"],
-        serde_json::json!(["XV", "GB"])
+        serde_json::json!(["FI", "GB"])
     );
     assert!(has_entry(
         &case,
         "edit",
-        r#"S-001 nationalities: ["XV"] -> ["XV","GB"]"#
+        r#"S-001 nationalities: ["FI"] -> ["FI","GB"]"#
     ));
     case.run(&["check"]).ok();
 }

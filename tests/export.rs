@@ -103,6 +103,17 @@ fn the_sample_case_exports_as_valid_followthemoney_entities() {
 #[test]
 fn an_export_can_go_to_a_file_and_codes_ftm_would_reject_are_kept_as_notes() {
     let case = TestCase::complete();
+    // A second nationality of an invented country, user-assigned XV.
+    case.run(&[
+        "subject",
+        "edit",
+        "S-001",
+        "--nationality",
+        "FI",
+        "--nationality",
+        "XV",
+    ])
+    .ok();
     let out = case.outside("case.ftm.json");
     case.run(&[
         "export",
@@ -115,7 +126,7 @@ fn an_export_can_go_to_a_file_and_codes_ftm_would_reject_are_kept_as_notes() {
     .ok()
     .stdout_has(&["wrote"]);
     let text = std::fs::read_to_string(&out).unwrap();
-    // The test case's nationality XV is user-assigned: no FtM country, but not lost.
+    // XV is user-assigned: no FtM country, but not lost.
     assert!(
         !text.contains("\"nationality\":[\"xv\"]") && text.contains("Country code XV"),
         "{text}"

@@ -296,12 +296,14 @@ impl TestCase {
             "Qelvaran, Norzhavia",
             "--gender",
             "male",
+            // A real code: the case passes `check` clean (a user-assigned one such as XV is
+            // accepted with a warning; tests/check.rs asserts it).
             "--nationality",
-            "XV",
+            "FI",
             "--position",
             "Commander, Norzhavian Republican Guard, 2015",
             "--id-document",
-            "passport:VX0012345:XV",
+            "passport:VX0012345:FI",
             "--address",
             "12 Harbour Road, Qelvaran, Norzhavia",
             "--criterion",

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::case::custody::{self, Log};
 use crate::case::intake::{Locator, evidence_files, nfc};
+use crate::case::records::{is_assigned_country, is_user_assigned_country};
 use crate::case::{Case, Confidentiality, Exhibit, NARRATIVE_DIR, SignatoryRole, Subject};
 use crate::display::and_list;
 use crate::error::Result;
@@ -258,23 +259,7 @@ fn check_case(root: &Path, case: &Case, registry: &Registry, found: &mut Finding
             "one organisation files the referral: set \"role\": \"co-signer\" on the others",
         );
     }
-    for subject in &case.subjects {
-        let codes = subject.nationalities.iter().chain(
-            subject
-                .id_documents
-                .iter()
-                .filter_map(|d| d.country.as_ref()),
-        );
-        for code in codes {
-            if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
-                found.warning(
-                    &subject.id,
-                    format!("`{code}` is not a two-letter country code"),
-                    "use ISO 3166-1 alpha-2 codes such as GB, US, RU (XA-XZ for places without one)",
-                );
-            }
-        }
-    }
+    check_countries(case, found);
     for signatory in &case.signatories {
         if let Some(email) = &signatory.email
             && !email
@@ -304,6 +289,86 @@ fn check_case(root: &Path, case: &Case, registry: &Registry, found: &mut Finding
             "write the summary in narrative/summary.md (Markdown)",
         );
     }
+}
+
+/// Country codes (nationalities, identity documents, signatories) that are not ISO 3166-1
+/// alpha-2 (written by hand), and user-assigned ones (XX, say), which `add` accepts but no
+/// authority recognises: one warning per record, naming the fields.
+fn check_countries(case: &Case, found: &mut Findings) {
+    for subject in &case.subjects {
+        let codes = subject
+            .nationalities
+            .iter()
+            .map(|c| ("nationalities".to_string(), c))
+            .chain(
+                subject
+                    .id_documents
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, d)| {
+                        d.country
+                            .as_ref()
+                            .map(|c| (format!("id_documents[{i}].country"), c))
+                    }),
+            );
+        let label = format!("{} ({})", subject.id, subject.name);
+        let fix = format!(
+            "give the ISO 3166-1 code of the real country: dossier subject edit {} --nationality CC \
+             --id-document TYPE:NUMBER:CC (user-assigned codes suit only invented places, as in \
+             a sample or training case)",
+            subject.id
+        );
+        check_codes(&subject.id, &label, codes, &fix, found);
+    }
+    for signatory in &case.signatories {
+        let codes = signatory.country.iter().map(|c| ("country".to_string(), c));
+        let fix = format!(
+            "give the ISO 3166-1 code of the organisation's country: dossier signatory edit \
+             \"{}\" --country CC",
+            signatory.name
+        );
+        check_codes(&signatory.name, &signatory.name, codes, &fix, found);
+    }
+}
+
+/// Warns about one record's bad and user-assigned country codes (`codes`: field and code).
+fn check_codes<'a>(
+    place: &str,
+    label: &str,
+    codes: impl Iterator<Item = (String, &'a String)>,
+    fix: &str,
+    found: &mut Findings,
+) {
+    let mut user_assigned: Vec<(String, &str)> = Vec::new();
+    for (field, code) in codes {
+        let letters = code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase());
+        if letters && is_user_assigned_country(code) {
+            user_assigned.push((field, code));
+        } else if !letters || !(is_assigned_country(code) || code == "XK") {
+            found.warning(
+                place,
+                format!("{label}: {field}: `{code}` is not an ISO 3166-1 alpha-2 country code"),
+                "use ISO 3166-1 alpha-2 codes such as GB, US, RU (the United Kingdom is GB, not UK)",
+            );
+        }
+    }
+    if user_assigned.is_empty() {
+        return;
+    }
+    let mut codes: Vec<&str> = user_assigned.iter().map(|(_, c)| *c).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let fields: Vec<&str> = user_assigned.iter().map(|(f, _)| f.as_str()).collect();
+    found.warning(
+        place,
+        format!(
+            "{label}: {} {} the user-assigned code {}, which names no country: authorities will not recognise it",
+            fields.join(", "),
+            if fields.len() == 1 { "uses" } else { "use" },
+            codes.join(", ")
+        ),
+        fix,
+    );
 }
 
 /// True if Markdown text has words beyond headings and comments.
