@@ -530,3 +530,109 @@ fn keys_are_private_and_never_overwritten() {
         "{public}"
     );
 }
+
+#[test]
+fn two_organisations_signing_at_once_both_land() {
+    // Two `sign` processes on one zip at the same moment: each rewrites the zip, under the
+    // dossier's lock, so the second adds its signature to the first's instead of replacing the
+    // zip it read. Both keys are without passphrase, so that both processes reach the zip
+    // together; three rounds.
+    const LLAC: &str = "Lantern Legal Aid Collective";
+    for round in 0..3 {
+        let c = Coalition::new();
+        let third = c.case.outside("keys/llac");
+        c.case
+            .run(&[
+                "key",
+                "generate",
+                "--org",
+                LLAC,
+                "--out",
+                third.to_str().unwrap(),
+            ])
+            .ok();
+        let zip = c.case.zip("full");
+        let root = c.case.root();
+        let start = |key: String, org: &str, role: &str| {
+            Command::new(env!("CARGO_BIN_EXE_dossier"))
+                .args(["-C", root.to_str().unwrap(), "sign"])
+                .arg(&zip)
+                .args(["--key", &key, "--org", org, "--role", role])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let lead = start(c.key("nap"), NAP, "lead");
+        let co = start(c.key("llac"), LLAC, "co-signer");
+        for child in [lead, co] {
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        // allowed_signers as an auditor writes it from the two public keys.
+        let mut text = String::new();
+        for (principal, key) in [
+            ("norzhavia-accountability-project", "nap"),
+            ("lantern-legal-aid-collective", "llac"),
+        ] {
+            let public = std::fs::read_to_string(format!("{}.pub", c.key(key))).unwrap();
+            text.push_str(&format!("{principal} namespaces=\"dossier\" {public}"));
+        }
+        let allowed = c.case.outside("allowed_signers");
+        std::fs::write(&allowed, text).unwrap();
+        let report = c
+            .case
+            .run(&[
+                "verify",
+                zip.to_str().unwrap(),
+                "--allowed-signers",
+                allowed.to_str().unwrap(),
+                "--json",
+            ])
+            .ok()
+            .json();
+        let mut verdicts: Vec<(&str, &str)> = report["signatures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["organisation"].as_str().unwrap(),
+                    s["verdict"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        verdicts.sort();
+        assert_eq!(verdicts, [(LLAC, "valid"), (NAP, "valid")], "round {round}");
+        // ssh-keygen, which nobody here wrote, accepts both signatures in the zip.
+        if !checker("unzip") {
+            continue;
+        }
+        let extracted = c.case.dir.path().join("extracted");
+        std::fs::create_dir(&extracted).unwrap();
+        tool("unzip", &["-q", zip.to_str().unwrap()], &extracted).unwrap();
+        let bag = extracted.join("VD-2024-full-2026-11-21");
+        for principal in [
+            "norzhavia-accountability-project",
+            "lantern-legal-aid-collective",
+        ] {
+            let statement =
+                std::fs::read(bag.join(format!("signatures/{principal}.statement.txt"))).unwrap();
+            if let Some(ok) = ssh_keygen_verify(
+                &allowed,
+                principal,
+                &bag.join(format!("signatures/{principal}.sig")),
+                &statement,
+            ) {
+                assert!(
+                    ok,
+                    "round {round}: ssh-keygen rejects the signature of {principal}"
+                );
+            }
+        }
+    }
+}
