@@ -7,6 +7,14 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 
+/// True for an error that more free space would cure: a full disk or an exceeded quota.
+pub fn is_disk_full(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+    )
+}
+
 /// Replaces `path` with `bytes` in one rename. The file keeps the permissions it had, or gets
 /// `default_permissions` if it is new (a temporary file alone would be private, 0600).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -14,7 +22,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    let mut temp = create_tracked(
+    let temp = create_tracked(
         || {
             tempfile::Builder::new()
                 .prefix(SAVE_PREFIX)
@@ -24,9 +32,11 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     )
     .map_err(|e| Error::io("create a file in", dir, e))?;
     let temp_path = temp.path().to_path_buf();
-    temp.write_all(bytes)
+    // The error names the file being replaced, not the temporary one (removed on the way out).
+    temp.as_file()
+        .write_all(bytes)
         .and_then(|()| temp.as_file().sync_all())
-        .map_err(|e| Error::io("write", temp.path(), e))?;
+        .map_err(|e| Error::io("write the new version of", path, e))?;
     let permissions = std::fs::metadata(path)
         .map(|m| m.permissions())
         .unwrap_or_else(|_| default_permissions());

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 /// Every error names what went wrong, where, and what to do about it.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// An I/O failure, with the path and what was being done.
-    #[error("cannot {action} {}: {source}", path.display())]
+    /// An I/O failure, with the path and what was being done (and, for a full disk, what to do).
+    #[error("cannot {action} {}: {source}{}", path.display(), io_fix(source))]
     Io {
         action: &'static str,
         path: PathBuf,
@@ -59,6 +59,16 @@ pub enum Error {
     /// stops where it is and exits quietly, as coreutils and ripgrep do.
     #[error("standard output was closed")]
     OutputClosed,
+}
+
+/// What to do about an I/O error the user can fix: a full disk, a quota.
+fn io_fix(source: &io::Error) -> &'static str {
+    if crate::disk::is_disk_full(source) {
+        "\n  the disk is full: free some space on it, then run the command again (what this \
+         command had begun to write was taken back)"
+    } else {
+        ""
+    }
 }
 
 impl Error {

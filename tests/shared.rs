@@ -430,3 +430,222 @@ fn import_dash_reads_standard_input() {
         .stdout_has(&["imported 2 rows from standard input: S-001, S-002"]);
     assert_eq!(case.case_json()["subjects"][1]["kind"], "entity");
 }
+
+/// How to run a shell script in a private mount namespace, where it may mount a small tmpfs:
+/// `unshare -rm` (an unprivileged user namespace) or, for root where user namespaces are off,
+/// `unshare -m`. `None` (the test is skipped, or fails under DOSSIER_REQUIRE_CHECKERS=1) if
+/// neither can mount one here.
+fn private_mount() -> Option<Vec<&'static str>> {
+    let probe = tempfile::tempdir().unwrap();
+    for prefix in [vec!["unshare", "-rm"], vec!["unshare", "-m"]] {
+        let mounted = Command::new(prefix[0])
+            .args(&prefix[1..])
+            .args(["sh", "-c", "mount -t tmpfs -o size=64k tmpfs \"$0\""])
+            .arg(probe.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        if mounted.is_ok_and(|s| s.success()) {
+            return Some(prefix);
+        }
+    }
+    let why = "cannot mount a small tmpfs in a private mount namespace (`unshare -rm` needs user \
+               namespaces, `unshare -m` root): the full-disk test needs one";
+    if std::env::var("DOSSIER_REQUIRE_CHECKERS").as_deref() == Ok("1") {
+        panic!("{why} (DOSSIER_REQUIRE_CHECKERS=1)");
+    }
+    eprintln!("skipped: {why}");
+    None
+}
+
+#[test]
+fn a_full_disk_fails_cleanly_and_the_next_command_works_once_space_is_freed() {
+    // A real full disk, not a simulated one: the case lives on a 2 MiB tmpfs mounted in a
+    // private mount namespace (nothing outside the test sees it, and it goes with the
+    // namespace), and everything happens in one script inside it. Each step's exit code, error
+    // and a copy of the case go to `out/` on the ordinary disk, for the assertions below.
+    let Some(prefix) = private_mount() else {
+        return;
+    };
+    let work = tempfile::tempdir().unwrap();
+    let (mnt, out) = (work.path().join("mnt"), work.path().join("out"));
+    std::fs::create_dir_all(&mnt).unwrap();
+    std::fs::create_dir_all(&out).unwrap();
+    // Random bytes do not compress, and 3 MB do not fit on 2 MiB.
+    let big = work.path().join("interview.mp4");
+    let mut bytes = vec![0u8; 3_000_000];
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    for b in bytes.iter_mut() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        *b = x as u8;
+    }
+    std::fs::write(&big, bytes).unwrap();
+    std::fs::write(work.path().join("a.txt"), "statement A (fictional)").unwrap();
+    std::fs::write(work.path().join("b.txt"), "statement B (fictional)").unwrap();
+    let script = r#"
+set -u
+D=$1 MNT=$2 OUT=$3 WORK=$4
+mount -t tmpfs -o size=2M tmpfs "$MNT" || exit 99
+cd "$MNT" || exit 99
+step() { # NAME ARGS...: run dossier on the case, keep its exit code, stderr and the case
+  name=$1; shift
+  "$D" -C case "$@" >"$OUT/$name.out" 2>"$OUT/$name.err"
+  echo $? >"$OUT/$name.rc"
+  cp -a case "$OUT/$name.case"
+}
+# Fills the disk but for $1 blocks of 4 KiB.
+fill() {
+  rm -f "$MNT/filler"
+  free=$(df -B4096 --output=avail "$MNT" | tail -n 1 | tr -d ' ')
+  [ "$free" -gt "$1" ] && dd if=/dev/zero of="$MNT/filler" bs=4096 count=$((free - $1)) 2>/dev/null
+  true
+}
+"$D" init case --title "Full disk (fictional)" --id FD-2026 --regime us-glomag >/dev/null || exit 98
+"$D" -C case exhibit add "$WORK/a.txt" >/dev/null || exit 98
+cp -a case "$OUT/start.case"
+step add-big exhibit add "$WORK/interview.mp4"
+# A command that writes needs a block for the lock file's note, one for the staged case.json, one
+# for the journal, and one more when its custody entries cross a block boundary of the log. So
+# the log is first brought to within one `check` entry of a boundary, and then, with 0 to 4
+# blocks left, each `check` fails at a different write: 3 is the append to the log itself.
+pad() {
+  i=0
+  while [ $(( $(stat -c %s case/custody.jsonl) % 4096 )) -lt $((4096 - 240)) ] && [ $i -lt 60 ]; do
+    "$D" -C case check >/dev/null 2>&1
+    i=$((i + 1))
+  done
+}
+for n in 0 1 2 3 4; do
+  rm -f "$MNT/filler"
+  pad
+  fill $n
+  cp -a case "$OUT/before-check-$n.case"
+  step check-$n check
+  cp -a case "$OUT/before-subject-$n.case"
+  step subject-$n subject add "Person $n (fictional)"
+done
+rm -f "$MNT/filler"
+step add-after exhibit add "$WORK/b.txt"
+step check-after check --json
+"#;
+    let status = Command::new(prefix[0])
+        .args(&prefix[1..])
+        .args(["sh", "-c", script, "sh", env!("CARGO_BIN_EXE_dossier")])
+        .args([&mnt, &out, &work.path().to_path_buf()])
+        .env("DOSSIER_ACTOR", "test paralegal")
+        .status()
+        .unwrap();
+    assert!(status.success(), "the script could not set up the case");
+
+    let read = |name: &str| std::fs::read_to_string(out.join(name)).unwrap_or_default();
+    let code = |step: &str| read(&format!("{step}.rc")).trim().parse::<i32>().unwrap();
+    let files = |case: &str| -> Vec<(String, Vec<u8>)> {
+        let mut found = Vec::new();
+        for dir in ["", "evidence"] {
+            for entry in std::fs::read_dir(out.join(case).join(dir)).unwrap() {
+                let entry = entry.unwrap();
+                if entry.file_type().unwrap().is_file() {
+                    let name = format!("{dir}/{}", entry.file_name().to_string_lossy());
+                    found.push((name, std::fs::read(entry.path()).unwrap()));
+                }
+            }
+        }
+        found.sort();
+        found
+    };
+    let names = |case: &str| -> Vec<String> { files(case).into_iter().map(|f| f.0).collect() };
+
+    // The copy that does not fit: exit 2, a message that says the disk is full and what to do,
+    // and the case exactly as it was (no part-copy in evidence/, no staged case.json).
+    assert_eq!(code("add-big"), 2, "{}", read("add-big.err"));
+    let err = read("add-big.err");
+    assert!(
+        err.contains("interview.mp4") && err.contains("the disk is full: free some space"),
+        "{err}"
+    );
+    assert!(
+        files("add-big.case") == files("start.case"),
+        "{:?}",
+        names("add-big.case")
+    );
+
+    let mut failed = 0;
+    let mut log_append_failed = false;
+    for n in 0..5 {
+        for step in [format!("check-{n}"), format!("subject-{n}")] {
+            let before = format!("before-{step}.case");
+            let after = format!("{step}.case");
+            match code(&step) {
+                2 => {
+                    failed += 1;
+                    let err = read(&format!("{step}.err"));
+                    assert!(
+                        err.contains("the disk is full: free some space"),
+                        "{step}: {err}"
+                    );
+                    log_append_failed |=
+                        err.contains("cannot append to") && err.contains("custody.jsonl");
+                    // The lock file's content may differ; nothing else may.
+                    let strip = |case: &str| {
+                        files(case)
+                            .into_iter()
+                            .filter(|f| f.0 != "/.dossier.lock")
+                            .collect::<Vec<_>>()
+                    };
+                    assert!(
+                        strip(&after) == strip(&before),
+                        "{step} changed the case: {:?} became {:?}",
+                        names(&before),
+                        names(&after)
+                    );
+                }
+                0 | 1 => {}
+                other => panic!("{step} exited {other}: {}", read(&format!("{step}.err"))),
+            }
+            // Done or not, no temporary file of ours is left behind.
+            assert!(
+                names(&after)
+                    .iter()
+                    .all(|n| !n.contains(".dossier-") || n.ends_with(".dossier.lock")),
+                "{step}: {:?}",
+                names(&after)
+            );
+        }
+    }
+    assert!(
+        failed >= 2,
+        "the disk was never full: the test proves nothing"
+    );
+    assert!(
+        log_append_failed,
+        "no append to the custody log ran out of space: {:?}",
+        (0..5)
+            .map(|n| read(&format!("check-{n}.err")))
+            .collect::<Vec<_>>()
+    );
+
+    // Space freed: the next command works, and the case is whole.
+    assert_eq!(code("add-after"), 0, "{}", read("add-after.err"));
+    assert_eq!(code("check-after"), 1, "{}", read("check-after.err"));
+    let report: Value = serde_json::from_str(&read("check-after.out")).unwrap();
+    let damage: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            let text = f.to_string();
+            text.contains("custody") || text.contains("not registered") || text.contains("missing")
+        })
+        .collect();
+    assert!(damage.is_empty(), "{damage:#?}");
+    assert_eq!(report["exhibits_hashed"], 2);
+    assert!(
+        names("check-after.case")
+            .iter()
+            .all(|n| !n.contains(".dossier-") || n.ends_with(".dossier.lock")),
+        "{:?}",
+        names("check-after.case")
+    );
+}

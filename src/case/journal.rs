@@ -74,14 +74,67 @@ pub fn commit(
             disk::untrack(&path);
             let _ = path.keep();
         }
-        carry_out(root, &journal).map_err(|e| {
-            Error::input(
-                format!("{e}"),
+        let Err(failed) = carry_out(root, &journal) else {
+            return Ok(());
+        };
+        // A step failed (a full disk, say) and this process knows exactly which: it takes the
+        // change back, so that the command fails as a whole. Only if that fails too is the
+        // change left to the next command to finish.
+        match take_back(root, &journal) {
+            Ok(()) => Err(failed),
+            Err(_) => Err(Error::input(
+                format!("{failed}"),
                 "the change is recorded in .dossier-commit.json and the next dossier command on \
                  this case finishes it: fix the cause (free some space, say) and run any command",
-            )
-        })
+            )),
+        }
     })
+}
+
+/// Undoes what [`carry_out`] did of a journal before it failed, and drops the journal: the log
+/// is cut back to its old length, the copies (of files outside the case, which stay where they
+/// are) are removed, then the new `case.json` and the journal. None of it needs free space. A
+/// crash on the way leaves the journal, which the next command carries out.
+fn take_back(root: &Path, journal: &Journal) -> Result<()> {
+    let new_case = root.join(NEW_CASE);
+    if !new_case.exists() {
+        // Its rename is the last step: without it, case.json is already the new one and the
+        // change is complete but for removing the journal, which the next command does.
+        return Err(Error::input(
+            "case.json was already replaced",
+            "the next command finishes the change",
+        ));
+    }
+    let log = root.join(custody::FILE);
+    let length = std::fs::metadata(&log)
+        .map_err(|e| Error::io("read", &log, e))?
+        .len();
+    if length > journal.log_length {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&log)
+            .map_err(|e| Error::io("open", &log, e))?;
+        file.set_len(journal.log_length)
+            .and_then(|()| file.sync_all())
+            .map_err(|e| Error::io("cut back", &log, e))?;
+    }
+    for (temp, target) in &journal.copies {
+        let (temp, target) = (root.join(temp), root.join(target));
+        // `place` never moves a copy over a file: a target without its temporary file is ours.
+        let ours = if temp.symlink_metadata().is_ok() {
+            temp
+        } else {
+            target
+        };
+        match std::fs::remove_file(&ours) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io("remove", &ours, e)),
+        }
+    }
+    std::fs::remove_file(&new_case).map_err(|e| Error::io("remove", &new_case, e))?;
+    let path = root.join(JOURNAL);
+    std::fs::remove_file(&path).map_err(|e| Error::io("remove", &path, e))
 }
 
 /// Writes the new `case.json` under its temporary name, with the old one's permissions.

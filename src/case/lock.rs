@@ -11,6 +11,7 @@ use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::disk::is_disk_full;
 use crate::error::{Error, Result};
 
 /// The lock file of a case folder (its content: the writer holding it, if one does).
@@ -139,7 +140,15 @@ fn lock_path(
     let file = wait_for(file, path, access == Access::Read, timeout, waiting, what)?;
     let mut lock = Lock { file, access };
     if access == Access::Write {
-        write_holder(&mut lock.file, command).map_err(|e| Error::io("write", path, e))?;
+        match write_holder(&mut lock.file, command) {
+            Ok(()) => {}
+            // Who holds the lock is only told to a command that waits: on a full disk the
+            // command goes on without it, and fails, cleanly, where it needs the space.
+            Err(e) if is_disk_full(&e) => {
+                let _ = lock.file.set_len(0);
+            }
+            Err(e) => return Err(Error::io("write", path, e)),
+        }
     }
     Ok(Some(lock))
 }
