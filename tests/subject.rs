@@ -82,7 +82,11 @@ fn bad_subjects_are_refused_with_the_fix() {
     );
     case.refuses(
         &["subject", "add", "A", "--criterion", "uk-ghr:9(9)"],
-        &["uk-ghr has no clause `9(9)`", "4(2)(b)"],
+        &[
+            "uk-ghr has no clause `9(9)`",
+            // Each clause, quoted as the shell needs it, with its title.
+            "'uk-ghr:4(2)(b)'  Torture or cruel, inhuman or degrading treatment",
+        ],
     );
     case.refuses(
         &["subject", "add", "A", "--criterion", "4(2)(b)"],

@@ -477,10 +477,17 @@ pub fn parse_criterion(registry: &Registry, text: &str) -> Result<(String, Strin
     let clause = clause.as_str();
     let template = registry.require(regime)?;
     if template.clause(clause).is_none() {
-        let known: Vec<&str> = template.criteria.iter().map(|c| c.id.as_str()).collect();
+        let known: Vec<String> = template
+            .criteria
+            .iter()
+            .map(|c| format!("  '{regime}:{}'  {}", c.id, c.title))
+            .collect();
         return Err(Error::input(
             format!("criterion `{text}`: {regime} has no clause `{clause}`"),
-            format!("clauses of {regime}: {}", known.join(", ")),
+            format!(
+                "use one of the clauses of {regime} (quoted for the shell, as here):\n{}",
+                known.join("\n")
+            ),
         ));
     }
     Ok((regime.to_string(), clause.to_string()))

@@ -304,7 +304,7 @@ pub enum SubjectCommand {
     List(ListArgs),
     /// Correct a subject: any flag of `subject add`, and criteria added or removed
     #[command(
-        after_help = "Example:\n  dossier subject edit S-002 --nationality XV --nationality GB\n  dossier subject edit S-001 --add-criterion 'uk-ghr:4(2)(b)' --argument \"He ordered...\" --exhibit E-004\n  dossier subject edit S-001 --remove-criterion 'us-glomag:1(a)(ii)(A)' --add-criterion 'us-glomag:1(a)(ii)(A)' --argument \"New argument\"\n\nEach flag given replaces that field (a list flag replaces the whole list); an empty value clears\nit (--alias ''). Clause ids are quoted for the shell, or written with dots (us-glomag:1.a.ii.A).\nEvery change is recorded in custody.jsonl with the field, its old and its new value."
+        after_help = "Example:\n  dossier subject edit S-002 --nationality FI --nationality GB\n  dossier subject edit S-001 --add-criterion 'uk-ghr:4(2)(b)' --argument \"He ordered...\" --exhibit E-004\n  dossier subject edit S-001 --remove-criterion 'us-glomag:1(a)(ii)(A)' --add-criterion 'us-glomag:1(a)(ii)(A)' --argument \"New argument\"\n\nEach flag given replaces that field (a list flag replaces the whole list); an empty value clears\nit (--alias ''). Clause ids are quoted for the shell, or written with dots (us-glomag:1.a.ii.A).\nEvery change is recorded in custody.jsonl with the field, its old and its new value."
     )]
     Edit(Box<SubjectEditArgs>),
     /// Remove a subject from the case (its id is never reused)
@@ -470,9 +470,12 @@ pub struct EventEditArgs {
 pub struct EventAddArgs {
     /// 2017-01-15, 2017-01, 2017, 2011-02-14..2011-03-16 or ~2014
     pub date: String,
+    /// What happened, in a few words
     pub title: String,
+    /// What happened, in full
     #[arg(long)]
     pub description: Option<String>,
+    /// Where it happened
     #[arg(long)]
     pub location: Option<String>,
     /// A subject involved, with their role: S-001 or S-001:ROLE
@@ -543,15 +546,18 @@ pub struct SignatoryRemoveArgs {
 
 #[derive(Debug, Args)]
 pub struct SignatoryAddArgs {
+    /// The organisation's name, as it signs
     pub name: String,
     /// lead (files the referral) or co-signer
     #[arg(long, value_name = "lead|co-signer")]
     pub role: Option<String>,
+    /// Country as an ISO 3166-1 alpha-2 code (GB, not UK)
     #[arg(long, value_name = "CC")]
     pub country: Option<String>,
     /// Contact person
     #[arg(long, value_name = "NAME")]
     pub contact: Option<String>,
+    /// E-mail of the contact person
     #[arg(long, value_name = "E")]
     pub email: Option<String>,
     /// Telephone of the contact person
@@ -570,6 +576,7 @@ pub enum AddresseeCommand {
     )]
     Add(AddresseeAddArgs),
     /// List the addressees, per regime
+    #[command(after_help = "Example:\n  dossier addressee list --json")]
     List(ListArgs),
 }
 
@@ -583,6 +590,7 @@ pub struct AddresseeAddArgs {
     /// Their title, e.g. "Secretary of State"
     #[arg(long, value_name = "T")]
     pub title: Option<String>,
+    /// Their ministry, department or office
     #[arg(long, value_name = "O")]
     pub organisation: Option<String>,
     /// Postal address, one line
@@ -683,6 +691,77 @@ mod tests {
     #[test]
     fn the_command_line_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    /// Every command reached from `dossier`, with its full name ("dossier subject edit").
+    fn every_command() -> Vec<(String, clap::Command)> {
+        fn walk(name: String, command: &clap::Command, out: &mut Vec<(String, clap::Command)>) {
+            out.push((name.clone(), command.clone()));
+            for sub in command.get_subcommands() {
+                walk(format!("{name} {}", sub.get_name()), sub, out);
+            }
+        }
+        let mut out = Vec::new();
+        let mut cli = Cli::command();
+        cli.build();
+        walk("dossier".to_string(), &cli, &mut out);
+        // clap's own `help` subcommands say what they do, and need no example.
+        out.retain(|(name, _)| !name.split(' ').any(|word| word == "help"));
+        out
+    }
+
+    #[test]
+    fn every_flag_and_argument_of_every_command_has_help() {
+        let mut missing = Vec::new();
+        for (name, command) in every_command() {
+            for arg in command.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id == "help" || id == "version" {
+                    continue;
+                }
+                let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+                if help.trim().is_empty() {
+                    missing.push(format!("{name}: {id}"));
+                }
+            }
+            if command.get_about().is_none() && name != "dossier" {
+                missing.push(format!("{name}: (the command itself)"));
+            }
+        }
+        assert!(missing.is_empty(), "no help for: {missing:#?}");
+    }
+
+    #[test]
+    fn every_command_that_runs_has_an_example_with_clause_ids_quoted() {
+        for (name, command) in every_command() {
+            if command.has_subcommands() && name != "dossier" {
+                continue;
+            }
+            let after = command
+                .get_after_help()
+                .map(|h| h.to_string())
+                .unwrap_or_default();
+            assert!(after.contains("Example:"), "{name} --help has no example");
+            // A clause id such as 1(a)(ii)(A) is shell syntax unless quoted (or written with
+            // dots): an example must run when pasted. Example lines are the `dossier ...` ones
+            // and their continuations.
+            let mut continued = false;
+            for line in after.lines() {
+                let example = continued || line.trim_start().starts_with("dossier ");
+                continued = example && line.ends_with('\\');
+                if !example {
+                    continue;
+                }
+                for word in line.split_whitespace() {
+                    if word.contains(':') && word.contains('(') {
+                        assert!(
+                            word.starts_with('\'') || word.starts_with('"'),
+                            "{name}: `{word}` is not quoted for the shell"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
