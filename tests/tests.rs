@@ -13,6 +13,7 @@ mod hostile;
 mod import;
 mod init;
 mod names;
+mod readme;
 mod shared;
 mod sign;
 mod signatory;
