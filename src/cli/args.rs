@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "dossier", version, propagate_version = true)]
 #[command(
-    after_help = "Example:\n  dossier init my-case --title \"The Lantern crackdown\" --regime us-glomag --regime uk-ghr\n  dossier -C my-case exhibit add ~/statements/witness-1.pdf --title \"Statement of witness 1\"\n  dossier -C my-case check"
+    after_help = "Example:\n  dossier init my-case --title \"The Lantern crackdown\" --regime us-glomag \\\n    --regime uk-ghr\n  dossier -C my-case exhibit add ~/statements/witness-1.pdf \\\n    --title \"Statement of witness 1\"\n  dossier -C my-case check"
 )]
 pub struct Cli {
     /// Work on the case in DIR instead of the current folder (before or after the command name)
@@ -25,7 +25,7 @@ pub struct Cli {
 pub enum Command {
     /// Start a new case folder: case.json, evidence/, narrative/, custody.jsonl
     #[command(
-        after_help = "Example:\n  dossier init my-case --title \"The Lantern crackdown\" --id NP-2024 --regime us-glomag --regime uk-ghr"
+        after_help = "Example:\n  dossier init my-case --title \"The Lantern crackdown\" --id NP-2024 \\\n    --regime us-glomag --regime uk-ghr"
     )]
     Init(InitArgs),
 
@@ -77,7 +77,7 @@ pub enum Command {
 
     /// Sign a sealed dossier for an organisation (SSH signature over a statement of its fingerprint)
     #[command(
-        after_help = "Example:\n  dossier sign NZ-LANTERN-full-2026-11-21.zip --key keys/nap --org \"Norzhavia Accountability Project\" --role lead\n\nThe signature goes into signatures/ of the dossier; data/ and the manifests are not touched, so\nthe dossier fingerprint does not change. A key with a passphrase asks for it, or reads DOSSIER_PASSPHRASE."
+        after_help = "Example:\n  dossier sign NZ-LANTERN-full-2026-11-21.zip --key ~/dossier-keys/nap \\\n    --org \"Norzhavia Accountability Project\" --role lead\n\nThe signature goes into signatures/ of the dossier; data/ and the manifests are not touched, so\nthe dossier fingerprint does not change. A key with a passphrase asks for it, or reads DOSSIER_PASSPHRASE."
     )]
     Sign(SignArgs),
 
@@ -130,7 +130,7 @@ pub enum ExportFormat {
 pub enum KeyCommand {
     /// Make an Ed25519 OpenSSH key pair: PREFIX (private, mode 0600) and PREFIX.pub
     #[command(
-        after_help = "Example:\n  dossier key generate --org \"Norzhavia Accountability Project\" --out keys/nap\n  dossier key generate --org \"Quillwater Press Freedom Trust\" --out keys/qpft --passphrase\n\nIt prints the line to give the other organisations for their allowed_signers file."
+        after_help = "Example:\n  dossier key generate --org \"Norzhavia Accountability Project\" \\\n    --out ~/dossier-keys/nap\n  dossier key generate --org \"Quillwater Press Freedom Trust\" \\\n    --out ~/dossier-keys/qpft --passphrase\n\nKeep the private key outside the case folder. The last line printed is the line to add\nto the coalition's allowed_signers file (see the README)."
     )]
     Generate(KeyGenerateArgs),
 }
@@ -194,7 +194,7 @@ pub struct InitArgs {
 pub enum ExhibitCommand {
     /// Register files (or every file under a folder) as exhibits; files from outside evidence/ are copied in
     #[command(
-        after_help = "Example:\n  dossier exhibit add evidence/photos/gate.jpg --title \"Gate of the detention centre\" --collected-at 2023-04-02T10:15:00Z --event V-003\n  dossier exhibit add ~/Downloads/leak --source \"insider\" --confidential-source --confidential\n\nRelative paths are taken from the case folder (like git -C)."
+        after_help = "Example:\n  dossier exhibit add evidence/photos/gate.jpg \\\n    --title \"Gate of the detention centre\" --collected-at 2023-04-02T10:15:00Z \\\n    --event V-003\n  dossier exhibit add ~/Downloads/leak --source \"insider\" \\\n    --confidential-source --confidential\n\nRelative paths are taken from the case folder (like git -C)."
     )]
     Add(Box<ExhibitAddArgs>),
     /// List the exhibits
@@ -202,7 +202,7 @@ pub enum ExhibitCommand {
     List(ListArgs),
     /// Correct an exhibit's metadata, or link it to events (never its file or hash)
     #[command(
-        after_help = "Example:\n  dossier exhibit edit E-002 --title \"Gate of the detention centre, north side\" --event V-003\n  dossier exhibit edit E-004 --public --source \"\"\n\nEach flag given replaces that field; an empty value clears it. Every change is recorded in\ncustody.jsonl with the field, its old and its new value."
+        after_help = "Example:\n  dossier exhibit edit E-002 \\\n    --title \"Gate of the detention centre, north side\" --event V-003\n  dossier exhibit edit E-004 --public --source \"\"\n\nEach flag given replaces that field; an empty value clears it. Every change is recorded in\ncustody.jsonl with the field, its old and its new value."
     )]
     Edit(Box<ExhibitEditArgs>),
     /// Withdraw an exhibit: later dossiers leave it out; its file, intake and id stay
@@ -296,7 +296,7 @@ pub struct ListArgs {
 pub enum SubjectCommand {
     /// Add a person (or, with --entity, an organisation) alleged to be responsible
     #[command(
-        after_help = "Example:\n  dossier subject add \"Fulan al-Fulani\" --original-script \"فلان الفلاني\" --born ~1968 --nationality XA \\\n    --position \"Director, Detention Centre No. 4, 2016, 2021\" --id-document passport:X1234567:XA \\\n    --criterion 'us-glomag:1(a)(ii)(A)' --criterion 'uk-ghr:4(2)(b)' --argument \"Ordered the beatings...\" --exhibit E-004\n\n--argument and --exhibit attach to every --criterion of the same command."
+        after_help = "Example:\n  dossier subject add \"Fulan al-Fulani\" --original-script \"فلان الفلاني\" \\\n    --born ~1968 --nationality XA \\\n    --position \"Director, Detention Centre No. 4, 2016, 2021\" \\\n    --id-document passport:X1234567:XA --criterion 'us-glomag:1(a)(ii)(A)' \\\n    --criterion 'uk-ghr:4(2)(b)' --argument \"Ordered the beatings...\" \\\n    --exhibit E-004\n\n--argument and --exhibit attach to every --criterion of the same command."
     )]
     Add(Box<SubjectAddArgs>),
     /// List the subjects
@@ -304,7 +304,7 @@ pub enum SubjectCommand {
     List(ListArgs),
     /// Correct a subject: any flag of `subject add`, and criteria added or removed
     #[command(
-        after_help = "Example:\n  dossier subject edit S-002 --nationality FI --nationality GB\n  dossier subject edit S-001 --add-criterion 'uk-ghr:4(2)(b)' --argument \"He ordered...\" --exhibit E-004\n  dossier subject edit S-001 --remove-criterion 'us-glomag:1(a)(ii)(A)' --add-criterion 'us-glomag:1(a)(ii)(A)' --argument \"New argument\"\n\nEach flag given replaces that field (a list flag replaces the whole list); an empty value clears\nit (--alias ''). Clause ids are quoted for the shell, or written with dots (us-glomag:1.a.ii.A).\nEvery change is recorded in custody.jsonl with the field, its old and its new value."
+        after_help = "Example:\n  dossier subject edit S-002 --nationality FI --nationality GB\n  dossier subject edit S-001 --add-criterion 'uk-ghr:4(2)(b)' \\\n    --argument \"He ordered...\" --exhibit E-004\n  dossier subject edit S-001 --remove-criterion 'us-glomag:1(a)(ii)(A)' \\\n    --add-criterion 'us-glomag:1(a)(ii)(A)' --argument \"New argument\"\n\nEach flag given replaces that field (a list flag replaces the whole list); an empty value clears\nit (--alias ''). Clause ids are quoted for the shell, or written with dots (us-glomag:1.a.ii.A).\nEvery change is recorded in custody.jsonl with the field, its old and its new value."
     )]
     Edit(Box<SubjectEditArgs>),
     /// Remove a subject from the case (its id is never reused)
@@ -417,7 +417,7 @@ pub struct SubjectAddArgs {
 pub enum EventCommand {
     /// Add an event to the timeline
     #[command(
-        after_help = "Example:\n  dossier event add 2019-03-14 \"Raid on the newspaper office\" --location Qelvaran --subject S-001:commander --exhibit E-002\n  dossier event add 2011-02-14..2011-03-16 \"Protest camp\"\n  dossier event add ~2014 \"Detention centre opens\""
+        after_help = "Example:\n  dossier event add 2019-03-14 \"Raid on the newspaper office\" \\\n    --location Qelvaran --subject S-001:commander --exhibit E-002\n  dossier event add 2011-02-14..2011-03-16 \"Protest camp\"\n  dossier event add ~2014 \"Detention centre opens\""
     )]
     Add(EventAddArgs),
     /// List the timeline in date order
@@ -425,7 +425,7 @@ pub enum EventCommand {
     List(ListArgs),
     /// Correct an event: date, title, description, location, subjects and exhibits
     #[command(
-        after_help = "Example:\n  dossier event edit V-001 --date 2019-03-15 --add-subject S-002:guard --add-exhibit E-004\n  dossier event edit V-002 --remove-exhibit E-003 --location \"\"\n\nEvery change is recorded in custody.jsonl with the field, its old and its new value."
+        after_help = "Example:\n  dossier event edit V-001 --date 2019-03-15 --add-subject S-002:guard \\\n    --add-exhibit E-004\n  dossier event edit V-002 --remove-exhibit E-003 --location \"\"\n\nEvery change is recorded in custody.jsonl with the field, its old and its new value."
     )]
     Edit(EventEditArgs),
     /// Remove an event from the timeline (its id is never reused)
@@ -490,7 +490,7 @@ pub struct EventAddArgs {
 pub enum SignatoryCommand {
     /// Add an organisation that submits and signs the referral
     #[command(
-        after_help = "Example:\n  dossier signatory add \"Norzhavia Accountability Project\" --role lead --country GB --contact \"A. Jones\" --email legal@example.org"
+        after_help = "Example:\n  dossier signatory add \"Norzhavia Accountability Project\" --role lead \\\n    --country GB --contact \"A. Jones\" --email legal@example.org"
     )]
     Add(SignatoryAddArgs),
     /// List the signatories
@@ -498,12 +498,12 @@ pub enum SignatoryCommand {
     List(ListArgs),
     /// Correct a signatory's details (one lead at most)
     #[command(
-        after_help = "Example:\n  dossier signatory edit \"Norzhavia Justice Project\" --contact \"A. Jones\" --email legal@example.org\n  dossier signatory edit \"Quillwater Trust\" --name \"Quillwater Press Freedom Trust\"\n\nEvery change is recorded in custody.jsonl with the field, its old and its new value."
+        after_help = "Example:\n  dossier signatory edit \"Norzhavia Justice Project\" --contact \"A. Jones\" \\\n    --email legal@example.org\n  dossier signatory edit \"Quillwater Trust\" \\\n    --name \"Quillwater Press Freedom Trust\"\n\nEvery change is recorded in custody.jsonl with the field, its old and its new value."
     )]
     Edit(SignatoryEditArgs),
     /// Remove a signatory from the coalition
     #[command(
-        after_help = "Example:\n  dossier signatory remove \"Quillwater Press Freedom Trust\" --reason \"withdrew from the coalition\""
+        after_help = "Example:\n  dossier signatory remove \"Quillwater Press Freedom Trust\" \\\n    --reason \"withdrew from the coalition\""
     )]
     Remove(SignatoryRemoveArgs),
 }
@@ -572,7 +572,7 @@ pub struct SignatoryAddArgs {
 pub enum AddresseeCommand {
     /// Address a regime's cover letter to someone (without one, the template's authority)
     #[command(
-        after_help = "Example:\n  dossier addressee add \"The Honorable Jane Doe\" --regime us-glomag --title \"Secretary of the Treasury\" \\\n    --organisation \"U.S. Department of the Treasury\" --address \"1500 Pennsylvania Avenue NW, Washington, DC 20220\""
+        after_help = "Example:\n  dossier addressee add \"The Honorable Jane Doe\" --regime us-glomag \\\n    --title \"Secretary of the Treasury\" \\\n    --organisation \"U.S. Department of the Treasury\" \\\n    --address \"1500 Pennsylvania Avenue NW, Washington, DC 20220\""
     )]
     Add(AddresseeAddArgs),
     /// List the addressees, per regime
@@ -752,6 +752,12 @@ mod tests {
                 if !example {
                     continue;
                 }
+                // clap wraps help to the terminal: an example line over 80 columns would be
+                // broken where a shell cannot take it, so long examples use `\` continuations.
+                assert!(
+                    line.chars().count() <= 80,
+                    "{name}: example line over 80 columns: {line}"
+                );
                 for word in line.split_whitespace() {
                     if word.contains(':') && word.contains('(') {
                         assert!(
