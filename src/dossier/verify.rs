@@ -13,9 +13,10 @@ use serde::Serialize;
 
 use super::json::{DossierJson, DossierSummary};
 use crate::case::custody;
+use crate::dossier::allowed_signers::AllowedSigners;
 use crate::dossier::archive::ZipIn;
 use crate::dossier::bag::{self, ManifestLine};
-use crate::dossier::sshsig::{self, AllowedSigner, SignatureCheck, Verdict};
+use crate::dossier::sshsig::{self, SignatureCheck, Verdict};
 use crate::error::{Error, Result};
 use crate::hash::{FileDigest, sha256_file};
 
@@ -403,7 +404,7 @@ fn problem(place: &str, message: &str) -> Problem {
 /// With `allowed` (an allowed_signers file), each signature is also judged by whose key made it.
 pub fn verify(
     path: &Path,
-    allowed: Option<&[AllowedSigner]>,
+    allowed: Option<&AllowedSigners>,
     progress: &ProgressBar,
 ) -> Result<VerifyReport> {
     let mut bag = open_dossier(path)?;
@@ -914,7 +915,7 @@ fn check_dossier_json(
 fn check_signatures(
     bag: &mut Bag,
     fingerprint: &str,
-    allowed: Option<&[AllowedSigner]>,
+    allowed: Option<&AllowedSigners>,
     problems: &mut Vec<Problem>,
 ) -> Vec<SignatureCheck> {
     let files: Vec<String> = bag
