@@ -319,6 +319,29 @@ fn crafted(zip: &[u8], alter: impl Fn(&mut Vec<u8>, usize, usize)) -> Vec<u8> {
     bytes
 }
 
+/// The zip with `bytes` inserted at `at` (the start of an entry, or of the central directory),
+/// every offset after it moved so that the zip still reads: data hidden between entries.
+fn with_bytes_inserted(zip: &[u8], at: usize, bytes: &[u8]) -> Vec<u8> {
+    let end = zip.windows(4).rposition(|w| w == b"PK\x05\x06").unwrap();
+    let (size, start) = (u32_at(zip, end + 12), u32_at(zip, end + 16));
+    let mut out = [&zip[..at], bytes, &zip[at..]].concat();
+    let shift = bytes.len();
+    let moved = |offset: usize| if offset >= at { offset + shift } else { offset };
+    let mut record = start;
+    while record < start + size {
+        let local = u32_at(zip, record + 42);
+        let new = moved(record) + 42;
+        out[new..new + 4].copy_from_slice(&(moved(local) as u32).to_le_bytes());
+        record += 46
+            + u16_at(zip, record + 28) as usize
+            + u16_at(zip, record + 30) as usize
+            + u16_at(zip, record + 32) as usize;
+    }
+    let new = moved(end) + 16;
+    out[new..new + 4].copy_from_slice(&(moved(start) as u32).to_le_bytes());
+    out
+}
+
 /// `unzip -t` on a file: `Some(passes)` if unzip is installed.
 fn unzip_passes(path: &Path) -> Option<bool> {
     tool(
@@ -341,6 +364,19 @@ fn a_zip_is_intact_only_if_it_is_exactly_its_entries_and_directory() {
             b[local + 6..local + 8].copy_from_slice(&f.to_le_bytes());
         }
     };
+    // Where the central directory starts, and the second entry in the file (offset, name).
+    let directory = u32_at(&zip, end + 16);
+    let mut locals: Vec<(usize, String)> = Vec::new();
+    let mut record = directory;
+    while zip[record..].starts_with(b"PK\x01\x02") {
+        let name_len = u16_at(&zip, record + 28) as usize;
+        let name = String::from_utf8_lossy(&zip[record + 46..record + 46 + name_len]);
+        locals.push((u32_at(&zip, record + 42), name.into_owned()));
+        record +=
+            46 + name_len + u16_at(&zip, record + 30) as usize + u16_at(&zip, record + 32) as usize;
+    }
+    locals.sort();
+    let (second_entry, second_name) = locals.swap_remove(1);
     let mut stub = b"#!/bin/sh\necho 'a polyglot stub'\nexit 0\n".to_vec();
     stub.resize(131, b'#');
     // (name, bytes, what verify says, whether unzip -t passes it)
@@ -366,7 +402,7 @@ fn a_zip_is_intact_only_if_it_is_exactly_its_entries_and_directory() {
             "needs version 6.3 of the zip format".into(),
             false,
         ),
-        // unzip -t passes these two, since every entry still reads; a dossier is stricter, as
+        // unzip -t passes these four, since every entry still reads; a dossier is stricter, as
         // the bytes are not what was sealed and may carry hidden data.
         (
             "appended",
@@ -378,6 +414,24 @@ fn a_zip_is_intact_only_if_it_is_exactly_its_entries_and_directory() {
             "comment",
             [&zip[..end + 20], &7u16.to_le_bytes()[..], b"comment"].concat(),
             "the zip carries a comment of 7 bytes".into(),
+            true,
+        ),
+        (
+            "between",
+            with_bytes_inserted(&zip, second_entry, b"hidden between entries"),
+            format!(
+                "22 bytes before the entry {second_name}, at offset {second_entry} to {}: data that is no entry's",
+                second_entry + 22
+            ),
+            true,
+        ),
+        (
+            "before-directory",
+            with_bytes_inserted(&zip, directory, b"hidden before the directory"),
+            format!(
+                "27 bytes between the last entry and the central directory, at offset {directory} to {}",
+                directory + 27
+            ),
             true,
         ),
     ];
@@ -408,7 +462,17 @@ fn a_zip_is_intact_only_if_it_is_exactly_its_entries_and_directory() {
 /// The sealed zip with its manifest-sha256.txt replaced by `lines` copies of `line`, deflated
 /// as hard as deflate goes (20 million short lines take about 40 KB).
 fn zip_with_manifest_of(case: &TestCase, line: &[u8], lines: usize, to: &Path) {
-    use std::io::Write;
+    let chunk = line.repeat(64 * 1024);
+    zip_with_manifest(case, to, |out| {
+        for _ in 0..lines / (64 * 1024) {
+            out.write_all(&chunk).unwrap();
+        }
+        out.write_all(&line.repeat(lines % (64 * 1024))).unwrap();
+    });
+}
+
+/// The sealed zip with its manifest-sha256.txt replaced by what `write` writes, deflated.
+fn zip_with_manifest(case: &TestCase, to: &Path, write: impl FnOnce(&mut dyn std::io::Write)) {
     let sealed = std::fs::File::open(case.zip("full")).unwrap();
     let mut sealed = zip::ZipArchive::new(sealed).unwrap();
     let mut out = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
@@ -426,11 +490,7 @@ fn zip_with_manifest_of(case: &TestCase, line: &[u8], lines: usize, to: &Path) {
         .compression_method(zip::CompressionMethod::Deflated)
         .compression_level(Some(9));
     out.start_file(manifest.unwrap(), options).unwrap();
-    let chunk = line.repeat(64 * 1024);
-    for _ in 0..lines / (64 * 1024) {
-        out.write_all(&chunk).unwrap();
-    }
-    out.write_all(&line.repeat(lines % (64 * 1024))).unwrap();
+    write(&mut out);
     out.finish().unwrap();
 }
 
@@ -488,6 +548,61 @@ fn twenty_million_refused_manifest_lines_are_counted_not_stored() {
         !run.stdout.contains("manifest-sha256.txt:21:"),
         "{}",
         run.stdout
+    );
+    // Generous bounds for a debug build on a shared machine; docs/performance.md has the figures.
+    assert!(elapsed.as_secs() < 60, "verify took {elapsed:?}");
+    if let Some(kib) = peak {
+        assert!(kib < 256 * 1024, "verify peaked at {kib} KiB");
+    }
+}
+
+#[test]
+fn a_manifest_of_192_mib_naming_missing_files_is_counted_in_bounded_memory() {
+    let case = TestCase::complete();
+    case.build(&[]).ok();
+    let zip = case.outside("missing.zip");
+    // Well-formed lines, each naming another file that is not in the zip, up to just under the
+    // 192 MiB a manifest may have.
+    let hash = "0".repeat(64);
+    let prefix = format!("data/{}/", "a".repeat(40));
+    let line = |i: usize| format!("{hash}  {prefix}{i:08}\n");
+    let lines = (192 * 1024 * 1024 - 4096) / line(0).len();
+    zip_with_manifest(&case, &zip, |out| {
+        let mut batch = String::new();
+        for i in 0..lines {
+            batch.push_str(&line(i));
+            if batch.len() > 1 << 20 {
+                out.write_all(batch.as_bytes()).unwrap();
+                batch.clear();
+            }
+        }
+        out.write_all(batch.as_bytes()).unwrap();
+    });
+    let size = std::fs::metadata(&zip).unwrap().len();
+    assert!(size < 8 << 20, "the zip takes {size} bytes");
+    let (run, peak, elapsed) = verify_measured(&case, &zip);
+    let counted = lines - 10_000;
+    let run = run.exits(1).stdout_has(&[
+        &format!("missing     {prefix}00000000  (expected sha256 {hash})"),
+        &format!("missing     {prefix}00009999"),
+        &format!(
+            "problem     manifest-sha256.txt: and {counted} more lines name files that are not in the bag (only the first 10000 are listed as missing)"
+        ),
+    ]);
+    assert!(
+        !run.stdout.contains(&format!("{prefix}00010000")),
+        "a missing file past the first 10000 is listed"
+    );
+    let listed = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("missing "))
+        .count();
+    assert_eq!(listed, 10_000);
+    assert!(
+        last_line(&run).starts_with("NOT INTACT"),
+        "{}",
+        last_line(&run)
     );
     // Generous bounds for a debug build on a shared machine; docs/performance.md has the figures.
     assert!(elapsed.as_secs() < 60, "verify took {elapsed:?}");
