@@ -241,8 +241,9 @@ impl Bag {
                 .filter_map(|e| e.name.as_deref())
                 .filter(|n| bag::unsafe_bag_path(n.trim_end_matches('/')).is_none())
         };
+        let bagit_txt = format!("/{}", bag::BAGIT_TXT);
         let mut roots: Vec<&str> = safe_names()
-            .filter_map(|n| n.strip_suffix(&format!("/{}", bag::BAGIT_TXT)))
+            .filter_map(|n| n.strip_suffix(&bagit_txt))
             .filter(|root| !root.contains('/'))
             .collect();
         roots.sort_unstable();
@@ -278,6 +279,7 @@ impl Bag {
         let mut index = HashMap::new();
         // The listing is consumed here: the bag keeps only what it needs of it.
         let entries = std::mem::take(&mut zip.entries);
+        let prefix = format!("{name}/");
         for entry in &entries {
             let Some(full) = entry.name.as_deref() else {
                 problems.push(problem(
@@ -296,7 +298,7 @@ impl Bag {
                 problems.push(problem(full, &format!("hostile entry, not read: {why}")));
                 continue;
             }
-            let Some(path) = full.strip_prefix(&format!("{name}/")) else {
+            let Some(path) = full.strip_prefix(&prefix) else {
                 problems.push(problem(
                     full,
                     &format!("entry outside the bag folder {name}/: not read"),
