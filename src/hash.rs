@@ -25,15 +25,16 @@ pub struct FileDigest {
     pub size: u64,
 }
 
-/// Lowercase hex of a byte string.
+/// Lowercase hex of a byte string. A table, not `format!`: it runs once per file, and
+/// formatting each byte cost more than hashing a small file (callgrind, 10,000 files).
 pub fn to_hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        hex.push(DIGITS[(b >> 4) as usize] as char);
+        hex.push(DIGITS[(b & 15) as usize] as char);
+    }
+    hex
 }
 
 /// SHA-256 of bytes in memory, lowercase hex.

@@ -681,6 +681,10 @@ pub struct VerifyArgs {
     /// Judge signatures by an OpenSSH allowed_signers file: whose keys may sign for which organisation
     #[arg(long, value_name = "FILE")]
     pub allowed_signers: Option<PathBuf>,
+    /// Judge allowed_signers' valid-after/valid-before at this time, not now (as ssh-keygen
+    /// -Overify-time): YYYYMMDD[HHMM[SS]][Z], e.g. the signing date of a key retired since
+    #[arg(long, value_name = "TIME", requires = "allowed_signers")]
+    pub verify_time: Option<String>,
 }
 
 #[cfg(test)]

@@ -4,9 +4,9 @@ use std::path::Path;
 
 use crate::cli::args::VerifyArgs;
 use crate::cli::output::write_verify_report;
-use crate::dossier::sshsig::parse_allowed_signers;
+use crate::dossier::allowed_signers::{AllowedSigners, parse_time};
 use crate::dossier::verify::{find_exhibit, verify};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 use super::{Outcome, Output, progress_bar, stdout_error};
 
@@ -58,7 +58,19 @@ pub fn run(root: &Path, args: VerifyArgs, out: &mut Output) -> Result<Outcome> {
     }
     let allowed = match &args.allowed_signers {
         Some(file) => {
-            let (signers, ignored) = parse_allowed_signers(&root.join(file))?;
+            let verify_time = args
+                .verify_time
+                .as_deref()
+                .map(|t| {
+                    parse_time(t).map_err(|why| {
+                        Error::input(
+                            format!("--verify-time: {why}"),
+                            "give the time as ssh-keygen's -Overify-time takes it: YYYYMMDD[HHMM[SS]], with Z for UTC (e.g. 20261121Z)",
+                        )
+                    })
+                })
+                .transpose()?;
+            let (signers, ignored) = AllowedSigners::read(&root.join(file), verify_time)?;
             for warning in ignored {
                 eprintln!("warning: {warning}");
             }
@@ -66,7 +78,7 @@ pub fn run(root: &Path, args: VerifyArgs, out: &mut Output) -> Result<Outcome> {
         }
         None => None,
     };
-    let report = verify(&path, allowed.as_deref(), &progress)?;
+    let report = verify(&path, allowed.as_ref(), &progress)?;
     progress.finish_and_clear();
     if args.json {
         out.json(&report)?;

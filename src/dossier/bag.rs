@@ -31,6 +31,9 @@ pub fn encode_path(path: &str) -> String {
 
 /// Decodes `%0A`, `%0D` and `%25` (either case); any other `%` sequence is left as it is.
 pub fn decode_path(path: &str) -> String {
+    if !path.as_bytes().contains(&b'%') {
+        return path.to_string();
+    }
     let mut out = String::with_capacity(path.len());
     let mut rest = path;
     while let Some(i) = rest.find('%') {
@@ -110,56 +113,136 @@ impl Refused {
 pub fn parse_manifest(text: &[u8]) -> (Vec<ManifestLine>, Refused) {
     let mut lines = Vec::new();
     let mut bad = Refused::default();
-    let body = text.strip_suffix(b"\n").unwrap_or(text);
-    if body.is_empty() {
-        return (lines, bad);
-    }
-    for (i, raw) in body.split(|&b| b == b'\n').enumerate() {
-        let number = i + 1;
-        let Ok(line) = std::str::from_utf8(raw) else {
-            bad.push(number, "not UTF-8");
-            continue;
-        };
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        let Some((sha, path)) = line.split_once([' ', '\t']) else {
-            bad.push(number, "not `<sha256> <path>`");
-            continue;
-        };
-        let path = path.trim_start_matches([' ', '\t']);
-        if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
-            bad.push(number, "the checksum is not 64 hexadecimal digits");
-            continue;
-        }
-        let path = decode_path(path);
-        if let Some(why) = unsafe_bag_path(&path) {
-            bad.push(number, why);
-            continue;
-        }
-        lines.push(ManifestLine {
-            sha256: sha.to_ascii_lowercase(),
-            path,
-        });
-    }
+    read_manifest(text, |number, line| match line {
+        Ok(line) => lines.push(line),
+        Err(why) => bad.push(number, why),
+    })
+    .expect("reading memory does not fail");
     (lines, bad)
+}
+
+/// Lines longer than this are refused without being held: 64 hex digits, two spaces and a path
+/// of up to 4,096 bytes, each byte percent-encoded at worst, fit.
+const MAX_LINE: usize = 64 + 2 + 3 * 4096;
+
+/// Reads a manifest as it streams, handing each line to `line` (its 1-based number, and the
+/// line or why it is refused), holding no more than one line at a time; returns the SHA-256 of
+/// the bytes read (for `manifest-sha256.txt`, the dossier fingerprint). Lines end at LF; a last
+/// line without LF counts.
+pub fn read_manifest(
+    reader: impl std::io::Read,
+    mut line: impl FnMut(usize, Result<ManifestLine, &'static str>),
+) -> std::io::Result<String> {
+    use sha2::Digest;
+    use std::io::{BufRead, Read};
+    let mut reader = std::io::BufReader::with_capacity(256 * 1024, reader);
+    let mut hasher = sha2::Sha256::new();
+    let mut current = Vec::new();
+    let mut number = 0;
+    loop {
+        current.clear();
+        // read_until finds the LF with std's memchr: fast even in a debug build.
+        let n = (&mut reader)
+            .take(MAX_LINE as u64 + 1)
+            .read_until(b'\n', &mut current)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&current);
+        number += 1;
+        if current.last() == Some(&b'\n') {
+            current.pop();
+        } else if current.len() > MAX_LINE {
+            // Too long to be a line of a bag: skipped to its LF, never held.
+            loop {
+                current.clear();
+                let n = (&mut reader)
+                    .take(64 * 1024)
+                    .read_until(b'\n', &mut current)?;
+                hasher.update(&current);
+                if n == 0 || current.last() == Some(&b'\n') {
+                    break;
+                }
+            }
+            line(
+                number,
+                Err("the line is longer than any path a bag may hold"),
+            );
+            continue;
+        }
+        line(number, parse_line(&current));
+    }
+    Ok(crate::hash::to_hex(&hasher.finalize()))
+}
+
+/// One manifest line (without its LF): `<sha256> <path>`, or why it is refused. Written over
+/// bytes, without iterator adapters: it runs once per line of manifests that may hold millions.
+fn parse_line(raw: &[u8]) -> Result<ManifestLine, &'static str> {
+    let line = std::str::from_utf8(raw).map_err(|_| "not UTF-8")?;
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let bytes = line.as_bytes();
+    let blank = |b: u8| b == b' ' || b == b'\t';
+    // The checksum is everything before the first space or tab: 64 hexadecimal digits.
+    let mut end = 0;
+    while end < bytes.len() && !blank(bytes[end]) {
+        end += 1;
+    }
+    if end == bytes.len() {
+        return Err("not `<sha256> <path>`");
+    }
+    let mut hex = end == 64;
+    let mut i = 0;
+    while hex && i < 64 {
+        hex = bytes[i].is_ascii_hexdigit();
+        i += 1;
+    }
+    if !hex {
+        return Err("the checksum is not 64 hexadecimal digits");
+    }
+    let mut start = end;
+    while start < bytes.len() && blank(bytes[start]) {
+        start += 1;
+    }
+    let path = decode_path(&line[start..]);
+    if let Some(why) = unsafe_bag_path(&path) {
+        return Err(why);
+    }
+    Ok(ManifestLine {
+        sha256: line[..64].to_ascii_lowercase(),
+        path,
+    })
 }
 
 /// Why a path inside a bag is refused, if it is: it must stay inside the bag.
 pub fn unsafe_bag_path(path: &str) -> Option<&'static str> {
-    if path.is_empty() {
-        Some("the path is empty")
-    } else if path.starts_with('/') || path.as_bytes().get(1) == Some(&b':') {
-        Some("the path is absolute")
-    } else if path.contains('\0') {
-        Some("the path contains a NUL character")
-    } else if path.contains('\\') {
-        Some("the path contains a backslash")
-    } else if path.split('/').any(|p| p == "..") {
-        Some("the path leaves the bag (`..`)")
-    } else if path.split('/').any(|p| p.is_empty() || p == ".") {
-        Some("the path has an empty or `.` part")
-    } else {
-        None
+    let bytes = path.as_bytes();
+    if bytes.is_empty() {
+        return Some("the path is empty");
     }
+    if bytes[0] == b'/' || bytes.get(1) == Some(&b':') {
+        return Some("the path is absolute");
+    }
+    // One pass over the bytes, part by part (between slashes).
+    let (mut part_start, mut i) = (0, 0);
+    let mut empty_or_dot = false;
+    while i <= bytes.len() {
+        let b = bytes.get(i).copied().unwrap_or(b'/');
+        match b {
+            0 => return Some("the path contains a NUL character"),
+            b'\\' => return Some("the path contains a backslash"),
+            b'/' => {
+                match &bytes[part_start..i] {
+                    b".." => return Some("the path leaves the bag (`..`)"),
+                    b"" | b"." => empty_or_dot = true,
+                    _ => {}
+                }
+                part_start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    empty_or_dot.then_some("the path has an empty or `.` part")
 }
 
 /// `bag-info.txt` labels and values, in order (RFC 8493 s2.2.2).

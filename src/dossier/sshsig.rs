@@ -1,8 +1,8 @@
 //! Coalition signatures: Ed25519 keys and SSH signatures (the SSHSIG format of
 //! `ssh-keygen -Y sign`), over a short statement naming the dossier fingerprint.
 //!
-//! Owns the statement format, key generation and loading, signing, the OpenSSH allowed_signers
-//! format and judging a signature. It does not decide where the files go in a dossier (`seal`
+//! Owns the statement format, key generation and loading, signing, and judging a signature
+//! (whose key may sign for whom is `allowed_signers`'s business). It does not decide where the files go in a dossier (`seal`
 //! for writing, `verify` for reading) and never touches `data/` or the manifests.
 
 use std::io::Write;
@@ -12,6 +12,7 @@ use serde::Serialize;
 use ssh_key::{Algorithm, HashAlg, LineEnding, PrivateKey, PublicKey, SshSig};
 
 use crate::display::single_line;
+use crate::dossier::allowed_signers::{AllowedSigners, Judgement};
 use crate::error::{Error, Result};
 use crate::hash::sha256_bytes;
 
@@ -188,224 +189,6 @@ pub fn sign(key: &PrivateKey, statement: &Statement) -> Result<String> {
         .map_err(|e| Error::input(format!("cannot write the signature: {e}"), "check the key"))
 }
 
-/// One entry of an OpenSSH allowed_signers file (ssh-keygen(1), ALLOWED SIGNERS).
-#[derive(Debug, Clone)]
-pub struct AllowedSigner {
-    /// The line it comes from, for messages.
-    pub line: usize,
-    /// Principal patterns (`*`, `?`, `!` negation), as ssh-keygen matches them.
-    pub principals: Vec<String>,
-    /// Namespace patterns, if restricted.
-    pub namespaces: Option<Vec<String>>,
-    /// A certificate authority's key: it never signs as a plain key. Certificates are not
-    /// supported, so such a line allows nothing.
-    pub cert_authority: bool,
-    /// Unix times outside which the key is not valid (`valid-after`, `valid-before`).
-    pub valid_after: Option<i64>,
-    pub valid_before: Option<i64>,
-    pub key: PublicKey,
-}
-
-/// Parses an allowed_signers file as ssh-keygen reads it: lines it would ignore (malformed, an
-/// unknown option, a bad time) are ignored too and returned as warnings (`file:line: why`).
-pub fn parse_allowed_signers(path: &Path) -> Result<(Vec<AllowedSigner>, Vec<String>)> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
-    let mut signers = Vec::new();
-    let mut ignored = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let line = line.trim_start_matches([' ', '\t']);
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        match parse_allowed_line(line, i + 1) {
-            Ok(signer) => signers.push(signer),
-            Err(why) => ignored.push(format!(
-                "{}:{}: ignored, as ssh-keygen ignores it: {why}",
-                path.display(),
-                i + 1
-            )),
-        }
-    }
-    if signers.is_empty() {
-        return Err(Error::input(
-            format!("{} has no usable line", path.display()),
-            "each line is `PRINCIPALS [namespaces=\"dossier\"] ssh-ed25519 AAAA... [comment]` (see `man ssh-keygen`, ALLOWED SIGNERS)",
-        ));
-    }
-    Ok((signers, ignored))
-}
-
-/// Splits off the first word (up to a space or tab).
-fn first_word(text: &str) -> (&str, &str) {
-    match text.find([' ', '\t']) {
-        Some(i) => (&text[..i], text[i..].trim_start_matches([' ', '\t'])),
-        None => (text, ""),
-    }
-}
-
-/// A public key from `keytype base64 [comment]`.
-fn read_key(text: &str) -> Option<PublicKey> {
-    let (kind, rest) = first_word(text);
-    let (base64, _) = first_word(rest);
-    PublicKey::from_openssh(&format!("{kind} {base64}")).ok()
-}
-
-/// One line: `principals [options] keytype base64 [comment]`.
-fn parse_allowed_line(line: &str, number: usize) -> std::result::Result<AllowedSigner, String> {
-    let (principals, rest) = first_word(line);
-    if rest.is_empty() {
-        return Err("no key".into());
-    }
-    let mut signer = AllowedSigner {
-        line: number,
-        principals: principals.split(',').map(str::to_string).collect(),
-        namespaces: None,
-        cert_authority: false,
-        valid_after: None,
-        valid_before: None,
-        key: PublicKey::from(ssh_key::public::Ed25519PublicKey([0; 32])),
-    };
-    // As ssh-keygen: the rest is a key, or else options (comma-separated, no spaces outside
-    // quotes) and then a key.
-    let key = match read_key(rest) {
-        Some(key) => key,
-        None => {
-            let (options, key) = split_options(rest).ok_or("the options never end")?;
-            for option in options {
-                read_option(&option, &mut signer)?;
-            }
-            read_key(key).ok_or("not a public key")?
-        }
-    };
-    signer.key = key;
-    Ok(signer)
-}
-
-/// Applies one option to the entry; an unknown or malformed one refuses the line.
-fn read_option(option: &str, signer: &mut AllowedSigner) -> std::result::Result<(), String> {
-    let (name, value) = match option.split_once('=') {
-        Some((name, value)) => (name, Some(value)),
-        None => (option, None),
-    };
-    // Option names are case-insensitive (OpenSSH opt_match); values must be in double quotes.
-    let quoted = || -> std::result::Result<String, String> {
-        let value = value.ok_or(format!("{name} needs a value"))?;
-        value
-            .strip_prefix('"')
-            .and_then(|v| v.strip_suffix('"'))
-            .map(str::to_string)
-            .ok_or(format!("the value of {name} is not in double quotes"))
-    };
-    match name.to_ascii_lowercase().as_str() {
-        "cert-authority" if value.is_none() => signer.cert_authority = true,
-        "namespaces" => {
-            signer.namespaces = Some(quoted()?.split(',').map(str::to_string).collect())
-        }
-        "valid-after" => signer.valid_after = Some(parse_time(&quoted()?)?),
-        "valid-before" => signer.valid_before = Some(parse_time(&quoted()?)?),
-        _ => return Err(format!("unknown option `{option}`")),
-    }
-    Ok(())
-}
-
-/// `YYYYMMDD[HHMM[SS]][Z]` as ssh-keygen reads it: UTC with `Z`, else local time.
-fn parse_time(text: &str) -> std::result::Result<i64, String> {
-    let bad = || format!("`{text}` is not a time YYYYMMDD[HHMM[SS]][Z]");
-    let (digits, utc) = match text.strip_suffix(['Z', 'z']) {
-        Some(d) => (d, true),
-        None => (text, false),
-    };
-    let full = match digits.len() {
-        8 => format!("{digits}000000"),
-        12 => format!("{digits}00"),
-        14 => digits.to_string(),
-        _ => return Err(bad()),
-    };
-    if !full.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(bad());
-    }
-    let naive = chrono::NaiveDateTime::parse_from_str(&full, "%Y%m%d%H%M%S").map_err(|_| bad())?;
-    if utc {
-        return Ok(naive.and_utc().timestamp());
-    }
-    use chrono::TimeZone;
-    chrono::Local
-        .from_local_datetime(&naive)
-        .earliest()
-        .map(|t| t.timestamp())
-        .ok_or_else(bad)
-}
-
-/// OpenSSH's match_pattern: `*` any run, `?` any one character.
-fn match_pattern(text: &str, pattern: &str) -> bool {
-    let (t, p): (Vec<char>, Vec<char>) = (text.chars().collect(), pattern.chars().collect());
-    let (mut ti, mut pi, mut star, mut mark) = (0, 0, None, 0);
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            ti += 1;
-            pi += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|&c| c == '*')
-}
-
-/// OpenSSH's match_pattern_list: true if some pattern matches and no negated (`!`) one does.
-fn match_pattern_list(text: &str, patterns: &[String]) -> bool {
-    let mut matched = false;
-    for pattern in patterns {
-        match pattern.strip_prefix('!') {
-            Some(negated) if match_pattern(text, negated) => return false,
-            Some(_) => {}
-            None if match_pattern(text, pattern) => matched = true,
-            None => {}
-        }
-    }
-    matched
-}
-
-/// Splits `opt1,opt2="a b" keytype ...` into the options and the rest.
-fn split_options(text: &str) -> Option<(Vec<String>, &str)> {
-    let mut in_quotes = false;
-    for (i, c) in text.char_indices() {
-        match c {
-            '"' => in_quotes = !in_quotes,
-            ' ' | '\t' if !in_quotes => {
-                let options = split_outside_quotes(&text[..i]);
-                return Some((options, text[i..].trim_start_matches([' ', '\t'])));
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
-/// Splits at commas that are not inside double quotes.
-fn split_outside_quotes(text: &str) -> Vec<String> {
-    let mut parts = vec![String::new()];
-    let mut in_quotes = false;
-    for c in text.chars() {
-        match c {
-            '"' => {
-                in_quotes = !in_quotes;
-                parts.last_mut().expect("one part").push(c);
-            }
-            ',' if !in_quotes => parts.push(String::new()),
-            c => parts.last_mut().expect("one part").push(c),
-        }
-    }
-    parts
-}
-
 /// The judgement on one signature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -442,7 +225,7 @@ pub fn check(
     statement_text: &[u8],
     signature_pem: &[u8],
     fingerprint: &str,
-    allowed: Option<&[AllowedSigner]>,
+    allowed: Option<&AllowedSigners>,
 ) -> SignatureCheck {
     let mut check = SignatureCheck {
         file: file.to_string(),
@@ -498,125 +281,122 @@ pub fn check(
         return check;
     };
     let principal = slug(&statement.organisation);
-    let now = chrono::Utc::now().timestamp();
-    let (verdict, detail) = judge_key(allowed, &key, &principal, now);
-    check.verdict = verdict;
-    check.detail = detail;
+    let judgement = allowed.judge(&key, &principal, NAMESPACE);
+    check.verdict = match judgement {
+        Judgement { valid: true, .. } => Verdict::Valid,
+        Judgement { expired: true, .. } => Verdict::Expired,
+        _ => Verdict::NotAllowed,
+    };
+    check.detail = judgement.detail;
     check
 }
 
-const ARMOR_BEGIN: &str = "-----BEGIN SSH SIGNATURE-----";
-const ARMOR_END: &str = "-----END SSH SIGNATURE-----";
+const ARMOR_BEGIN: &[u8] = b"-----BEGIN SSH SIGNATURE-----\n";
+const ARMOR_END: &[u8] = b"\n-----END SSH SIGNATURE-----";
 
-/// The Base64 inside the armor, read as ssh-keygen reads it (sshsig_dearmor): the BEGIN line at
-/// the very start ending in `\n`, then Base64 at any line width up to the END line.
-fn armor_body(pem: &[u8]) -> std::result::Result<String, String> {
-    let text = std::str::from_utf8(pem).map_err(|_| "not text".to_string())?;
-    let body = text
+/// The bytes inside the armor, read as ssh-keygen reads them (sshsig_dearmor): the BEGIN line
+/// at the very start, ending in `\n`; Base64 at any line width, whitespace anywhere ignored, up
+/// to the first `\n` and END line; anything after that line is not read.
+fn dearmor(pem: &[u8]) -> std::result::Result<Vec<u8>, String> {
+    let body = pem
         .strip_prefix(ARMOR_BEGIN)
-        .and_then(|t| t.strip_prefix('\n'))
-        .ok_or(format!("it does not start with the line {ARMOR_BEGIN}"))?;
-    let (body, _) = body
-        .split_once(ARMOR_END)
-        .ok_or(format!("it has no line {ARMOR_END}"))?;
-    Ok(body.chars().filter(|&c| c != '\n').collect())
+        .ok_or("it does not start with the line -----BEGIN SSH SIGNATURE-----")?;
+    let end = body
+        .windows(ARMOR_END.len())
+        .position(|w| w == ARMOR_END)
+        .ok_or("it has no line -----END SSH SIGNATURE-----")?;
+    decode_base64(&body[..end]).ok_or_else(|| "its Base64 is not well formed".to_string())
 }
 
-/// Reads an SSHSIG as strictly as ssh-keygen: the blob must be exactly what its fields encode
-/// (a length field that lies is refused, not skipped over).
-fn read_signature(pem: &[u8]) -> std::result::Result<SshSig, String> {
-    let base64 = armor_body(pem)?;
-    // The PEM reader insists on 70 columns; ssh-keygen takes any width.
-    let mut text = format!("{ARMOR_BEGIN}\n");
-    for chunk in base64.as_bytes().chunks(70) {
-        text.push_str(&String::from_utf8_lossy(chunk));
-        text.push('\n');
-    }
-    text.push_str(ARMOR_END);
-    text.push('\n');
-    let signature = SshSig::from_pem(&text).map_err(|e| e.to_string())?;
-    let canonical = signature
-        .to_pem(LineEnding::LF)
-        .map_err(|e| e.to_string())
-        .and_then(|pem| armor_body(pem.as_bytes()))?;
-    if canonical != base64 {
-        return Err("its fields do not encode exactly its bytes (a length that lies?)".into());
-    }
-    Ok(signature)
-}
-
-/// Whose key this is by the allowed_signers entries, at `now` (Unix time), as `ssh-keygen -Y
-/// verify -I principal` decides: an entry for this key whose principals match, which is not a
-/// certificate authority, whose namespaces include `dossier`, and valid at `now`.
-fn judge_key(
-    allowed: &[AllowedSigner],
-    key: &PublicKey,
-    principal: &str,
-    now: i64,
-) -> (Verdict, String) {
-    let entries: Vec<&AllowedSigner> = allowed
-        .iter()
-        .filter(|a| a.key.key_data() == key.key_data())
-        .collect();
-    if entries.is_empty() {
-        return (
-            Verdict::NotAllowed,
-            format!("the key is not in the allowed_signers file (principal {principal})"),
-        );
-    }
-    let mut why = Vec::new();
-    let mut expired = false;
-    for a in &entries {
-        let line = a.line;
-        if !match_pattern_list(principal, &a.principals) {
-            why.push(format!(
-                "line {line} allows it for {}, not for {principal}",
-                a.principals.join(",")
-            ));
-        } else if a.cert_authority {
-            why.push(format!("line {line} marks it cert-authority: a certificate authority's key is not a signer's key, and dossier does not support certificates"));
-        } else if a
-            .namespaces
-            .as_ref()
-            .is_some_and(|n| !match_pattern_list(NAMESPACE, n))
-        {
-            why.push(format!(
-                "line {line} does not allow it for the namespace {NAMESPACE}"
-            ));
-        } else if let Some(after) = a.valid_after.filter(|&t| now < t) {
-            expired = true;
-            why.push(format!(
-                "line {line} makes it valid only after {}",
-                show_time(after)
-            ));
-        } else if let Some(before) = a.valid_before.filter(|&t| now > t) {
-            expired = true;
-            why.push(format!(
-                "line {line} made it valid only until {}",
-                show_time(before)
-            ));
-        } else {
-            return (
-                Verdict::Valid,
-                format!("valid, by a key allowed for {principal} (allowed_signers line {line})"),
-            );
+/// Strict Base64 as OpenSSH's b64_pton decodes it: whitespace (C `isspace`) skipped anywhere,
+/// padding required, nothing but whitespace after it, and the unused bits zero.
+fn decode_base64(text: &[u8]) -> Option<Vec<u8>> {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut bits, mut count, mut sextets) = (0u32, 0u32, 0usize);
+    let mut rest = text.iter();
+    let mut padded = false;
+    for &c in rest.by_ref() {
+        if space(c) {
+            continue;
+        }
+        if c == b'=' {
+            padded = true;
+            break;
+        }
+        let value = ALPHABET.iter().position(|&a| a == c)? as u32;
+        bits = (bits << 6) | value;
+        count += 6;
+        sextets += 1;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+            bits &= (1 << count) - 1;
         }
     }
-    let verdict = if expired {
-        Verdict::Expired
-    } else {
-        Verdict::NotAllowed
-    };
-    (
-        verdict,
-        format!("not valid for {principal}: {}", why.join("; ")),
-    )
+    let state = sextets % 4;
+    if !padded {
+        return (state == 0).then_some(out);
+    }
+    // One `=` after three sextets, two after two; never after zero or one.
+    let mut rest = rest.copied().filter(|&c| !space(c));
+    match state {
+        2 if rest.next() == Some(b'=') => {}
+        3 => {}
+        _ => return None,
+    }
+    // Nothing may follow the padding, and the bits it leaves over must be zero.
+    (rest.next().is_none() && bits == 0).then_some(out)
 }
 
-fn show_time(t: i64) -> String {
-    chrono::DateTime::from_timestamp(t, 0)
-        .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
-        .unwrap_or_else(|| t.to_string())
+/// Reads an SSHSIG as ssh-keygen does (sshsig_wrap_verify): the blob must be exactly what its
+/// fields encode (a length field that lies is refused, not skipped over), its version at most 1;
+/// the reserved field is read but, as in ssh-keygen, not part of what is verified.
+fn read_signature(pem: &[u8]) -> std::result::Result<SshSig, String> {
+    use ssh_encoding::{Decode, Encode};
+    let blob = dearmor(pem).and_then(|blob| {
+        with_cstrings_read(&blob).ok_or_else(|| {
+            "its fields do not encode exactly its bytes (a length that lies?)".to_string()
+        })
+    })?;
+    let parsed = SshSig::decode(&mut blob.as_slice()).map_err(|e| e.to_string())?;
+    let mut canonical = Vec::new();
+    parsed.encode(&mut canonical).map_err(|e| e.to_string())?;
+    if canonical != blob {
+        return Err("its fields do not encode exactly its bytes (a length that lies?)".into());
+    }
+    SshSig::new(
+        parsed.public_key().clone(),
+        parsed.namespace(),
+        parsed.hash_alg(),
+        parsed.signature().clone(),
+    )
+    .map_err(|e| e.to_string())
+}
+
+/// The blob with its namespace and hash algorithm read as C strings, as ssh-keygen reads them
+/// (sshbuf_get_cstring: one NUL at the very end is dropped, one anywhere else refused); `None`
+/// if the blob is not exactly magic, version and five length-prefixed fields.
+fn with_cstrings_read(blob: &[u8]) -> Option<Vec<u8>> {
+    let mut out = blob.get(..10)?.to_vec();
+    let mut rest = &blob[10..];
+    for field in 0..5 {
+        let len = u32::from_be_bytes(rest.get(..4)?.try_into().ok()?) as usize;
+        let mut value = rest.get(4..4 + len)?;
+        rest = &rest[4 + len..];
+        if (field == 1 || field == 3)
+            && let Some(nul) = value.iter().position(|&b| b == 0)
+        {
+            if nul != value.len() - 1 {
+                return None;
+            }
+            value = &value[..nul];
+        }
+        out.extend((value.len() as u32).to_be_bytes());
+        out.extend(value);
+    }
+    rest.is_empty().then_some(out)
 }
 
 #[cfg(test)]
@@ -667,20 +447,15 @@ mod tests {
             check("x", tampered.as_bytes(), pem.as_bytes(), &fp, None).verdict,
             Verdict::Invalid
         );
-        let (allowed, _) = parse_allowed_line(
+        let allowed = AllowedSigners::parse(
             &format!("norzhavia-accountability-project namespaces=\"dossier\" {public}"),
-            1,
-        )
-        .map(|a| (vec![a], ()))
-        .unwrap();
+            None,
+        );
         assert_eq!(
             check("x", text.as_bytes(), pem.as_bytes(), &fp, Some(&allowed)).verdict,
             Verdict::Valid
         );
-        let other = vec![AllowedSigner {
-            principals: vec!["someone-else".into()],
-            ..allowed[0].clone()
-        }];
+        let other = AllowedSigners::parse(&format!("someone-else {public}"), None);
         assert_eq!(
             check("x", text.as_bytes(), pem.as_bytes(), &fp, Some(&other)).verdict,
             Verdict::NotAllowed

@@ -13,9 +13,10 @@ use serde::Serialize;
 
 use super::json::{DossierJson, DossierSummary};
 use crate::case::custody;
+use crate::dossier::allowed_signers::AllowedSigners;
 use crate::dossier::archive::ZipIn;
 use crate::dossier::bag::{self, ManifestLine};
-use crate::dossier::sshsig::{self, AllowedSigner, SignatureCheck, Verdict};
+use crate::dossier::sshsig::{self, SignatureCheck, Verdict};
 use crate::error::{Error, Result};
 use crate::hash::{FileDigest, sha256_file};
 
@@ -138,6 +139,28 @@ enum Source {
     },
 }
 
+impl Source {
+    /// Hands a file to `read`, cut at `size` bytes.
+    fn read<T>(
+        &mut self,
+        path: &str,
+        size: u64,
+        read: impl FnOnce(&mut dyn std::io::Read) -> std::io::Result<T>,
+    ) -> Result<T, String> {
+        match self {
+            Source::Folder(root) => std::fs::File::open(root.join(path))
+                .and_then(|f| read(&mut std::io::Read::take(f, size)))
+                .map_err(|e| e.to_string()),
+            Source::Zip { zip, .. } if !zip.safe => {
+                Err("not read: the zip's structure is unsafe".to_string())
+            }
+            Source::Zip { zip, index } => zip
+                .read_with(index[path], size, read)
+                .map_err(|e| e.to_string()),
+        }
+    }
+}
+
 /// The bag opened for verification: its files with their sizes, and problems found on the way.
 struct Bag {
     name: String,
@@ -218,8 +241,9 @@ impl Bag {
                 .filter_map(|e| e.name.as_deref())
                 .filter(|n| bag::unsafe_bag_path(n.trim_end_matches('/')).is_none())
         };
+        let bagit_txt = format!("/{}", bag::BAGIT_TXT);
         let mut roots: Vec<&str> = safe_names()
-            .filter_map(|n| n.strip_suffix(&format!("/{}", bag::BAGIT_TXT)))
+            .filter_map(|n| n.strip_suffix(&bagit_txt))
             .filter(|root| !root.contains('/'))
             .collect();
         roots.sort_unstable();
@@ -255,6 +279,7 @@ impl Bag {
         let mut index = HashMap::new();
         // The listing is consumed here: the bag keeps only what it needs of it.
         let entries = std::mem::take(&mut zip.entries);
+        let prefix = format!("{name}/");
         for entry in &entries {
             let Some(full) = entry.name.as_deref() else {
                 problems.push(problem(
@@ -273,7 +298,7 @@ impl Bag {
                 problems.push(problem(full, &format!("hostile entry, not read: {why}")));
                 continue;
             }
-            let Some(path) = full.strip_prefix(&format!("{name}/")) else {
+            let Some(path) = full.strip_prefix(&prefix) else {
                 problems.push(problem(
                     full,
                     &format!("entry outside the bag folder {name}/: not read"),
@@ -336,17 +361,7 @@ impl Bag {
         read: impl FnOnce(&mut dyn std::io::Read) -> std::io::Result<T>,
     ) -> Option<Result<T, String>> {
         let size = *self.files.get(path)?;
-        Some(match &mut self.source {
-            Source::Folder(root) => std::fs::File::open(root.join(path))
-                .and_then(|f| read(&mut std::io::Read::take(f, size)))
-                .map_err(|e| e.to_string()),
-            Source::Zip { zip, .. } if !zip.safe => {
-                Err("not read: the zip's structure is unsafe".to_string())
-            }
-            Source::Zip { zip, index } => zip
-                .read_with(index[path], size, read)
-                .map_err(|e| e.to_string()),
-        })
+        Some(self.source.read(path, size, read))
     }
 
     /// Hashes files several at once; each is read no further than its declared size.
@@ -403,16 +418,19 @@ fn problem(place: &str, message: &str) -> Problem {
 /// With `allowed` (an allowed_signers file), each signature is also judged by whose key made it.
 pub fn verify(
     path: &Path,
-    allowed: Option<&[AllowedSigner]>,
+    allowed: Option<&AllowedSigners>,
     progress: &ProgressBar,
 ) -> Result<VerifyReport> {
     let mut bag = open_dossier(path)?;
     let mut problems = std::mem::take(&mut bag.problems);
     check_bagit_txt(&mut bag, &mut problems);
-    let manifest_bytes = read_required(&mut bag, &mut problems, bag::MANIFEST);
-    let manifest = parse_checked(&manifest_bytes, bag::MANIFEST, true, &mut problems);
-    let tag_bytes = read_required(&mut bag, &mut problems, bag::TAG_MANIFEST);
-    let tag_manifest = parse_checked(&tag_bytes, bag::TAG_MANIFEST, false, &mut problems);
+    let payload = read_manifest(&mut bag, &mut problems, bag::MANIFEST, true);
+    let tags = read_manifest(&mut bag, &mut problems, bag::TAG_MANIFEST, false);
+    let fingerprint = payload.as_ref().map(|m| m.sha256.clone());
+    // Only a manifest read whole gives the exhibit fingerprint.
+    let whole = payload.as_ref().is_some_and(|m| m.whole);
+    let manifest = payload.map(|m| m.lines).unwrap_or_default();
+    let tag_manifest = tags.map(|m| m.lines).unwrap_or_default();
     let info = read_bag_info(&mut bag, &mut problems);
     let oversized = find_oversized(&bag, &info, &mut problems);
     let files = check_files(
@@ -424,9 +442,7 @@ pub fn verify(
         progress,
     );
 
-    let exhibit_fingerprint = manifest_bytes
-        .as_ref()
-        .map(|_| bag::exhibit_fingerprint(&manifest));
+    let exhibit_fingerprint = whole.then(|| bag::exhibit_fingerprint(&manifest));
     check_bag_info(&bag, &info, &mut problems, exhibit_fingerprint.as_deref());
     let case = info
         .iter()
@@ -440,7 +456,6 @@ pub fn verify(
         &info,
         &mut problems,
     );
-    let fingerprint = manifest_bytes.as_deref().map(bag::dossier_fingerprint);
     let signatures = check_signatures(
         &mut bag,
         fingerprint.as_deref().unwrap_or(""),
@@ -689,59 +704,88 @@ fn check_data_files(
     }
 }
 
-/// Parses a manifest, turning refused lines and misplaced paths into problems.
-fn parse_checked(
-    bytes: &Option<Vec<u8>>,
+/// A manifest as `verify` reads it: the lines kept, and the SHA-256 of its bytes.
+struct Manifest {
+    lines: Vec<ManifestLine>,
+    sha256: String,
+    /// False if some lines naming missing files were only counted.
+    whole: bool,
+}
+
+/// Lines naming files that are not in the bag, kept to be reported one by one as missing; the
+/// rest are counted. A line naming a file that is there is always kept: there are no more of
+/// those than entries in the zip, so the memory a manifest takes is bounded by the zip's
+/// directory, whatever the manifest claims.
+const MISSING_KEPT: usize = 10_000;
+
+/// Reads a manifest as it streams (never whole in memory), turning refused lines, misplaced
+/// paths and repeated lines into problems; `None` (and a problem) if it is missing or unreadable.
+fn read_manifest(
+    bag: &mut Bag,
+    problems: &mut Vec<Problem>,
     file: &str,
     payload: bool,
-    problems: &mut Vec<Problem>,
-) -> Vec<ManifestLine> {
-    let Some(bytes) = bytes else {
-        return Vec::new();
+) -> Option<Manifest> {
+    let Some(&size) = bag.files.get(file) else {
+        problems.push(problem(file, "is missing"));
+        return None;
     };
-    let (lines, bad) = bag::parse_manifest(bytes);
-    // A hostile manifest can hold millions of bad lines: the first few are reported one by one,
-    // the rest only counted (never stored).
-    let mut shown: Vec<(String, String)> = bad
-        .first
-        .iter()
-        .map(|b| {
-            (
-                format!("{file}:{}", b.line),
-                format!("refused: {}", b.problem),
-            )
-        })
-        .collect();
-    let mut count = bad.count;
+    if size > TAG_LIMIT {
+        problems.push(problem(
+            file,
+            &format!("cannot be read: {size} bytes, more than the {TAG_LIMIT} a manifest may have"),
+        ));
+        return None;
+    }
+    // A hostile manifest can hold millions of lines: the first few refused ones are reported
+    // one by one, the rest only counted (never stored).
+    let mut shown: Vec<(String, String)> = Vec::new();
+    let mut refused = 0;
     let mut seen = HashSet::new();
     let mut kept = Vec::new();
-    for line in lines {
-        let in_data = line.path.starts_with("data/");
-        let why = if in_data != payload {
-            Some(if payload {
-                "lists a file outside data/"
-            } else {
-                "lists a payload file"
-            })
-        } else if seen.contains(&line.path) {
-            Some("lists twice")
-        } else {
-            None
-        };
-        match why {
-            Some(why) => {
-                count += 1;
-                if shown.len() < LINES_SHOWN {
-                    shown.push((file.to_string(), format!("{why}: {}", line.path)));
+    let (mut missing_kept, mut missing_counted) = (0, 0);
+    let files = &bag.files;
+    // Called for every refused line: the message is made only for those shown.
+    let mut refuse = |make: &dyn Fn() -> (String, String)| {
+        refused += 1;
+        if shown.len() < LINES_SHOWN {
+            shown.push(make());
+        }
+    };
+    let read = bag.source.read(file, size, |reader| {
+        bag::read_manifest(reader, |number, line| {
+            let line = match line {
+                Ok(line) => line,
+                Err(why) => {
+                    return refuse(&|| (format!("{file}:{number}"), format!("refused: {why}")));
                 }
-            }
-            None => {
+            };
+            if line.path.starts_with("data/") != payload {
+                let why = if payload {
+                    "lists a file outside data/"
+                } else {
+                    "lists a payload file"
+                };
+                refuse(&|| (file.to_string(), format!("{why}: {}", line.path)));
+            } else if seen.contains(&line.path) {
+                refuse(&|| (file.to_string(), format!("lists twice: {}", line.path)));
+            } else if files.contains_key(&line.path) || missing_kept < MISSING_KEPT {
+                missing_kept += usize::from(!files.contains_key(&line.path));
                 seen.insert(line.path.clone());
                 kept.push(line);
+            } else {
+                missing_counted += 1;
             }
+        })
+    });
+    let sha256 = match read {
+        Ok(sha256) => sha256,
+        Err(e) => {
+            problems.push(problem(file, &format!("cannot be read: {e}")));
+            return None;
         }
-    }
-    let more = count - shown.len();
+    };
+    let more = refused - shown.len();
     for (place, message) in shown {
         problems.push(problem(&place, &message));
     }
@@ -753,7 +797,19 @@ fn parse_checked(
             ),
         ));
     }
-    kept
+    if missing_counted > 0 {
+        problems.push(problem(
+            file,
+            &format!(
+                "and {missing_counted} more lines name files that are not in the bag (only the first {MISSING_KEPT} are listed as missing)"
+            ),
+        ));
+    }
+    Some(Manifest {
+        lines: kept,
+        sha256,
+        whole: missing_counted == 0,
+    })
 }
 
 /// Checks bag-info.txt and returns its fields.
@@ -914,7 +970,7 @@ fn check_dossier_json(
 fn check_signatures(
     bag: &mut Bag,
     fingerprint: &str,
-    allowed: Option<&[AllowedSigner]>,
+    allowed: Option<&AllowedSigners>,
     problems: &mut Vec<Problem>,
 ) -> Vec<SignatureCheck> {
     let files: Vec<String> = bag
@@ -976,26 +1032,33 @@ pub fn find_exhibit(dossier: &Path, file: &Path, progress: &ProgressBar) -> Resu
     // The manifest says what the exhibits are only if the dossier is intact.
     let report = verify(dossier, None, progress)?;
     let mut bag = Bag::open(dossier)?;
-    let manifest = match bag.read_tag(bag::MANIFEST) {
-        Some(Ok(bytes)) => bag::parse_manifest(&bytes).0,
-        _ => {
-            return Err(Error::input(
-                format!("{} has no readable manifest-sha256.txt", dossier.display()),
-                "give the dossier's .zip, or the folder of an unpacked dossier",
-            ));
-        }
-    };
-    let mut exhibit = manifest
-        .iter()
-        .find(|l| l.sha256 == digest.sha256 && l.path.starts_with(bag::EXHIBITS_DIR))
-        .map(|l| {
-            let id = l.path[bag::EXHIBITS_DIR.len()..]
-                .split('-')
-                .take(2)
-                .collect::<Vec<_>>()
-                .join("-");
-            (id, Some(l.path.clone()))
-        });
+    // Streamed, as in `verify`: the first exhibit line with this hash.
+    let mut found: Option<String> = None;
+    let read = bag.read_with(bag::MANIFEST, |reader| {
+        bag::read_manifest(reader, |_, line| {
+            if let Ok(line) = line
+                && found.is_none()
+                && line.sha256 == digest.sha256
+                && line.path.starts_with(bag::EXHIBITS_DIR)
+            {
+                found = Some(line.path);
+            }
+        })
+    });
+    if !matches!(read, Some(Ok(_))) {
+        return Err(Error::input(
+            format!("{} has no readable manifest-sha256.txt", dossier.display()),
+            "give the dossier's .zip, or the folder of an unpacked dossier",
+        ));
+    }
+    let mut exhibit = found.map(|path| {
+        let id = path[bag::EXHIBITS_DIR.len()..]
+            .split('-')
+            .take(2)
+            .collect::<Vec<_>>()
+            .join("-");
+        (id, Some(path))
+    });
     if exhibit.is_none()
         && let Some(Ok(sealed)) = bag.read_json::<DossierSummary>("data/dossier.json")
     {
