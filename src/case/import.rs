@@ -270,6 +270,7 @@ fn add_row(
                 surname: row.text("surname"),
                 given_names: row.text("given_names"),
                 assets: row.list("assets"),
+                existing_designations: Vec::new(),
             };
             Ok(vec![add_subject(&mut ws.case, registry, &spec)?])
         }
