@@ -13,6 +13,7 @@ mod hostile;
 mod import;
 mod init;
 mod names;
+mod sanctions;
 mod shared;
 mod sign;
 mod signatory;
