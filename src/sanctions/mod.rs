@@ -180,42 +180,30 @@ pub fn screen(path: &Path, subjects: &[Subject], progress: &ProgressBar) -> Resu
     let mut lines = Lines::open(path)?;
     progress.set_length(lines.size);
     let mut state = Pass::new(queries.len());
-    let mut buf = Vec::with_capacity(1 << 16);
-    let mut word = Vec::with_capacity(64);
+    let mut scratch = Scratch::default();
+    let mut hits: Vec<usize> = Vec::new();
+    let everyone: Vec<usize> = (0..queries.len()).collect();
     let mut number = 0u64;
     let sanction = memchr::memmem::Finder::new(b"\"Sanction\"");
     let escape = memchr::memmem::Finder::new(b"\\u");
     loop {
-        let more = lines.next_line(&mut buf).map_err(|e| read_error(path, e))?;
-        if !more {
-            break;
-        }
-        number += 1;
         if number.is_multiple_of(16384) {
             progress.set_position(lines.position());
         }
-        let line = buf.trim_ascii();
+        let Some(line) = lines.next_line().map_err(|e| read_error(path, e))? else {
+            break;
+        };
+        number += 1;
+        if line == ftm::TOO_LONG {
+            state.skip(number, "longer than 32 MiB: not an entity".to_string());
+            continue;
+        }
+        let line = line.trim_ascii();
         if line.is_empty() {
             continue;
         }
-        // Every line is an object: a line cut short (a broken download) or not JSON at all is
-        // found here, without decoding; damage inside a well-formed object only when decoded.
-        if number > 1 && !(line.starts_with(b"{") && line.ends_with(b"}")) {
-            state.skip(number, "not a JSON object (cut short?)".to_string());
-            continue;
-        }
-        let is_sanction = sanction.find(&buf).is_some();
-        let wanted = number == 1
-            || is_sanction
-            || escape.find(&buf).is_some()
-            || filter.passes(&buf, &mut word);
-        if !wanted {
-            continue;
-        }
-        state.decoded += 1;
-        let entity = match ftm::parse(&buf) {
-            Ok(entity) => entity,
-            Err(error) if number == 1 => {
+        if number == 1 {
+            if let Err(error) = ftm::parse(line) {
                 return Err(Error::input(
                     format!(
                         "{}: line 1 is not a FollowTheMoney entity ({error})",
@@ -224,15 +212,41 @@ pub fn screen(path: &Path, subjects: &[Subject], progress: &ProgressBar) -> Resu
                     "give the entities file OpenSanctions publishes as FollowTheMoney JSON lines (entities.ftm.json, plain or .gz), not the CSV or nested export",
                 ));
             }
-            Err(error) => {
-                state.skip(number, error);
-                continue;
+        } else if !(line.starts_with(b"{") && line.ends_with(b"}")) {
+            // Every line is an object: a line cut short (a broken download) or not JSON at all
+            // is found here, without decoding; damage inside a well-formed object only when
+            // the line is decoded.
+            state.skip(number, "not a JSON object (cut short?)".to_string());
+            continue;
+        }
+        if sanction.find(line).is_some() {
+            state.decoded += 1;
+            match ftm::parse_sanction(line) {
+                Ok(Some(found)) => {
+                    state.keep_sanction(&found);
+                    continue;
+                }
+                Ok(None) => {} // an entity that mentions the word: screened below
+                Err(error) => {
+                    state.skip(number, error);
+                    continue;
+                }
             }
-        };
-        if entity.schema == "Sanction" {
-            state.keep_sanction(&entity);
+        }
+        // A line with \u escapes hides its letters from the pre-filter: it is decoded.
+        let subjects = if number == 1 || escape.find(line).is_some() {
+            &everyone
         } else {
-            state.score(&queries, entity);
+            filter.scan(line, &mut scratch, &mut hits);
+            &hits
+        };
+        if subjects.is_empty() {
+            continue;
+        }
+        state.decoded += 1;
+        match ftm::parse(line) {
+            Ok(entity) => state.score(&queries, subjects, entity),
+            Err(error) => state.skip(number, error),
         }
     }
     progress.set_position(lines.size);
@@ -324,11 +338,21 @@ impl Query {
     }
 }
 
-/// The cheap test each line meets before it is decoded: does any word of it have the skeleton
-/// of a word of a subject's names? A bitmap answers "no" for most words without a lookup.
+/// The cheap test each line meets before it is decoded: which subjects have a word whose skeleton
+/// a word of the line has? A bitmap answers "none" for most words without a lookup; JSON keys,
+/// words with digits (ids, dates) and single letters are not looked at.
 struct Prefilter {
-    keys: HashSet<Vec<u8>>,
+    keys: HashMap<Vec<u8>, Vec<usize>>,
     bits: Vec<u64>,
+}
+
+/// Buffers the pre-filter reuses from line to line.
+#[derive(Default)]
+struct Scratch {
+    skeleton: names::Skeleton,
+    word: Vec<u8>,
+    key: Vec<u8>,
+    latin: String,
 }
 
 /// Words found in every line of the format (field names, schema names, common values): a
@@ -374,14 +398,37 @@ const FORMAT_WORDS: &[&str] = &[
     "pep",
 ];
 
+/// What a byte is to the pre-filter's word scanner.
+const DELIMITER: u8 = 0;
+const LETTER: u8 = 1;
+const DIGIT: u8 = 2;
+const HIGH: u8 = 4;
+const APOSTROPHE: u8 = 8;
+
+const CLASS: [u8; 256] = {
+    let mut table = [DELIMITER; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b'a'..=b'z' | b'A'..=b'Z' => LETTER,
+            b'0'..=b'9' => DIGIT,
+            b'\'' => APOSTROPHE,
+            0x80..=0xff => HIGH,
+            _ => DELIMITER,
+        };
+        b += 1;
+    }
+    table
+};
+
 impl Prefilter {
     fn of(queries: &[Query]) -> Prefilter {
         let format: HashSet<Vec<u8>> = FORMAT_WORDS
             .iter()
             .map(|w| word_key(w.as_bytes()))
             .collect();
-        let mut keys = HashSet::new();
-        for query in queries {
+        let mut keys: HashMap<Vec<u8>, Vec<usize>> = HashMap::new();
+        for (n, query) in queries.iter().enumerate() {
             let mine: HashSet<Vec<u8>> = query
                 .forms
                 .iter()
@@ -389,71 +436,103 @@ impl Prefilter {
                 .filter(|k| k.len() >= 2)
                 .collect();
             let distinctive: Vec<Vec<u8>> = mine.difference(&format).cloned().collect();
-            if distinctive.is_empty() {
-                keys.extend(mine);
+            let chosen = if distinctive.is_empty() {
+                mine.into_iter().collect()
             } else {
-                keys.extend(distinctive);
+                distinctive
+            };
+            for key in chosen {
+                keys.entry(key).or_default().push(n);
             }
         }
         let mut bits = vec![0u64; BITMAP_WORDS];
-        for key in &keys {
+        for key in keys.keys() {
             let h = bit_of(key);
             bits[h / 64] |= 1 << (h % 64);
         }
         Prefilter { keys, bits }
     }
 
-    /// True if a word of `line` has the key of a subject's word. `word` is scratch space.
-    fn passes(&self, line: &[u8], word: &mut Vec<u8>) -> bool {
-        let mut i = 0;
+    /// Puts into `hits` the subjects a word of `line` may name (sorted, each once).
+    fn scan(&self, line: &[u8], scratch: &mut Scratch, hits: &mut Vec<usize>) {
+        hits.clear();
         let n = line.len();
-        let mut latin = String::new();
+        let mut i = 0;
         while i < n {
-            let b = line[i];
-            if !(b.is_ascii_alphanumeric() || b >= 0x80) {
+            if CLASS[line[i] as usize] == DELIMITER {
                 i += 1;
                 continue;
             }
             let start = i;
-            let mut ascii = true;
-            while i < n && (line[i].is_ascii_alphanumeric() || line[i] >= 0x80 || line[i] == b'\'')
-            {
-                ascii &= line[i] < 0x80;
+            let mut seen = 0u8;
+            while i < n {
+                let class = CLASS[line[i] as usize];
+                if class == DELIMITER {
+                    break;
+                }
+                seen |= class;
                 i += 1;
             }
+            // A JSON key ("birthDate":) is never a name; nor is a word with digits (an id, a date).
+            if seen & DIGIT != 0
+                || i - start < 2
+                || (line.get(i) == Some(&b'"') && line.get(i + 1) == Some(&b':'))
+            {
+                continue;
+            }
             let raw = &line[start..i];
-            if ascii {
-                word.clear();
-                word.extend(
-                    raw.iter()
-                        .filter(|&&c| c != b'\'')
-                        .map(u8::to_ascii_lowercase),
-                );
-                if self.has(word) {
-                    return true;
+            if seen & (HIGH | APOSTROPHE) == 0 {
+                // Plain ASCII letters: the skeleton is taken from them as written.
+                scratch.skeleton.clear();
+                for &b in raw {
+                    scratch.skeleton.push(b);
                 }
+                let key = scratch.skeleton.as_bytes();
+                if key.len() >= 2 {
+                    self.look_up_key(key, hits);
+                } else {
+                    self.look_up(raw, &mut scratch.key, &mut scratch.word, hits);
+                }
+            } else if seen & HIGH == 0 {
+                let word: Vec<u8> = raw.iter().copied().filter(|&c| c != b'\'').collect();
+                self.look_up(&word, &mut scratch.key, &mut scratch.word, hits);
             } else if let Ok(text) = std::str::from_utf8(raw) {
-                for part in text.split(|c: char| !names::is_word_char(c)) {
-                    latin.clear();
-                    transliterate(part, &mut latin);
-                    for w in latin.split(' ') {
-                        if self.has(w.as_bytes()) {
-                            return true;
-                        }
-                    }
+                scratch.latin.clear();
+                transliterate(text, &mut scratch.latin);
+                for w in scratch.latin.split(' ') {
+                    self.look_up(w.as_bytes(), &mut scratch.key, &mut scratch.word, hits);
                 }
             }
         }
-        false
+        hits.sort_unstable();
+        hits.dedup();
     }
 
-    fn has(&self, word: &[u8]) -> bool {
+    /// Adds the subjects a word (ASCII letters, any case) may name.
+    fn look_up(&self, word: &[u8], key: &mut Vec<u8>, lower: &mut Vec<u8>, hits: &mut Vec<usize>) {
         if word.len() < 2 {
-            return false;
+            return;
         }
-        let key = word_key(word);
-        let h = bit_of(&key);
-        self.bits[h / 64] & (1 << (h % 64)) != 0 && self.keys.contains(&key)
+        skeleton(word, key);
+        if key.len() < 2 {
+            lower.clear();
+            lower.extend(word.iter().map(u8::to_ascii_lowercase));
+            key.clear();
+            key.extend_from_slice(lower);
+        }
+        self.look_up_key(key, hits);
+    }
+
+    /// Adds the subjects that have a word of this key.
+    #[inline]
+    fn look_up_key(&self, key: &[u8], hits: &mut Vec<usize>) {
+        let h = bit_of(key);
+        if self.bits[h / 64] & (1 << (h % 64)) == 0 {
+            return;
+        }
+        if let Some(subjects) = self.keys.get(key) {
+            hits.extend_from_slice(subjects);
+        }
     }
 }
 
@@ -463,11 +542,16 @@ const BITMAP_WORDS: usize = 1 << 12; // 2^18 bits
 /// single letter ("ali").
 fn word_key(word: &[u8]) -> Vec<u8> {
     let mut key = Vec::with_capacity(word.len());
-    skeleton(word, &mut key);
-    if key.len() < 2 {
-        return word.to_vec();
-    }
+    key_into(word, &mut key);
     key
+}
+
+fn key_into(word: &[u8], key: &mut Vec<u8>) {
+    skeleton(word, key);
+    if key.len() < 2 {
+        key.clear();
+        key.extend_from_slice(word);
+    }
 }
 
 /// FNV-1a into the bitmap's range.
@@ -516,16 +600,19 @@ impl Pass {
         }
     }
 
-    fn keep_sanction(&mut self, entity: &RawEntity) {
+    fn keep_sanction(&mut self, sanction: &ftm::RawSanction) {
         self.sanctions_read += 1;
-        self.sanctions.keep(entity);
+        self.sanctions.keep(sanction);
     }
 
-    fn score(&mut self, queries: &[Query], entity: RawEntity) {
-        for (query, (kept, more)) in queries.iter().zip(self.matches.iter_mut()) {
-            let Some(found) = score(query, &entity) else {
+    /// Scores `entity` against the subjects listed in `which`.
+    fn score(&mut self, queries: &[Query], which: &[usize], entity: RawEntity) {
+        let listed = listed_names(&entity);
+        for &n in which {
+            let Some(found) = score(&queries[n], &entity, &listed) else {
                 continue;
             };
+            let (kept, more) = &mut self.matches[n];
             let ids = std::iter::once(&entity.id)
                 .chain(&entity.referents)
                 .map(|id| id_hash(id))
@@ -592,8 +679,8 @@ struct SanctionStore {
 const NONE: u32 = u32::MAX;
 
 impl SanctionStore {
-    fn keep(&mut self, entity: &RawEntity) {
-        let p = &entity.properties;
+    fn keep(&mut self, sanction: &ftm::RawSanction) {
+        let p = &sanction.properties;
         let program = if p.program.is_empty() {
             &p.program_id
         } else {
@@ -613,13 +700,22 @@ impl SanctionStore {
         }
     }
 
-    fn intern(&mut self, values: &[String]) -> u32 {
-        if values.is_empty() {
-            return NONE;
+    fn intern(&mut self, values: &[std::borrow::Cow<str>]) -> u32 {
+        let joined;
+        let text: &str = match values {
+            [] => return NONE,
+            [one] => one,
+            many => {
+                joined = many.join("; ");
+                &joined
+            }
+        };
+        if let Some(&i) = self.strings.get(text) {
+            return i;
         }
-        let text = values.join("; ");
         let next = self.strings.len() as u32;
-        *self.strings.entry(text.into_boxed_str()).or_insert(next)
+        self.strings.insert(text.into(), next);
+        next
     }
 
     /// The sanctions pointing at any of `ids`, in file order, each once.
@@ -658,24 +754,43 @@ impl SanctionStore {
     }
 }
 
+/// A name of a listed entity: what it is (name, alias, ...), its weight, the text, its tokens.
+type Listed<'a> = (&'static str, f64, &'a str, Vec<Token>);
+
+/// Every name of a listed entity, each in normal form once: the caption, `name`, `alias` and
+/// `previousName` at full weight, `weakAlias` (a short or common name the list itself calls
+/// weak) at 0.85.
+fn listed_names(entity: &RawEntity) -> Vec<Listed<'_>> {
+    let p = &entity.properties;
+    let mut names: Vec<Listed> = Vec::new();
+    let all = entity
+        .caption
+        .iter()
+        .chain(&p.name)
+        .map(|n| ("name", 1.0, n))
+        .chain(p.alias.iter().map(|n| ("alias", 1.0, n)))
+        .chain(p.previous_name.iter().map(|n| ("previous name", 1.0, n)))
+        .chain(p.weak_alias.iter().map(|n| ("weak alias", 0.85, n)));
+    for (kind, weight, text) in all {
+        if !names.iter().any(|(_, _, t, _)| *t == text.as_str()) {
+            names.push((kind, weight, text, tokens(text)));
+        }
+    }
+    names
+}
+
 /// The score of `entity` against the subject, with the reasons; `None` below the name threshold
 /// or for a schema the subject's kind never matches.
-fn score(query: &Query, entity: &RawEntity) -> Option<Match> {
+fn score(query: &Query, entity: &RawEntity, listed: &[Listed]) -> Option<Match> {
     if !query.accepts(&entity.schema) {
         return None;
     }
     let p = &entity.properties;
     let caption = entity.caption.clone().unwrap_or_default();
-    let listed = std::iter::once(("name", 1.0, &caption))
-        .chain(p.name.iter().map(|n| ("name", 1.0, n)))
-        .chain(p.alias.iter().map(|n| ("alias", 1.0, n)))
-        .chain(p.previous_name.iter().map(|n| ("previous name", 1.0, n)))
-        .chain(p.weak_alias.iter().map(|n| ("weak alias", 0.85, n)));
     let mut best: Option<(f64, &str, &str, &str, &str)> = None;
-    for (kind, weight, text) in listed {
-        let theirs = tokens(text);
+    for (kind, weight, text, theirs) in listed {
         for (label, form, ours) in &query.forms {
-            let s = similarity(ours, &theirs) * weight;
+            let s = similarity(ours, theirs) * weight;
             if best.is_none_or(|b| s > b.0) {
                 best = Some((s, label, form, kind, text));
             }
@@ -838,11 +953,14 @@ mod tests {
         let company = entity(
             r#"{"id":"x","schema":"Company","caption":"Vadim Orzhelov","properties":{"name":["Vadim Orzhelov"]}}"#,
         );
-        assert!(score(&q, &company).is_none());
+        assert!(score(&q, &company, &listed_names(&company)).is_none());
         let person = entity(
             r#"{"id":"y","schema":"Person","caption":"Vadim Orzhelov","properties":{"name":["Vadim Orzhelov"]}}"#,
         );
-        assert_eq!(score(&q, &person).unwrap().strength, Strength::Strong);
+        assert_eq!(
+            score(&q, &person, &listed_names(&person)).unwrap().strength,
+            Strength::Strong
+        );
     }
 
     #[test]
@@ -858,7 +976,8 @@ mod tests {
         let other = entity(
             r#"{"id":"z","schema":"Person","properties":{"name":["Vadim Orzhelov"],"birthDate":["1958"]}}"#,
         );
-        let (a, b) = (score(&q, &same).unwrap(), score(&q, &other).unwrap());
+        let a = score(&q, &same, &listed_names(&same)).unwrap();
+        let b = score(&q, &other, &listed_names(&other)).unwrap();
         assert!(a.score > b.score);
         assert!(b.conflict && b.strength == Strength::Possible);
         assert!(
@@ -876,13 +995,19 @@ mod tests {
             None,
         ))];
         let f = Prefilter::of(&q);
-        let mut w = Vec::new();
-        assert!(f.passes(br#"{"id":"a","caption":"ORJELOV Vadim"}"#, &mut w));
-        assert!(f.passes("{\"caption\":\"Оржелов\"}".as_bytes(), &mut w));
-        assert!(!f.passes(
-            br#"{"id":"b","schema":"Person","caption":"Ivan Petrov"}"#,
-            &mut w
+        let (mut scratch, mut hits) = (Scratch::default(), Vec::new());
+        let mut passes = |line: &[u8]| {
+            f.scan(line, &mut scratch, &mut hits);
+            !hits.is_empty()
+        };
+        assert!(passes(br#"{"id":"a","caption":"ORJELOV Vadim"}"#));
+        assert!(passes("{\"caption\":\"Оржелов\"}".as_bytes()));
+        assert!(passes(br#"{"caption":"O'RZHELOV"}"#));
+        assert!(!passes(
+            br#"{"id":"b","schema":"Person","caption":"Ivan Petrov"}"#
         ));
+        // A key is not a name, nor is a word with digits.
+        assert!(!passes(br#"{"vadim":"x","id":"vadim2"}"#));
     }
 
     #[test]

@@ -138,46 +138,109 @@ pub fn transliterate(word: &str, out: &mut String) {
 /// ("al-Qarmani", "Qarmani") in Latin, so it is compared without it.
 fn strip_arabic_article(word: &str) -> &str {
     match word.strip_prefix("\u{0627}\u{0644}") {
-        Some(rest) if rest.chars().count() >= 2 => rest,
+        // Two Arabic letters or more left (two bytes each).
+        Some(rest) if rest.len() >= 4 => rest,
         _ => word,
     }
 }
 
-/// The consonant skeleton of a lowercase ASCII word: vowels, `y`, `h` and `w` after a vowel
-/// left out, sounds spelt several ways brought together (`q`, `c`, `ck` -> `k`; `w` -> `v`;
-/// `zh`, `dzh`, `dj` -> `j`; `ph` -> `f`) and doubled letters made single. `tariq`, `tareq` and
-/// the Arabic `trq` share `trk`; `orzhelov` and `orjelov` share `rjlv`.
+/// The consonant skeleton of an ASCII word (taken in lower case): vowels, `y` and `h` left out,
+/// sounds spelt several ways brought together (`q`, `c` -> `k`; `w` -> `v`; `zh`, `dzh`, `dj`
+/// -> `j`; `ph` -> `f`) and doubled letters made single. `tariq`, `tareq` and the Arabic `trq`
+/// share `trk`; `orzhelov` and `orjelov` share `rjlv`.
 pub fn skeleton(word: &[u8], out: &mut Vec<u8>) {
+    let mut s = Skeleton::default();
+    for &b in word {
+        s.push(b);
+    }
     out.clear();
-    let mut i = 0;
-    while i < word.len() {
-        let c = word[i];
-        let next = word.get(i + 1).copied();
-        let mapped = match (c, next) {
-            (b'd', Some(b'z')) if word.get(i + 2) == Some(&b'h') => {
-                i += 2;
-                Some(b'j')
-            }
-            (b'z', Some(b'h')) | (b'd', Some(b'j')) => {
-                i += 1;
-                Some(b'j')
-            }
-            (b'p', Some(b'h')) => {
-                i += 1;
-                Some(b'f')
-            }
-            (b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'h', _) => None,
-            (b'q' | b'c', _) => Some(b'k'),
-            (b'w', _) => Some(b'v'),
-            (b'0'..=b'9' | b'a'..=b'z', _) => Some(c),
-            _ => None,
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// A skeleton built letter by letter, as the pre-filter scans a line (no second pass over the
+/// word, no allocation). Past 48 letters of skeleton the rest is dropped.
+pub struct Skeleton {
+    buf: [u8; 48],
+    len: usize,
+    /// The previous letter as written, for the digraphs.
+    prev: u8,
+}
+
+/// The sound of each lower-case byte: 0 for vowels, `y` and anything not a letter or digit;
+/// `h` marks the second letter of a digraph.
+const SOUND: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b'a' | b'e' | b'i' | b'o' | b'u' | b'y' => 0,
+            b'q' | b'c' => b'k',
+            b'w' => b'v',
+            c @ (b'b'..=b'z' | b'0'..=b'9') => c,
+            _ => 0,
         };
-        if let Some(m) = mapped
-            && out.last() != Some(&m)
-        {
-            out.push(m);
+        b += 1;
+    }
+    table
+};
+
+impl Default for Skeleton {
+    fn default() -> Skeleton {
+        Skeleton {
+            buf: [0; 48],
+            len: 0,
+            prev: 0,
         }
-        i += 1;
+    }
+}
+
+impl Skeleton {
+    pub fn clear(&mut self) {
+        self.len = 0;
+        self.prev = 0;
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
+    #[inline]
+    pub fn push(&mut self, byte: u8) {
+        let c = byte.to_ascii_lowercase();
+        match SOUND[c as usize] {
+            0 => {}
+            b'h' => match self.prev {
+                b'z' => self.replace(b'j'),
+                b'p' => self.replace(b'f'),
+                _ => {}
+            },
+            sound => self.add(sound),
+        }
+        self.prev = c;
+    }
+
+    fn last(&self) -> Option<u8> {
+        self.len.checked_sub(1).map(|i| self.buf[i])
+    }
+
+    /// Adds a sound unless it repeats the last; `j` after `d` (dj, dzh) replaces it.
+    #[inline]
+    fn add(&mut self, m: u8) {
+        if m == b'j' && self.last() == Some(b'd') {
+            self.len -= 1;
+        }
+        if self.last() != Some(m) && self.len < self.buf.len() {
+            self.buf[self.len] = m;
+            self.len += 1;
+        }
+    }
+
+    /// The last sound was the first letter of a digraph (zh, ph): it becomes `m`.
+    fn replace(&mut self, m: u8) {
+        if self.len > 0 {
+            self.len -= 1;
+        }
+        self.add(m);
     }
 }
 
@@ -192,6 +255,11 @@ pub fn word_similarity(a: &Token, b: &Token) -> f64 {
         return 0.9;
     }
     if a.text.len() < 3 || b.text.len() < 3 {
+        return 0.0;
+    }
+    // Jaro-Winkler of 0.93 or more between words of different first letters is all but
+    // impossible; the skeleton has joined the spellings that differ there (Qarmani, Karmani).
+    if a.text.as_bytes()[0] != b.text.as_bytes()[0] {
         return 0.0;
     }
     let jw = jaro_winkler(&a.text, &b.text);
