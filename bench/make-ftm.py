@@ -37,10 +37,10 @@ AUTHORITIES = [
 ]
 FORMS = ["LLC", "JSC", "Ltd", "OOO", "Holding", "Group", "Trading", "Logistics", "Invest", "Shipping"]
 NOTES = [
+    "Listed under the programme (fictional).",
     "Listed for involvement in serious human rights abuse (fictional text for a benchmark).",
     "Associated with a designated entity; see the programme's press release (fictional).",
     "Director of a company operating in the defence sector (fictional).",
-    "",
 ]
 
 
@@ -116,6 +116,9 @@ def random_lines():
             e = entity(f"addr-{rng.getrandbits(48):x}", "Address", "Address", {"full": [f"{rng.randint(1, 200)} {word()} Street, {word()}, {word()}"], "country": [rng.choice(COUNTRIES)]})
         else:
             e = entity(f"id-{rng.getrandbits(48):x}", "Passport", "Passport", {"holder": [holder], "number": [str(rng.getrandbits(32))], "country": [rng.choice(COUNTRIES)], "type": ["passport"]})
+        if target and rng.random() < (0.65 if kind < 0.45 else 0.5):
+            # Not every listed person is sanctioned (PEPs, relatives, crime lists).
+            target = None
         if target and rng.random() < 0.5:
             # Half the sanctions come before their target, the others up to 300 lines after it.
             yield sanction(f"sx-{rng.getrandbits(64):016x}", target)

@@ -3,7 +3,9 @@
 # openssl dgst -sha256 and bagit.py --validate on the same files, in three scenarios:
 #   (a) 8 video files of 512 MiB, (b) 100,000 files of 1-16 KiB, (c) one 5 GiB video;
 # and the PDF submissions `build` renders, in a fourth:
-#   (d) cases of 1,000 and 10,000 small exhibits, 2,000 events, 20 subjects, 3 regimes.
+#   (d) cases of 1,000 and 10,000 small exhibits, 2,000 events, 20 subjects, 3 regimes;
+# and `check --sanctions` against Python's json module on the same file, in a fifth:
+#   (e) 1 GB of FollowTheMoney lines in OpenSanctions' shape (bench/make-ftm.py), plain and gzip.
 # Every command is run once to warm the page cache, then timed with /usr/bin/time -v (wall time
 # and peak RSS). The figures, ratios and targets go to docs/performance.md.
 #
@@ -20,7 +22,7 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SCALE=${BENCH_SCALE:-1}
 BENCH_DIR=${BENCH_DIR:-/tmp/dossier-bench}
-SCENARIOS=${BENCH_SCENARIOS:-a b c d}
+SCENARIOS=${BENCH_SCENARIOS:-a b c d e}
 RUNS=${BENCH_RUNS:-1}
 KEEP=${BENCH_KEEP:-0}
 DATE=2026-01-01
@@ -46,7 +48,7 @@ print(round(s * 1e6) if 0 < s <= 10 else -1)' "$SCALE")
 [ "$SCALE_PPM" -gt 0 ] || die "BENCH_SCALE must be a number above 0 and at most 10 (got '$SCALE'); 1 is full size, 0.01 a smoke run"
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a whole number of at least 1 (got '$RUNS')"
 for s in $SCENARIOS; do
-  case $s in a | b | c | d) ;; *) die "BENCH_SCENARIOS lists scenarios a, b, c and d (got '$s')" ;; esac
+  case $s in a | b | c | d | e) ;; *) die "BENCH_SCENARIOS lists scenarios a, b, c, d and e (got '$s')" ;; esac
 done
 runs_scenario() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 # The report has two parts that can be measured apart: (a), (b) and (c) share the targets, the
@@ -82,10 +84,14 @@ D_LARGE=$((10000 * SCALE_PPM / 1000000))
 D_EVENTS=$((2000 * SCALE_PPM / 1000000))
 ((D_EVENTS >= 20)) || D_EVENTS=20
 D_SUBJECTS=20
+# (e): the bytes of FtM lines screened, and the case's subjects.
+E_BYTES=$((1000000000 * SCALE_PPM / 1000000))
+((E_BYTES >= 1000000)) || E_BYTES=1000000
+E_SUBJECTS=20
 D_REGIMES="us-glomag uk-ghr uk-gac"
 # Disk use of the evidence (small files round up to 4 KiB blocks: ~12 KiB each on average in (b),
 # 4 KiB in (d)).
-declare -A EVIDENCE_BYTES=([a]=$((A_COUNT * A_SIZE)) [b]=$((B_COUNT * 12288)) [c]=$C_SIZE [d]=$(((D_SMALL + D_LARGE) * 4096)))
+declare -A EVIDENCE_BYTES=([a]=$((A_COUNT * A_SIZE)) [b]=$((B_COUNT * 12288)) [c]=$C_SIZE [d]=$(((D_SMALL + D_LARGE) * 4096)) [e]=$((E_BYTES / 2)))
 
 # --- Tools ---------------------------------------------------------------------------------------
 
@@ -577,6 +583,51 @@ run_pdf_scenario() {
   fact d seconds $((SECONDS - started))
 }
 
+# --- Scenario (e): sanctions screening ---------------------------------------------------------
+
+# `dossier check --sanctions` exits 1 on this case (it has no evidence or signatory: check's
+# errors); the benchmark wants it to have run to its end, so 0 and 1 both count as success.
+# Each command is a program /usr/bin/time can run (sh -c), its output sent to /dev/null.
+CHECK_SANCTIONS='"$0" -C "$1" check --json --sanctions "$2" >"$3"; [ $? -le 1 ]'
+PYTHON_JSON='import json, sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    json.loads(line)'
+
+run_sanctions_scenario() {
+  local dir=$BENCH_DIR/e started=$SECONDS
+  mkdir -p "$dir"
+  log "scenario (e): $E_SUBJECTS subjects, $(mib "$E_BYTES") MiB of FtM lines"
+  python3 "$REPO/bench/make-ftm.py" --write-subjects "$E_SUBJECTS" >"$dir/subjects.txt"
+  python3 "$REPO/bench/make-ftm.py" "$dir/entities.ftm.json" "$E_BYTES" --subjects "$dir/subjects.txt"
+  gzip -1 -k "$dir/entities.ftm.json"
+  "$D" init "$dir/case" --title "Sanctions screening benchmark" --id BENCH-E --regime us-glomag >/dev/null
+  while IFS='|' read -r name original born; do
+    "$D" -C "$dir/case" subject add "$name" --original-script "$original" --born "$born" >/dev/null
+  done <"$dir/subjects.txt"
+  local plain=$dir/entities.ftm.json gz=$dir/entities.ftm.json.gz
+  fact e bytes "$(stat -c %s "$plain")"
+  fact e gzip_bytes "$(stat -c %s "$gz")"
+  fact e lines "$(wc -l <"$plain")"
+  fact e subjects "$E_SUBJECTS"
+  # The same run, the same file, one after the other: the reference tools and dossier.
+  measure e cat "cat FILE > /dev/null" nothing self sh -c 'cat "$1" >/dev/null' _ "$plain"
+  measure e python "python3: json.loads of every line" nothing self python3 -c "$PYTHON_JSON" "$plain"
+  measure e dossier "dossier check --sanctions FILE" nothing self sh -c "$CHECK_SANCTIONS" "$D" "$dir/case" "$plain" "$dir/last.json"
+  python3 - "$dir/last.json" "$FACTS" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))["sanctions"]
+strong = sum(1 for x in s["subjects"] for m in x["matches"] if m["strength"] == "strong")
+conflicts = sum(1 for x in s["subjects"] for m in x["matches"] if m["conflict"])
+with open(sys.argv[2], "a") as f:
+    for k, v in [("decoded", s["lines_decoded"]), ("sanctions", s["sanctions_read"]), ("strong", strong), ("conflicts", conflicts), ("skipped", s["skipped"])]:
+        f.write(f"e\t{k}\t{v}\n")
+PY
+  measure e zcat "gzip -dc FILE.gz > /dev/null" nothing self sh -c 'gzip -dc "$1" >/dev/null' _ "$gz"
+  measure e dossier_gz "dossier check --sanctions FILE.gz" nothing self sh -c "$CHECK_SANCTIONS" "$D" "$dir/case" "$gz" "$dir/last-gz.json"
+  fact e seconds $((SECONDS - started))
+  if [ "$KEEP" != 1 ]; then rm -rf "$dir"; fi
+}
+
 # --- Machine facts ------------------------------------------------------------------------------
 
 BENCH_STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
@@ -613,7 +664,11 @@ machine "Disk write (dd $((dd_bytes / 1048576)) MiB, fdatasync)" "${dd_out##*, }
 
 log "scale $SCALE: (a) $A_COUNT x $(mib "$A_SIZE") MiB, (b) $B_COUNT small files, (c) $(mib "$C_SIZE") MiB, (d) $D_SMALL and $D_LARGE exhibits; work dir $BENCH_DIR"
 for s in $SCENARIOS; do
-  if [ "$s" = d ]; then run_pdf_scenario; else run_scenario "$s"; fi
+  case $s in
+    d) run_pdf_scenario ;;
+    e) run_sanctions_scenario ;;
+    *) run_scenario "$s" ;;
+  esac
 done
 
 # --- Report -------------------------------------------------------------------------------------
