@@ -5,17 +5,20 @@
 # and the PDF submissions `build` renders, in a fourth:
 #   (d) cases of 1,000 and 10,000 small exhibits, 2,000 events, 20 subjects, 3 regimes;
 # and `import --as exhibits` against `exhibit add` of the same files, in a fifth:
-#   (e) 1,000 and 10,000 exhibit rows (one small file each).
+#   (e) 1,000 and 10,000 exhibit rows (one small file each);
+# and `check --sanctions` against Python's json module on the same file, in a sixth:
+#   (f) 1 GB of FollowTheMoney lines in OpenSanctions' shape (bench/make-ftm.py), plain and gzip.
 # Every command is run once to warm the page cache, then timed with /usr/bin/time -v (wall time
 # and peak RSS). The figures, ratios and targets go to docs/performance.md.
 #
 #   bash bench/run.sh                                full size (~17 GiB free disk, see README)
 #   BENCH_SCENARIOS=d bash bench/run.sh              only (d): replaces its section of docs/
 #   BENCH_SCENARIOS=e bash bench/run.sh              only (e): replaces its section of docs/
+#   BENCH_SCENARIOS=f bash bench/run.sh              only (f): replaces its section of docs/
 #   BENCH_SCALE=0.01 bash bench/run.sh               smoke run (writes to /tmp, not docs/)
 #
 # Settings (environment): BENCH_SCALE (default 1), BENCH_DIR (/tmp/dossier-bench), BENCH_OUT,
-# BENCH_SCENARIOS ("a b c d e"), BENCH_RUNS (timed runs after the warm-up, default 1; the fastest
+# BENCH_SCENARIOS ("a b c d e f"), BENCH_RUNS (timed runs after the warm-up, default 1; the fastest
 # wall time and the largest RSS are reported), BENCH_KEEP=1 (keep the generated data).
 # See bench/README.md.
 set -euo pipefail
@@ -23,7 +26,7 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SCALE=${BENCH_SCALE:-1}
 BENCH_DIR=${BENCH_DIR:-/tmp/dossier-bench}
-SCENARIOS=${BENCH_SCENARIOS:-a b c d e}
+SCENARIOS=${BENCH_SCENARIOS:-a b c d e f}
 RUNS=${BENCH_RUNS:-1}
 KEEP=${BENCH_KEEP:-0}
 DATE=2026-01-01
@@ -49,7 +52,7 @@ print(round(s * 1e6) if 0 < s <= 10 else -1)' "$SCALE")
 [ "$SCALE_PPM" -gt 0 ] || die "BENCH_SCALE must be a number above 0 and at most 10 (got '$SCALE'); 1 is full size, 0.01 a smoke run"
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a whole number of at least 1 (got '$RUNS')"
 for s in $SCENARIOS; do
-  case $s in a | b | c | d | e) ;; *) die "BENCH_SCENARIOS lists scenarios a, b, c, d and e (got '$s')" ;; esac
+  case $s in a | b | c | d | e | f) ;; *) die "BENCH_SCENARIOS lists scenarios a, b, c, d, e and f (got '$s')" ;; esac
 done
 runs_scenario() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 # The report has three parts that can be measured apart: (a), (b) and (c) share the targets, the
@@ -91,9 +94,13 @@ E_SMALL=$((1000 * SCALE_PPM / 1000000))
 E_LARGE=$((10000 * SCALE_PPM / 1000000))
 ((E_SMALL >= 10)) || E_SMALL=10
 ((E_LARGE >= 100)) || E_LARGE=100
+# (f): the bytes of FtM lines screened, and the case's subjects.
+F_BYTES=$((1000000000 * SCALE_PPM / 1000000))
+((F_BYTES >= 1000000)) || F_BYTES=1000000
+F_SUBJECTS=20
 # Disk use of the evidence (small files round up to 4 KiB blocks: ~12 KiB each on average in (b),
 # 4 KiB in (d)).
-declare -A EVIDENCE_BYTES=([a]=$((A_COUNT * A_SIZE)) [b]=$((B_COUNT * 12288)) [c]=$C_SIZE [d]=$(((D_SMALL + D_LARGE) * 4096)) [e]=$((E_LARGE * 4096)))
+declare -A EVIDENCE_BYTES=([a]=$((A_COUNT * A_SIZE)) [b]=$((B_COUNT * 12288)) [c]=$C_SIZE [d]=$(((D_SMALL + D_LARGE) * 4096)) [e]=$((E_LARGE * 4096)) [f]=$((F_BYTES / 2)))
 
 # --- Tools ---------------------------------------------------------------------------------------
 
@@ -650,6 +657,51 @@ run_pdf_scenario() {
   fact d seconds $((SECONDS - started))
 }
 
+# --- Scenario (f): sanctions screening ---------------------------------------------------------
+
+# `dossier check --sanctions` exits 1 on this case (it has no evidence or signatory: check's
+# errors); the benchmark wants it to have run to its end, so 0 and 1 both count as success.
+# Each command is a program /usr/bin/time can run (sh -c), its output sent to /dev/null.
+CHECK_SANCTIONS='"$0" -C "$1" check --json --sanctions "$2" >"$3"; [ $? -le 1 ]'
+PYTHON_JSON='import json, sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    json.loads(line)'
+
+run_sanctions_scenario() {
+  local dir=$BENCH_DIR/f started=$SECONDS
+  mkdir -p "$dir"
+  log "scenario (f): $F_SUBJECTS subjects, $(mib "$F_BYTES") MiB of FtM lines"
+  python3 "$REPO/bench/make-ftm.py" --write-subjects "$F_SUBJECTS" >"$dir/subjects.txt"
+  python3 "$REPO/bench/make-ftm.py" "$dir/entities.ftm.json" "$F_BYTES" --subjects "$dir/subjects.txt"
+  gzip -1 -k "$dir/entities.ftm.json"
+  "$D" init "$dir/case" --title "Sanctions screening benchmark" --id BENCH-F --regime us-glomag >/dev/null
+  while IFS='|' read -r name original born; do
+    "$D" -C "$dir/case" subject add "$name" --original-script "$original" --born "$born" >/dev/null
+  done <"$dir/subjects.txt"
+  local plain=$dir/entities.ftm.json gz=$dir/entities.ftm.json.gz
+  fact f bytes "$(stat -c %s "$plain")"
+  fact f gzip_bytes "$(stat -c %s "$gz")"
+  fact f lines "$(wc -l <"$plain")"
+  fact f subjects "$F_SUBJECTS"
+  # The same run, the same file, one after the other: the reference tools and dossier.
+  measure f cat "cat FILE > /dev/null" nothing self sh -c 'cat "$1" >/dev/null' _ "$plain"
+  measure f python "python3: json.loads of every line" nothing self python3 -c "$PYTHON_JSON" "$plain"
+  measure f dossier "dossier check --sanctions FILE" nothing self sh -c "$CHECK_SANCTIONS" "$D" "$dir/case" "$plain" "$dir/last.json"
+  python3 - "$dir/last.json" "$FACTS" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))["sanctions"]
+strong = sum(1 for x in s["subjects"] for m in x["matches"] if m["strength"] == "strong")
+conflicts = sum(1 for x in s["subjects"] for m in x["matches"] if m["conflict"])
+with open(sys.argv[2], "a") as f:
+    for k, v in [("decoded", s["lines_decoded"]), ("sanctions", s["sanctions_read"]), ("strong", strong), ("conflicts", conflicts), ("skipped", s["skipped"])]:
+        f.write(f"f\t{k}\t{v}\n")
+PY
+  measure f zcat "gzip -dc FILE.gz > /dev/null" nothing self sh -c 'gzip -dc "$1" >/dev/null' _ "$gz"
+  measure f dossier_gz "dossier check --sanctions FILE.gz" nothing self sh -c "$CHECK_SANCTIONS" "$D" "$dir/case" "$gz" "$dir/last-gz.json"
+  fact f seconds $((SECONDS - started))
+  if [ "$KEEP" != 1 ]; then rm -rf "$dir"; fi
+}
+
 # --- Machine facts ------------------------------------------------------------------------------
 
 BENCH_STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
@@ -689,6 +741,7 @@ for s in $SCENARIOS; do
   case $s in
     d) run_pdf_scenario ;;
     e) run_import_scenario ;;
+    f) run_sanctions_scenario ;;
     *) run_scenario "$s" ;;
   esac
 done
@@ -698,7 +751,7 @@ done
 export BENCH_SCALE=$SCALE BENCH_RUNS=$RUNS BENCH_SECONDS=$SECONDS BENCH_SCENARIOS=$SCENARIOS
 export A_COUNT A_SIZE B_COUNT C_SIZE DATE D_REGIMES
 mkdir -p "$(dirname "$BENCH_OUT")"
-# A run of only some parts ((a)-(c), (d), (e)) keeps the others from the report as they were.
+# A run of only some parts ((a)-(c), (d), (e), (f)) keeps the others from the report as they were.
 keep=()
 [ -f "$BENCH_OUT" ] && keep=(--keep "$BENCH_OUT")
 python3 "$REPO/bench/report.py" "$BENCH_DIR/machine.tsv" "$FACTS" "$RESULTS" "${keep[@]}" >"$BENCH_OUT.part"

@@ -158,7 +158,39 @@ fn sanction_entities(subject: &Subject, id: &str, registry: &Registry) -> Vec<En
         );
         entities.push(sanction);
     }
+    entities.extend(existing_sanctions(subject, id));
     entities
+}
+
+/// One Sanction per designation already in force against the subject, as recorded in the case
+/// (`existing_designations`): who imposed it, under which programme, since when, and where it is
+/// published; the listed entity's id in the data it was found in goes into `summary`.
+fn existing_sanctions(subject: &Subject, id: &str) -> Vec<Entity> {
+    subject
+        .existing_designations
+        .iter()
+        .enumerate()
+        .map(|(n, d)| {
+            let mut sanction = Entity::new(format!("{id}-designation-{}", n + 1), "Sanction");
+            sanction
+                .add("entity", [id.to_string()])
+                .add("authority", [d.authority.clone()])
+                .add("program", d.program.iter().cloned())
+                .add("startDate", d.start_date.iter().map(ftm_date))
+                .add("sourceUrl", d.source_url.iter().cloned())
+                .add(
+                    "status",
+                    ["In force (recorded by the submitting organisations)"],
+                )
+                .add(
+                    "summary",
+                    d.entity_id
+                        .iter()
+                        .map(|e| format!("listed as {e} in the sanctions data screened")),
+                );
+            sanction
+        })
+        .collect()
 }
 
 fn event_entity(event: &Event, keys: &Keys) -> Entity {

@@ -17,6 +17,7 @@ pub mod error;
 pub mod export;
 pub mod hash;
 pub mod render;
+pub mod sanctions;
 pub mod seal;
 pub mod template;
 

@@ -7,7 +7,7 @@ use crate::harness::{SAMPLE_SEALED, TestCase, copy_tree, dossier_in, sample};
 
 /// Runs tests/tools/ftm_validate.py on the entities; `None` when followthemoney is not installed
 /// (allowed only without DOSSIER_REQUIRE_CHECKERS=1).
-fn ftm_validate(entities: &str) -> Option<(bool, String)> {
+pub fn ftm_validate(entities: &str) -> Option<(bool, String)> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/ftm_validate.py");
     let child = Command::new("python3")
         .arg(&script)

@@ -15,6 +15,7 @@ mod import;
 mod init;
 mod names;
 mod readme;
+mod sanctions;
 mod shared;
 mod sign;
 mod signatory;

@@ -12,9 +12,11 @@ use serde_json::Value;
 use crate::case::custody::{Record, actor};
 use crate::case::records::{
     SignatorySpec, SubjectSpec, criteria_of, involvements, optional, parse_criterion, parse_date,
-    required_text, same_name, signatory_fields, subject_fields,
+    required_text, same_designation, same_name, signatory_fields, subject_fields,
 };
-use crate::case::{Case, Confidentiality, Retired, SignatoryRole, SubjectKind, Workspace};
+use crate::case::{
+    Case, Confidentiality, Designation, Retired, SignatoryRole, SubjectKind, Workspace,
+};
 use crate::date::{Timestamp, now_utc};
 use crate::error::{Error, Result};
 use crate::template::Registry;
@@ -53,6 +55,8 @@ pub struct SubjectEdit {
     pub fields: SubjectSpec,
     pub add_criteria: Vec<String>,
     pub remove_criteria: Vec<String>,
+    /// `AUTHORITY[; PROGRAM]`: the existing designations to take out.
+    pub remove_designations: Vec<String>,
 }
 
 /// What `event edit` changes.
@@ -105,6 +109,7 @@ pub fn edit_subject(
         || edit.kind.is_some()
         || !edit.add_criteria.is_empty()
         || !edit.remove_criteria.is_empty()
+        || !edit.remove_designations.is_empty()
         || spec_given(f);
     nothing_given(
         given,
@@ -165,8 +170,12 @@ pub fn edit_subject(
         associates,
         nexus,
         exculpatory,
-        assets
+        assets,
+        existing_designations
     );
+    for text in &edit.remove_designations {
+        remove_designation(id, &mut new.existing_designations, text)?;
+    }
     new.criteria = edited_criteria(case, registry, id, &new.criteria, edit)?;
     let changes = diff(id, &old, &new);
     let subject = ws
@@ -204,8 +213,77 @@ fn spec_given(f: &SubjectSpec) -> bool {
         &f.nexus,
         &f.exculpatory,
         &f.assets,
+        &f.existing_designations,
     ];
     options.iter().any(|o| o.is_some()) || lists.iter().any(|l| !l.is_empty())
+}
+
+/// Takes out the designations by `AUTHORITY[; PROGRAM]` (case-insensitive); none is an error.
+fn remove_designation(id: &str, designations: &mut Vec<Designation>, text: &str) -> Result<()> {
+    let (authority, program) = match text.split_once(';') {
+        Some((a, p)) => (a.trim(), Some(p.trim()).filter(|p| !p.is_empty())),
+        None => (text.trim(), None),
+    };
+    let before = designations.len();
+    designations.retain(|d| {
+        !(d.authority.eq_ignore_ascii_case(authority)
+            && program.is_none_or(|p| {
+                d.program
+                    .as_deref()
+                    .is_some_and(|q| q.eq_ignore_ascii_case(p))
+            }))
+    });
+    if designations.len() == before {
+        let has: Vec<String> = designations
+            .iter()
+            .map(|d| match &d.program {
+                Some(p) => format!("{}; {p}", d.authority),
+                None => d.authority.clone(),
+            })
+            .collect();
+        return Err(Error::input(
+            format!("{id} has no existing designation by `{text}` to remove"),
+            format!(
+                "its existing designations are: {} (`dossier subject list --json` shows them)",
+                if has.is_empty() {
+                    "none".to_string()
+                } else {
+                    has.join(" | ")
+                }
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Adds designations found by `check --sanctions --record` to a subject, leaving out those it
+/// already has (same authority, programme and listed entity); returns what changed, recorded in
+/// the custody log like any edit.
+pub fn record_designations(
+    ws: &mut Workspace,
+    id: &str,
+    found: &[Designation],
+) -> Result<Vec<Change>> {
+    ws.case.require_subject(id, "check --record")?;
+    let old = ws.case.subject(id).expect("required above").clone();
+    let mut new = old.clone();
+    for designation in found {
+        if !new
+            .existing_designations
+            .iter()
+            .any(|d| same_designation(d, designation))
+        {
+            new.existing_designations.push(designation.clone());
+        }
+    }
+    let changes = diff(id, &old, &new);
+    *ws.case
+        .subjects
+        .iter_mut()
+        .find(|s| s.id == id)
+        .expect("required above") = new;
+    record_edits(ws, &changes, None);
+    Ok(changes)
 }
 
 /// The criteria after `--criterion` (replacing them), `--remove-criterion` and `--add-criterion`.

@@ -287,6 +287,7 @@ fn subject_row(ws: &mut Workspace, registry: &Registry, row: &Row) -> Result<Str
         surname: row.text("surname"),
         given_names: row.text("given_names"),
         assets: row.list("assets"),
+        existing_designations: Vec::new(),
     };
     add_subject(&mut ws.case, registry, &spec)
 }

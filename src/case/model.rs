@@ -156,6 +156,30 @@ pub struct Subject {
     /// Exculpatory information known to the team.
     #[serde(default)]
     pub exculpatory: Vec<String>,
+    /// Designations already in force against the subject elsewhere (`check --sanctions --record`
+    /// or `subject edit --existing-designation`); the PDF says so in the subject's profile.
+    #[serde(default)]
+    pub existing_designations: Vec<Designation>,
+}
+
+/// A sanctions designation already in force: who imposed it, under which programme, since when,
+/// where it is published, and the listed entity it was found as (OpenSanctions' id).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Designation {
+    /// The authority that imposed it ("Office of Foreign Assets Control").
+    pub authority: String,
+    /// The programme or regime ("GLOMAG", "Global Human Rights").
+    #[serde(default)]
+    pub program: Option<String>,
+    #[serde(default)]
+    pub start_date: Option<CaseDate>,
+    /// Where the designation is published: the source an officer can check.
+    #[serde(default)]
+    pub source_url: Option<String>,
+    /// The id of the listed entity in the sanctions data it was found in.
+    #[serde(default)]
+    pub entity_id: Option<String>,
 }
 
 /// An identity document.

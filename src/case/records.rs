@@ -7,8 +7,8 @@
 use unicode_normalization::UnicodeNormalization;
 
 use crate::case::{
-    Addressee, Asset, Associate, Case, Criterion, Event, IdDocument, Involvement, Position,
-    Signatory, SignatoryRole, Subject, SubjectKind,
+    Addressee, Asset, Associate, Case, Criterion, Designation, Event, IdDocument, Involvement,
+    Position, Signatory, SignatoryRole, Subject, SubjectKind,
 };
 use crate::date::CaseDate;
 use crate::error::{Error, Result};
@@ -42,6 +42,8 @@ pub struct SubjectSpec {
     pub exculpatory: Vec<String>,
     /// `WHAT[, WHERE[, JURISDICTION]]`.
     pub assets: Vec<String>,
+    /// `AUTHORITY[; PROGRAM[; START DATE[; SOURCE URL[; ENTITY ID]]]]`.
+    pub existing_designations: Vec<String>,
 }
 
 /// An event as given on the command line or in a CSV row.
@@ -167,6 +169,12 @@ pub fn subject_fields(case: &Case, registry: &Registry, spec: &SubjectSpec) -> R
             .map(|a| parse_asset(a))
             .collect::<Result<_>>()?,
         exculpatory: texts(&spec.exculpatory),
+        existing_designations: spec
+            .existing_designations
+            .iter()
+            .filter(|d| !d.trim().is_empty())
+            .map(|d| parse_designation(d))
+            .collect::<Result<_>>()?,
     })
 }
 
@@ -450,6 +458,82 @@ fn parse_asset(text: &str) -> Result<Asset> {
         location: part(1),
         jurisdiction: part(2),
     })
+}
+
+/// How a designation is written on the command line and in CSV.
+pub const DESIGNATION_FORM: &str = "\"AUTHORITY[; PROGRAM[; START DATE[; SOURCE URL[; ENTITY ID]]]]\", e.g. \"Office of Foreign Assets Control; GLOMAG; 2021-03-22; https://ofac.treasury.gov/recent-actions/20210322\"";
+
+/// `"AUTHORITY[; PROGRAM[; START DATE[; SOURCE URL[; ENTITY ID]]]]"` (`;` because programme
+/// names and URLs hold commas).
+pub fn parse_designation(text: &str) -> Result<Designation> {
+    let parts: Vec<&str> = text.split(';').map(str::trim).collect();
+    if parts.len() > 5 || parts[0].is_empty() {
+        return Err(Error::input(
+            format!(
+                "--existing-designation `{text}`: {}",
+                if parts[0].is_empty() {
+                    "the authority is missing"
+                } else {
+                    "it has more than five parts"
+                }
+            ),
+            format!("write it as {DESIGNATION_FORM}"),
+        ));
+    }
+    let part = |i: usize| {
+        parts
+            .get(i)
+            .filter(|p| !p.is_empty())
+            .map(|p| p.to_string())
+    };
+    let start_date = part(2)
+        .map(|d| parse_date(&d, "--existing-designation (start date)"))
+        .transpose()?;
+    if let Some(url) = part(3)
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        return Err(Error::input(
+            format!("--existing-designation `{text}`: the source `{url}` is not a web address"),
+            format!("give the address where the designation is published, as {DESIGNATION_FORM}"),
+        ));
+    }
+    Ok(Designation {
+        authority: parts[0].to_string(),
+        program: part(1),
+        start_date,
+        source_url: part(3),
+        entity_id: part(4),
+    })
+}
+
+/// `AUTHORITY; PROGRAM; START DATE; SOURCE URL; ENTITY ID`, as [`parse_designation`] reads it.
+pub fn designation_text(designation: &Designation) -> String {
+    let mut parts = vec![
+        designation.authority.clone(),
+        designation.program.clone().unwrap_or_default(),
+        designation
+            .start_date
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        designation.source_url.clone().unwrap_or_default(),
+        designation.entity_id.clone().unwrap_or_default(),
+    ];
+    while parts.len() > 1 && parts.last().is_some_and(|p| p.is_empty()) {
+        parts.pop();
+    }
+    parts.join("; ")
+}
+
+/// True if two designations are the same listing: same authority, programme and listed entity.
+pub fn same_designation(a: &Designation, b: &Designation) -> bool {
+    let key = |d: &Designation| {
+        (
+            d.authority.to_lowercase(),
+            d.program.as_deref().map(str::to_lowercase),
+            d.entity_id.clone(),
+        )
+    };
+    key(a) == key(b)
 }
 
 /// `WHAT, WHERE, JURISDICTION`, as [`parse_asset`] reads it.

@@ -56,7 +56,9 @@ pub enum Command {
     Import(ImportArgs),
 
     /// Report every problem that would weaken or block the referral (exit 1 if any error)
-    #[command(after_help = "Example:\n  dossier check\n  dossier -C my-case check --json")]
+    #[command(
+        after_help = "Example:\n  dossier check\n  dossier -C my-case check --json\n  dossier check --sanctions ~/Downloads/entities.ftm.json.gz\n  dossier check --sanctions entities.ftm.json --record   # strong matches become existing_designations"
+    )]
     Check(CheckArgs),
 
     /// Seal the case into a dossier: one BagIt 1.0 bag in a reproducible zip
@@ -337,6 +339,12 @@ pub struct SubjectEditArgs {
     /// Remove a criterion: REGIME:CLAUSE, quoted ('us-glomag:1(a)(ii)(A)')
     #[arg(long = "remove-criterion", value_name = "REGIME:CLAUSE")]
     pub remove_criteria: Vec<String>,
+    /// Remove the existing designations by this authority: "AUTHORITY[; PROGRAM]"
+    #[arg(
+        long = "remove-existing-designation",
+        value_name = "AUTHORITY[; PROGRAM]"
+    )]
+    pub remove_existing_designations: Vec<String>,
 }
 
 /// The fields of a subject, as `subject add` takes them and `subject edit` replaces them (a list
@@ -400,6 +408,9 @@ pub struct SubjectFieldArgs {
     /// An asset that could be frozen: "WHAT[, WHERE[, JURISDICTION]]"
     #[arg(long = "asset", value_name = "ASSET")]
     pub assets: Vec<String>,
+    /// A designation already in force: "AUTHORITY[; PROGRAM[; START DATE[; SOURCE URL[; ENTITY ID]]]]" (the PDF prints it as "Already designated by")
+    #[arg(long = "existing-designation", value_name = "DESIGNATION")]
+    pub existing_designations: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -635,6 +646,12 @@ pub struct CheckArgs {
     /// Machine-readable output
     #[arg(long)]
     pub json: bool,
+    /// Also screen the subjects against sanctions data: FollowTheMoney JSON lines as OpenSanctions publishes them (entities.ftm.json, gzip-compressed or not)
+    #[arg(long, value_name = "FILE")]
+    pub sanctions: Option<PathBuf>,
+    /// Write the designations of strong matches (no conflict) into the subjects' existing_designations
+    #[arg(long, requires = "sanctions")]
+    pub record: bool,
 }
 
 #[derive(Debug, Args)]

@@ -11,6 +11,7 @@ use unicode_width::UnicodeWidthStr;
 use crate::case::check::{Finding, Report, Severity};
 use crate::dossier::sshsig::Verdict;
 use crate::dossier::verify::{SignatureCounts, Status, VerifyReport};
+use crate::sanctions::{Screening, Strength};
 
 /// Writes rows under headers, each column as wide as its widest cell (by display width, so
 /// Arabic, Chinese and combining accents line up). The last column is not padded.
@@ -41,8 +42,13 @@ fn escaped(text: &str) -> String {
     text.replace('\n', "\\n").replace('\r', "\\r")
 }
 
-/// Writes the check report: case-wide findings, then one section per regime.
-pub fn write_report(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+/// Writes the check report: case-wide findings, then one section per regime, then the sanctions
+/// screening if there was one.
+pub fn write_report(
+    out: &mut dyn Write,
+    report: &Report,
+    screening: Option<&Screening>,
+) -> io::Result<()> {
     writeln!(
         out,
         "check {}: regimes {}; {} exhibits hashed",
@@ -55,6 +61,10 @@ pub fn write_report(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         report.exhibits_hashed
     )?;
     write_findings(out, report.findings.iter())?;
+    if let Some(screening) = screening {
+        writeln!(out)?;
+        write_screening(out, screening)?;
+    }
     writeln!(out)?;
     let notes = match report.notes {
         0 => String::new(),
@@ -69,6 +79,91 @@ pub fn write_report(out: &mut dyn Write, report: &Report) -> io::Result<()> {
             report.errors, report.warnings
         )
     }
+}
+
+/// Writes the sanctions screening: per subject, the listed entities that match, best first,
+/// each with its score, the reasons and the sanctions imposed on it.
+pub fn write_screening(out: &mut dyn Write, screening: &Screening) -> io::Result<()> {
+    writeln!(
+        out,
+        "sanctions: {} screened against {}{} ({} read, {} decoded, {} sanctions{})",
+        plural(screening.subjects.len(), "subject"),
+        screening.file,
+        if screening.gzip { " (gzip)" } else { "" },
+        plural(screening.lines as usize, "line"),
+        screening.lines_decoded,
+        screening.sanctions_read,
+        match screening.skipped {
+            0 => String::new(),
+            n => format!(
+                "; {} skipped: line {}",
+                n,
+                screening
+                    .skipped_lines
+                    .iter()
+                    .map(|s| s.line.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", line ")
+            ),
+        }
+    )?;
+    for subject in &screening.subjects {
+        writeln!(out)?;
+        writeln!(out, "{}  {}", subject.subject, escaped(&subject.name))?;
+        if subject.matches.is_empty() {
+            writeln!(out, "  no listed entity matches")?;
+            continue;
+        }
+        for m in &subject.matches {
+            let strength = match (m.strength, m.conflict) {
+                (Strength::Strong, _) => "strong",
+                (Strength::Possible, true) => "conflict",
+                (Strength::Possible, false) => "possible",
+            };
+            writeln!(
+                out,
+                "  {:.2} {strength:<8} {}  {}  ({}; {})",
+                m.score,
+                m.entity_id,
+                escaped(&m.caption),
+                m.schema,
+                if m.datasets.is_empty() {
+                    "no dataset".to_string()
+                } else {
+                    m.datasets.join(", ")
+                }
+            )?;
+            for reason in &m.reasons {
+                writeln!(out, "        {}", escaped(reason))?;
+            }
+            if m.sanctions.is_empty() {
+                writeln!(out, "        no sanction of it in the file")?;
+            }
+            for l in &m.sanctions {
+                let mut line = format!(
+                    "        sanctioned by {}",
+                    l.authority.as_deref().unwrap_or("(authority not given)")
+                );
+                if let Some(program) = &l.program {
+                    line.push_str(&format!(", {program}"));
+                }
+                if let Some(start) = &l.start_date {
+                    line.push_str(&format!(", since {start}"));
+                }
+                if let Some(end) = &l.end_date {
+                    line.push_str(&format!(", until {end}"));
+                }
+                if let Some(url) = &l.source_url {
+                    line.push_str(&format!(": {url}"));
+                }
+                writeln!(out, "{}", escaped(&line))?;
+            }
+        }
+        if subject.more > 0 {
+            writeln!(out, "  and {} more, weaker (not shown)", subject.more)?;
+        }
+    }
+    Ok(())
 }
 
 /// Why `build` refused: the errors of the check it ran first, and the two ways on.

@@ -70,6 +70,7 @@ pub fn edit(root: &Path, args: Box<SubjectEditArgs>, out: &mut Output) -> Result
         fields: spec(String::new(), false, f),
         add_criteria: args.add_criteria,
         remove_criteria: args.remove_criteria,
+        remove_designations: args.remove_existing_designations,
     };
     let changes = edit_subject(&mut ws, &registry, &args.id, &edit)?;
     ws.commit()?;
@@ -112,5 +113,6 @@ fn spec(name: String, entity: bool, f: SubjectFieldArgs) -> SubjectSpec {
         surname: f.surname,
         given_names: f.given_names,
         assets: f.assets,
+        existing_designations: f.existing_designations,
     }
 }

@@ -677,6 +677,16 @@ fn profile(
         },
     };
     identity(flow, &fields, subject);
+    fields.write(
+        flow,
+        "Already designated by",
+        "existing_designations",
+        subject
+            .existing_designations
+            .iter()
+            .map(designation)
+            .collect(),
+    );
     criteria_met(flow, input, withheld, subject);
     subject_events(flow, input, subject);
     fields.write(
@@ -806,6 +816,23 @@ fn list_form(subject: &Subject) -> Option<String> {
         Some(given) => format!("{}, {given}", surname.to_uppercase()),
         None => surname.to_uppercase(),
     })
+}
+
+/// `Office of Foreign Assets Control, GLOMAG, since 2021-03-22 (source: https://...)`: each
+/// designation with where an officer can check it.
+fn designation(d: &crate::case::Designation) -> String {
+    let mut text = d.authority.clone();
+    if let Some(program) = &d.program {
+        text.push_str(&format!(", {program}"));
+    }
+    if let Some(start) = &d.start_date {
+        text.push_str(&format!(", since {start}"));
+    }
+    match &d.source_url {
+        Some(url) => text.push_str(&format!(" (source: {url})")),
+        None => text.push_str(" (no published source recorded)"),
+    }
+    text
 }
 
 /// `Apartment 12, London (GB)`.
