@@ -1,5 +1,5 @@
 """Writes a file of FollowTheMoney entities in the shape of OpenSanctions' entities.ftm.json, for
-the benchmark of `dossier check --sanctions` (scenario (e)). Every name is invented.
+the benchmark of `dossier check --sanctions` (scenario (f)). Every name is invented.
 
     python3 bench/make-ftm.py OUT BYTES [--subjects FILE]
 
