@@ -57,7 +57,7 @@ pub enum Command {
 
     /// Report every problem that would weaken or block the referral (exit 1 if any error)
     #[command(
-        after_help = "Example:\n  dossier check\n  dossier -C my-case check --json\n  dossier check --sanctions ~/Downloads/entities.ftm.json.gz\n  dossier check --sanctions entities.ftm.json --record   # strong matches become existing_designations"
+        after_help = "Example:\n  dossier check\n  dossier -C my-case check --json\n  dossier check --sanctions ~/Downloads/entities.ftm.json.gz\n  dossier check --sanctions entities.ftm.json --record   # keep strong matches"
     )]
     Check(CheckArgs),
 
