@@ -145,8 +145,9 @@ pub struct Fonts {
     shaped: RefCell<Vec<HashMap<String, Rc<[Shaped]>>>>,
 }
 
-/// How many shaped texts each font file and direction keeps.
-const SHAPED_KEPT: usize = 50_000;
+/// How many shaped texts each font file and direction keeps, and the longest kept (in bytes).
+const SHAPED_KEPT: usize = 20_000;
+const SHAPED_LONGEST: usize = 64;
 
 /// A glyph as shaped: its id, the byte of the text where its cluster starts, and its advance
 /// and offsets in font units.
@@ -232,11 +233,14 @@ impl Fonts {
                 y_advance: p.y_advance,
             })
             .collect();
-        // Memory stays bounded however long the document: past the limit, start again.
-        if known.len() >= SHAPED_KEPT {
-            known.clear();
+        // Only short texts repeat (labels, ids, dates, names); memory stays bounded however long
+        // the document: past the limit, start again.
+        if text.len() <= SHAPED_LONGEST {
+            if known.len() >= SHAPED_KEPT {
+                known.clear();
+            }
+            known.insert(text.to_string(), shaped.clone());
         }
-        known.insert(text.to_string(), shaped.clone());
         shaped
     }
 
