@@ -861,8 +861,14 @@ fn body_bottom(pdf: &Path, n: usize) -> Option<f64> {
     )
 }
 
-/// A case whose narrative has a long list of items of 2 to 9 lines, then six Markdown tables
-/// of 21 to 26 rows of one or two lines, so that items and rows fall on page breaks at many
+/// The tables of `paginated_case` and the rows of table `t`.
+const TABLES: usize = 14;
+fn table_rows(t: usize) -> usize {
+    20 + (t * 5) % 13
+}
+
+/// A case whose narrative has a long list of items of 2 to 9 lines, then fourteen Markdown
+/// tables of 20 to 32 rows of one or two lines, so that items and rows fall on page breaks at many
 /// places. Built once, unpacked.
 fn paginated_case() -> &'static TestCase {
     static CASE: std::sync::OnceLock<TestCase> = std::sync::OnceLock::new();
@@ -879,11 +885,11 @@ fn paginated_case() -> &'static TestCase {
         }
         case.write("narrative/incidents.md", list);
         let mut tables = String::from("# Payments\n\n");
-        for t in 1..=6 {
+        for t in 1..=TABLES {
             tables.push_str(&format!(
                 "Table {t} lists the payments of year {t}.\n\n| T{t} row | T{t} detail |\n|---|---|\n"
             ));
-            for r in 1..=20 + t {
+            for r in 1..=table_rows(t) {
                 let detail = if (r + t) % 4 == 0 {
                     "A payment under the contract, routed through a shell company and booked as consulting (fictional); the amount matches the ledger."
                 } else {
@@ -954,8 +960,8 @@ fn a_table_keeps_two_rows_together_at_each_page_break_under_its_repeated_header(
         return;
     };
     let mut breaks = 0;
-    for t in 1..=6 {
-        let rows = 20 + t;
+    for t in 1..=TABLES {
+        let rows = table_rows(t);
         // For each page, the rows of table t on it.
         let per_page: Vec<Vec<usize>> = pages
             .iter()

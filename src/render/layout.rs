@@ -646,3 +646,41 @@ impl<'f> Flow<'f> {
         self.stroke(vec![(LEFT, y), (LEFT + WIDTH, y)], Ink::Black);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rows of a 40-row table on each page it is on, the table starting `offset` mm down.
+    fn rows_per_page(fonts: &Fonts, offset: f64) -> Vec<usize> {
+        let mut flow = Flow::new(fonts);
+        flow.space(offset);
+        let rows = (0..40)
+            .map(|r| vec![vec![Span::new(format!("R{r}"), Look::new(8))]])
+            .collect();
+        flow.table(&Table::new(vec![WIDTH], &["Id"], rows), Look::new(8));
+        flow.pages
+            .iter()
+            .map(|p| {
+                p.items
+                    .iter()
+                    .filter(|i| matches!(i, Item::Text { run, .. } if run.text.starts_with('R')))
+                    .count()
+            })
+            .filter(|&n| n > 0)
+            .collect()
+    }
+
+    #[test]
+    fn a_table_never_leaves_one_row_alone_on_a_page_wherever_it_starts() {
+        let fonts = Fonts::new(&[]).unwrap();
+        let mut split = 0;
+        for offset in 0..250 {
+            let pages = rows_per_page(&fonts, f64::from(offset));
+            assert_eq!(pages.iter().sum::<usize>(), 40);
+            assert!(pages.iter().all(|&n| n >= 2), "at {offset} mm: {pages:?}");
+            split += usize::from(pages.len() > 1);
+        }
+        assert!(split > 100, "the table crosses a page break: {split}");
+    }
+}
