@@ -346,7 +346,8 @@ else:
   scenarios, but {fact('d', 'runs')} times after the warm-up run (at least 3: the rendering time
   is a difference of two wall times), with `sync` before each run and the previous output
   removed; the fastest wall time and the largest peak RSS are kept.
-- The same build of the same case with `"regimes": []` in `case.json` renders no PDF and does
+- The same build of the same case with `"regimes": []` in `case.json` and `--draft` (`build`
+  refuses a case without a regime otherwise; its checks run all the same) renders no PDF and does
   everything else (hashing, zip, `dossier.json`, `exhibits.csv`, fsync): the **PDF rendering
   time** is the difference of the two wall times. `build` renders the regimes' PDFs in parallel,
   one thread per core (nproc = {nproc} here, for {len(d_regimes)} PDFs).

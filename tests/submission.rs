@@ -822,3 +822,337 @@ fn the_sample_pdfs_have_bookmarks_links_language_and_archival_metadata() {
         );
     }
 }
+
+/// The text of each page of a PDF, pdftotext's `-f N -l N` (with `-layout`: a table row is one
+/// line). `None` if poppler is missing (and may be).
+fn page_texts(pdf: &Path, layout: bool) -> Option<Vec<String>> {
+    let pages = page_count(pdf)?;
+    let mut texts = Vec::new();
+    for n in 1..=pages {
+        let n = n.to_string();
+        let mut options = vec!["-f", n.as_str(), "-l", n.as_str()];
+        if layout {
+            options.push("-layout");
+        }
+        texts.push(run_pdftotext(pdf, &options)?);
+    }
+    Some(texts)
+}
+
+/// How far down page `n` (1-based) the body's text reaches, in points from the top: the lowest
+/// word that is neither the running header nor the footer (pdftotext -bbox).
+fn body_bottom(pdf: &Path, n: usize) -> Option<f64> {
+    let n = n.to_string();
+    let args = ["-bbox", "-f", &n, "-l", &n, pdf.to_str().unwrap(), "-"];
+    let output = tool("pdftotext", &args, pdf.parent().unwrap())?;
+    let html = String::from_utf8(output.stdout).unwrap();
+    let attribute = |line: &str, name: &str| -> f64 {
+        let at = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        line[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    Some(
+        html.lines()
+            .filter(|l| l.trim_start().starts_with("<word"))
+            .map(|l| (attribute(l, "yMin"), attribute(l, "yMax")))
+            // The header sits above 45 pt, the footer below 790 pt (A4 is 842 pt high).
+            .filter(|&(top, bottom)| top > 45.0 && bottom < 790.0)
+            .map(|(_, bottom)| bottom)
+            .fold(0.0, f64::max),
+    )
+}
+
+/// The tables of `paginated_case` and the rows of table `t`.
+const TABLES: usize = 14;
+fn table_rows(t: usize) -> usize {
+    20 + (t * 5) % 13
+}
+
+/// A case whose narrative has a long list of items of 2 to 9 lines, then fourteen Markdown
+/// tables of 20 to 32 rows of one or two lines, so that items and rows fall on page breaks at many
+/// places. Built once, unpacked.
+fn paginated_case() -> &'static TestCase {
+    static CASE: std::sync::OnceLock<TestCase> = std::sync::OnceLock::new();
+    CASE.get_or_init(|| {
+        let case = TestCase::complete();
+        let filler = "The guards moved the detainees between the blocks at night and recorded nothing of it in the register (fictional).";
+        let mut list = String::from("# Incidents\n\n");
+        for i in 1..=40 {
+            let repeat = 1 + (i * 7) % 6;
+            list.push_str(&format!(
+                "- Item {i:02} begins. {} Item {i:02} ends.\n",
+                vec![filler; repeat].join(" ")
+            ));
+        }
+        case.write("narrative/incidents.md", list);
+        let mut tables = String::from("# Payments\n\n");
+        for t in 1..=TABLES {
+            tables.push_str(&format!(
+                "Table {t} lists the payments of year {t}.\n\n| T{t} row | T{t} detail |\n|---|---|\n"
+            ));
+            for r in 1..=table_rows(t) {
+                let detail = if (r + t) % 4 == 0 {
+                    "A payment under the contract, routed through a shell company and booked as consulting (fictional); the amount matches the ledger."
+                } else {
+                    "A payment (fictional)."
+                };
+                tables.push_str(&format!("| T{t}-R{r:02} | {detail} |\n"));
+            }
+            tables.push('\n');
+        }
+        case.write("narrative/payments.md", tables);
+        case.build(&["--unpacked"]).ok();
+        case
+    })
+}
+
+#[test]
+fn a_list_item_is_never_split_across_pages_and_leaves_no_page_mostly_empty() {
+    let case = paginated_case();
+    let pdf = case.bag("full").join("data/submission-us-glomag.pdf");
+    let Some(pages) = page_texts(&pdf, false) else {
+        return;
+    };
+    let pages: Vec<String> = pages.iter().map(|p| flat(p)).collect();
+    let page_of = |text: &str| -> usize {
+        let found: Vec<usize> = (0..pages.len())
+            .filter(|&p| pages[p].contains(text))
+            .collect();
+        assert_eq!(found.len(), 1, "{text:?} on pages {found:?}");
+        found[0]
+    };
+    let mut list_pages = Vec::new();
+    for i in 1..=40 {
+        let begins = page_of(&format!("Item {i:02} begins."));
+        let ends = page_of(&format!("Item {i:02} ends."));
+        assert_eq!(
+            begins,
+            ends,
+            "item {i:02} is split between pages {} and {}",
+            begins + 1,
+            ends + 1
+        );
+        list_pages.push(begins);
+    }
+    list_pages.dedup();
+    assert!(
+        list_pages.len() >= 3,
+        "the list spans pages: {list_pages:?}"
+    );
+    // Each page the list continues from is filled down to less than the tallest item (9 lines
+    // of 13 pt) from the bottom of the body (277 mm, 785 pt).
+    for &page in &list_pages[..list_pages.len() - 1] {
+        let Some(bottom) = body_bottom(&pdf, page + 1) else {
+            return;
+        };
+        assert!(
+            bottom > 785.0 - 9.0 * 13.0 - 13.0,
+            "page {} ends at {bottom} pt: left mostly empty",
+            page + 1
+        );
+    }
+}
+
+#[test]
+fn a_table_keeps_two_rows_together_at_each_page_break_under_its_repeated_header() {
+    let case = paginated_case();
+    let pdf = case.bag("full").join("data/submission-us-glomag.pdf");
+    let Some(pages) = page_texts(&pdf, true) else {
+        return;
+    };
+    let mut breaks = 0;
+    for t in 1..=TABLES {
+        let rows = table_rows(t);
+        // For each page, the rows of table t on it.
+        let per_page: Vec<Vec<usize>> = pages
+            .iter()
+            .map(|page| {
+                (1..=rows)
+                    .filter(|r| page.contains(&format!("T{t}-R{r:02} ")))
+                    .collect()
+            })
+            .filter(|rows: &Vec<usize>| !rows.is_empty())
+            .collect();
+        let order: Vec<usize> = per_page.iter().flatten().copied().collect();
+        assert_eq!(
+            order,
+            (1..=rows).collect::<Vec<_>>(),
+            "table {t}: every row once, in order"
+        );
+        for (i, on_page) in per_page.iter().enumerate() {
+            assert!(
+                on_page.len() >= 2,
+                "table {t}: {} of its rows alone on a page ({on_page:?}; pages: {per_page:?})",
+                if i == 0 { "the first" } else { "the last" }
+            );
+        }
+        breaks += per_page.len() - 1;
+        // The header is on every page the table is on.
+        for page in pages.iter().filter(|p| p.contains(&format!("T{t}-R"))) {
+            assert!(
+                page.contains(&format!("T{t} row")) && page.contains(&format!("T{t} detail")),
+                "table {t}: a page without the header:\n{page}"
+            );
+        }
+    }
+    assert!(breaks >= 2, "the tables cross page breaks: {breaks}");
+}
+
+#[test]
+fn a_citation_never_ends_a_line_between_reg_or_s_and_its_number() {
+    let (dir, regimes) = sample_under_every_regime();
+    let bag = dir.join(format!("out/NZ-LANTERN-2019-full-{DATE}"));
+    let mut seen = 0;
+    for regime in &regimes {
+        let Some(text) = pdftotext(&bag.join(format!("data/submission-{regime}.pdf"))) else {
+            return;
+        };
+        // The no-break space is printed as an ordinary space: the text reads and searches as
+        // typed ("reg. 6(2)(a)"), never with U+00A0.
+        assert!(!text.contains('\u{a0}'), "{regime}: a U+00A0 in the text");
+        for line in text.lines() {
+            let last = line.split_whitespace().last().unwrap_or("");
+            assert!(
+                ![
+                    "reg.", "s.", "§", "Art.", "art.", "para.", "No.", "c.", "p."
+                ]
+                .contains(&last),
+                "{regime}: a line ends between a provision and its number: {line:?}"
+            );
+        }
+        seen += ["reg. ", "s. ", "§ ", "Art. ", "No. "]
+            .iter()
+            .map(|a| text.matches(a).count())
+            .sum::<usize>();
+    }
+    assert!(seen > 10, "the citations are printed: {seen}");
+}
+
+/// The tagged structure as pypdf reads it: every structure element in reading order, with
+/// its depth, type (`/H1`, `/L`, ...) and title.
+fn structure(pdf: &Path) -> Option<Vec<(usize, String, String)>> {
+    const SCRIPT: &str = r#"
+import json, sys
+from pypdf import PdfReader
+reader = PdfReader(sys.argv[1])
+out = []
+def walk(element, depth):
+    element = element.get_object()
+    kind = element.get("/S") if hasattr(element, "get") else None
+    if kind is None:
+        return
+    out.append([depth, str(kind), str(element.get("/T") or "")])
+    kids = element.get("/K")
+    for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+        walk(kid, depth + 1)
+kids = reader.trailer["/Root"]["/StructTreeRoot"]["/K"]
+for kid in kids if isinstance(kids, list) else [kids]:
+    walk(kid, 0)
+print(json.dumps(out))
+"#;
+    pypdf(pdf)?;
+    let output = tool(
+        "python3",
+        &["-c", SCRIPT, pdf.to_str().unwrap()],
+        pdf.parent().unwrap(),
+    )?;
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let rows: Vec<(usize, String, String)> = serde_json::from_slice(&output.stdout).unwrap();
+    Some(rows)
+}
+
+#[test]
+fn headings_are_tagged_by_structure_and_lists_as_lists() {
+    let (dir, bag) = sealed_sample();
+    let case: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("case/case.json")).unwrap())
+            .unwrap();
+    let pdf = bag.join("data/submission-uk-ghr.pdf");
+    let Some(elements) = structure(&pdf) else {
+        return;
+    };
+    let titles = |kind: &str| -> Vec<String> {
+        elements
+            .iter()
+            .filter(|(_, k, _)| k == kind)
+            .map(|(_, _, t)| t.clone())
+            .collect()
+    };
+    // Every section but the cover is a level 1 heading, in the template's order.
+    let sections: Vec<String> = template("uk-ghr")["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["id"] != "cover")
+        .map(|s| flat(s["heading"].as_str().unwrap()))
+        .collect();
+    assert_eq!(titles("/H1"), sections);
+    // Each subject proposed under the regime is a level 2 heading, whatever its size.
+    let h2 = titles("/H2");
+    for subject in case["subjects"].as_array().unwrap() {
+        let proposed = subject["criteria"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["regime"] == "uk-ghr");
+        let heading = format!(
+            "{} {}",
+            subject["id"].as_str().unwrap(),
+            subject["name"].as_str().unwrap()
+        );
+        assert_eq!(h2.contains(&heading), proposed, "{heading}: {h2:?}");
+    }
+    // No heading is more than one level below the one before it.
+    let mut level = 0;
+    for (_, kind, title) in &elements {
+        if let Some(n) = kind
+            .strip_prefix("/H")
+            .and_then(|n| n.parse::<usize>().ok())
+        {
+            assert!(n <= level + 1, "H{n} {title:?} after H{level}");
+            level = n;
+        }
+    }
+    // Lists are L > LI > (Lbl, LBody): the executive summary's items among them.
+    let lists: Vec<usize> = (0..elements.len())
+        .filter(|&i| elements[i].1 == "/L")
+        .collect();
+    assert!(!lists.is_empty(), "no list is tagged as one");
+    for &l in &lists {
+        let depth = elements[l].0;
+        let items: Vec<usize> = (l + 1..elements.len())
+            .take_while(|&i| elements[i].0 > depth)
+            .filter(|&i| elements[i].0 == depth + 1)
+            .collect();
+        assert!(!items.is_empty(), "an empty list");
+        for &i in &items {
+            assert_eq!(elements[i].1, "/LI");
+            let parts: Vec<&str> = (i + 1..elements.len())
+                .take_while(|&k| elements[k].0 > depth + 1)
+                .filter(|&k| elements[k].0 == depth + 2)
+                .map(|k| elements[k].1.as_str())
+                .collect();
+            assert_eq!(parts, ["/Lbl", "/LBody"], "a list item's parts");
+        }
+    }
+    let summary_items = std::fs::read_to_string(dir.path().join("case/narrative/summary.md"))
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with("- ") || l.starts_with("* "))
+        .count();
+    assert!(summary_items >= 2);
+    assert!(
+        lists.iter().any(|&l| {
+            elements[l + 1..]
+                .iter()
+                .take_while(|e| e.0 > elements[l].0)
+                .filter(|e| e.0 == elements[l].0 + 1)
+                .count()
+                == summary_items
+        }),
+        "no list of the summary's {summary_items} items"
+    );
+}

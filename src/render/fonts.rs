@@ -5,7 +5,10 @@
 //! (DejaVu's oblique faces have no Arabic), then each added font in turn. A character no font can
 //! draw is reported before anything is laid out; it is never printed as an empty box.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use crate::error::{Error, Result};
 
@@ -134,7 +137,31 @@ pub struct Fonts {
     /// serves all four looks).
     files: Vec<FontFile>,
     families: usize,
+    /// Shaping plans by font file, direction and script. Making a plan reads the font's layout
+    /// tables and costs more than shaping a short run with it: rustybuzz's `shape` makes one per
+    /// call, which was a fifth of a long submission's build.
+    plans: RefCell<HashMap<PlanKey, rustybuzz::ShapePlan>>,
+    /// Texts already shaped, per font file and direction (index `2 * file + rtl`).
+    shaped: RefCell<Vec<HashMap<String, Rc<[Shaped]>>>>,
 }
+
+/// How many shaped texts each font file and direction keeps, and the longest kept (in bytes).
+const SHAPED_KEPT: usize = 20_000;
+const SHAPED_LONGEST: usize = 64;
+
+/// A glyph as shaped: its id, the byte of the text where its cluster starts, and its advance
+/// and offsets in font units.
+#[derive(Debug, Clone, Copy)]
+pub struct Shaped {
+    pub glyph: u32,
+    pub cluster: u32,
+    pub x_advance: i32,
+    pub x_offset: i32,
+    pub y_offset: i32,
+    pub y_advance: i32,
+}
+
+type PlanKey = (usize, rustybuzz::Direction, Option<rustybuzz::Script>);
 
 impl Fonts {
     /// DejaVu Sans and the added fonts, in the order given.
@@ -159,8 +186,62 @@ impl Fonts {
         }
         Ok(Fonts {
             families: 1 + extra.len(),
+            plans: RefCell::new(HashMap::new()),
+            shaped: RefCell::new(vec![HashMap::new(); 2 * files.len()]),
             files,
         })
+    }
+
+    /// `text` shaped with font file `file` in one direction, as rustybuzz's `shape` does it,
+    /// with a plan made once per file, direction and script. A text shaped before is not shaped
+    /// again: a long submission repeats the same labels, names and dates thousands of times, and
+    /// each is both measured (`text`) and drawn (`pdf`).
+    pub fn shape(&self, file: usize, text: &str, rtl: bool) -> Rc<[Shaped]> {
+        let mut cache = self.shaped.borrow_mut();
+        let known = &mut cache[2 * file + usize::from(rtl)];
+        if let Some(shaped) = known.get(text) {
+            return shaped.clone();
+        }
+        let face = &self.files[file].face;
+        let mut buffer = rustybuzz::UnicodeBuffer::new();
+        buffer.push_str(text);
+        buffer.guess_segment_properties();
+        let direction = if rtl {
+            rustybuzz::Direction::RightToLeft
+        } else {
+            rustybuzz::Direction::LeftToRight
+        };
+        buffer.set_direction(direction);
+        // As `shape` passes it: no script when the text has none of its own (digits, spaces).
+        let script = Some(buffer.script()).filter(|&s| s != rustybuzz::script::UNKNOWN);
+        let language = buffer.language();
+        let mut plans = self.plans.borrow_mut();
+        let plan = plans.entry((file, direction, script)).or_insert_with(|| {
+            rustybuzz::ShapePlan::new(face, direction, script, language.as_ref(), &[])
+        });
+        let buffer = rustybuzz::shape_with_plan(face, plan, buffer);
+        let shaped: Rc<[Shaped]> = buffer
+            .glyph_infos()
+            .iter()
+            .zip(buffer.glyph_positions())
+            .map(|(info, p)| Shaped {
+                glyph: info.glyph_id,
+                cluster: info.cluster,
+                x_advance: p.x_advance,
+                x_offset: p.x_offset,
+                y_offset: p.y_offset,
+                y_advance: p.y_advance,
+            })
+            .collect();
+        // Only short texts repeat (labels, ids, dates, names); memory stays bounded however long
+        // the document: past the limit, start again.
+        if text.len() <= SHAPED_LONGEST {
+            if known.len() >= SHAPED_KEPT {
+                known.clear();
+            }
+            known.insert(text.to_string(), shaped.clone());
+        }
+        shaped
     }
 
     /// Every font file, in the order of `file_index`.

@@ -63,9 +63,20 @@ pub struct Mark {
 /// What a block of content is, for the document's tagged structure.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Role {
-    /// A heading of level 1 (sections), 2 or 3, and its text.
+    /// A heading of a level the document's structure gives (1: a section, 2: a subject or a
+    /// part of a section, 3 and more: parts of those), and its text.
     Heading(u8, String),
     Paragraph,
+    /// A paragraph inside the body block `0` of a list item (an annex step's command).
+    ParagraphIn(usize),
+    /// A list: at the top level (`None`) or inside the body block of an item of another list.
+    List(Option<usize>, Numbering),
+    /// An item of the list block `0`.
+    ListItem(usize),
+    /// The marker of the item block `0` (a bullet, a number).
+    Label(usize),
+    /// The text of the item block `0`.
+    ListBody(usize),
     Table,
     /// A row of the table block `0`.
     Row(usize),
@@ -75,6 +86,32 @@ pub enum Role {
     Cell(usize),
     /// A drawing with its alternative text.
     Figure(String),
+}
+
+/// How a list marks its items.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Numbering {
+    Bullet,
+    Decimal,
+    Other,
+}
+
+impl Numbering {
+    fn of(marker: &str) -> Numbering {
+        match marker {
+            "•" => Numbering::Bullet,
+            m if m.trim_end_matches(['.', ')']).parse::<u64>().is_ok() => Numbering::Decimal,
+            _ => Numbering::Other,
+        }
+    }
+}
+
+/// The lists being written: each level's indent, list block and last item's body block.
+#[derive(Debug, Default)]
+struct Lists {
+    open: Vec<(f64, usize, usize)>,
+    /// How many blocks there were after the last item: another block since ends the lists.
+    after: usize,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -117,6 +154,22 @@ pub struct Flow<'f> {
     /// Marks known by a name (an exhibit's id), so a reference and its target can be written
     /// in either order.
     named: std::collections::HashMap<String, usize>,
+    lists: Lists,
+    /// The level of the last heading: a heading is never more than one level below it.
+    heading_level: u8,
+    /// The heading placed last, while nothing follows it yet.
+    heading: Option<Placed>,
+}
+
+/// Where a heading landed: its page, its items, its top and bottom, and its mark.
+#[derive(Debug, Clone, Copy)]
+struct Placed {
+    page: usize,
+    start: usize,
+    end: usize,
+    top: f64,
+    bottom: f64,
+    mark: Option<usize>,
 }
 
 impl<'f> Flow<'f> {
@@ -129,6 +182,9 @@ impl<'f> Flow<'f> {
             blocks: Vec::new(),
             figure: None,
             named: std::collections::HashMap::new(),
+            lists: Lists::default(),
+            heading_level: 0,
+            heading: None,
         }
     }
 
@@ -156,10 +212,34 @@ impl<'f> Flow<'f> {
         self.y = TOP;
     }
 
-    /// Starts a new page unless `height` mm still fit on this one.
+    /// Starts a new page unless `height` mm still fit on this one. A heading just placed, with
+    /// nothing after it yet, moves to the new page with what it heads (a table kept whole).
     pub fn keep(&mut self, height: f64) {
         if self.y + height > BOTTOM && self.y > TOP {
+            let heading = self.heading.take().filter(|h| {
+                h.page == self.pages.len() - 1
+                    && h.end == self.page().items.len()
+                    && (h.bottom - self.y).abs() < 1e-9
+                    && h.top > TOP
+            });
             self.new_page();
+            if let Some(h) = heading {
+                let shift = TOP - h.top;
+                let moved: Vec<Item> = self.pages[h.page].items.drain(h.start..).collect();
+                for mut item in moved {
+                    match &mut item {
+                        Item::Text { y, .. } | Item::PageOf { y, .. } => *y += shift,
+                        Item::Stroke { points, .. } => {
+                            points.iter_mut().for_each(|p| p.1 += shift);
+                        }
+                    }
+                    self.page().items.push(item);
+                }
+                if let Some(mark) = h.mark {
+                    self.set_mark_at(mark, TOP);
+                }
+                self.y = h.bottom + shift;
+            }
         }
     }
 
@@ -255,6 +335,8 @@ impl<'f> Flow<'f> {
 
     /// A list item: `marker` in the gutter, the text `indent` mm from the margin. An item of up
     /// to a third of a page is kept on one page; a longer one starts with at least two lines.
+    /// Items that follow each other make one list; an item indented further starts a list
+    /// inside the one before.
     pub fn item(&mut self, marker: &str, spans: &[Span], indent: f64, after: f64) {
         let look = spans.first().map_or(Look::new(10), |s| s.look);
         let lines = text::wrap(self.fonts, spans, WIDTH - indent);
@@ -269,29 +351,72 @@ impl<'f> Flow<'f> {
             heights.iter().take(2).sum()
         };
         self.keep(keep.max(text::line_height(look.size)));
-        let block = self.block(Role::Paragraph);
+        let (label, body) = self.list_item(marker, indent);
         let marker_line = text::one_line(self.fonts, marker, look);
         let marker_x = LEFT + indent - marker_line.width - 1.5;
-        self.place(marker_x, marker_line, block);
-        self.place_lines(lines, indent, after, block);
+        self.place(marker_x, marker_line, label);
+        self.place_lines(lines, indent, after, body);
+        self.lists.after = self.blocks.len();
     }
 
-    /// A heading that stays with at least three lines of what follows; sets `mark` to it and
-    /// makes the heading the mark's bookmark. Its level follows its size: 15 points and more
-    /// is a section (1), 13 a subject (2), smaller a part of one (3).
-    pub fn heading(&mut self, spans: &[Span], before: f64, mark: Option<usize>) {
+    /// The blocks of a new item (its label and its body), in the list it belongs to.
+    fn list_item(&mut self, marker: &str, indent: f64) -> (usize, usize) {
+        if self.lists.after != self.blocks.len() {
+            self.lists.open.clear();
+        }
+        while self
+            .lists
+            .open
+            .last()
+            .is_some_and(|&(at, _, _)| at > indent + 0.01)
+        {
+            self.lists.open.pop();
+        }
+        let list = match self.lists.open.last() {
+            Some(&(at, list, _)) if (at - indent).abs() <= 0.01 => list,
+            parent => {
+                let parent = parent.map(|&(_, _, body)| body);
+                let list = self.block(Role::List(parent, Numbering::of(marker)));
+                self.lists.open.push((indent, list, list));
+                list
+            }
+        };
+        let item = self.block(Role::ListItem(list));
+        let label = self.block(Role::Label(item));
+        let body = self.block(Role::ListBody(item));
+        if let Some(open) = self.lists.open.last_mut() {
+            open.2 = body;
+        }
+        (label, body)
+    }
+
+    /// A paragraph that is part of the last list item (a command under an annex step): it does
+    /// not end the list. Without an item before it, a paragraph.
+    pub fn item_paragraph(&mut self, spans: &[Span], indent: f64, after: f64) {
+        let open = self.lists.after == self.blocks.len();
+        let role = match self.lists.open.last() {
+            Some(&(_, _, body)) if open => Role::ParagraphIn(body),
+            _ => Role::Paragraph,
+        };
+        let block = self.block(role);
+        self.lines(spans, indent, after, block);
+        if open {
+            self.lists.after = self.blocks.len();
+        }
+    }
+
+    /// A heading of `level` (1: a section) that stays with at least three lines of what
+    /// follows; sets `mark` to it and makes the heading the mark's bookmark. A level deeper than
+    /// one below the heading before is raised to it: the structure never skips a level.
+    pub fn heading(&mut self, level: u8, spans: &[Span], before: f64, mark: Option<usize>) {
         let lines = text::wrap(self.fonts, spans, WIDTH);
         let height: f64 = lines.iter().map(|l| text::line_height(l.size.max(1))).sum();
         if self.y > TOP {
             self.y += before;
         }
         self.keep(height + 3.0 * text::line_height(10));
-        let size = lines.iter().map(|l| l.size).max().unwrap_or(10);
-        let level = match size {
-            15.. => 1,
-            13..=14 => 2,
-            _ => 3,
-        };
+        let level = level.clamp(1, self.heading_level + 1).min(6);
+        self.heading_level = level;
         let title: String = spans.iter().map(|s| s.text.as_str()).collect();
         let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
         let block = self.block(Role::Heading(level, title.clone()));
@@ -299,12 +424,21 @@ impl<'f> Flow<'f> {
             self.set_mark(mark);
             self.marks[mark].title = Some(title);
         }
+        let (top, start) = (self.y, self.page().items.len());
         for line in lines {
             let h = text::line_height(line.size.max(1));
             self.place(LEFT, line, block);
             self.y += h;
         }
         self.y += 1.5;
+        self.heading = Some(Placed {
+            page: self.pages.len() - 1,
+            start,
+            end: self.page().items.len(),
+            top,
+            bottom: self.y,
+            mark,
+        });
     }
 
     /// A line of text with the page number of `mark` at the right margin (a contents entry);
@@ -374,8 +508,10 @@ impl<'f> Flow<'f> {
         top
     }
 
-    /// A table; rows too tall for the rest of the page continue on the next one, under the
-    /// header again.
+    /// A table; the header is repeated at the top of every page it continues on. A table of up
+    /// to a third of a page is kept on one page. Rows are kept whole and at least two together:
+    /// the table starts on a new page unless its first two rows fit under the header, and its last two rows go over together rather than leave the
+    /// last one alone. A row too tall for a page continues on the next one.
     pub fn table(&mut self, table: &Table, body: Look) {
         let header_look = Look::new(body.size).bold().ink(Ink::Grey);
         let lh = text::line_height(body.size);
@@ -397,34 +533,63 @@ impl<'f> Flow<'f> {
         } else {
             0.0
         };
-        self.keep(header_height + lh + 2.0 * PAD_Y);
+        let rows: Vec<Vec<Vec<Line>>> = table
+            .rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .zip(&table.widths)
+                    .map(|(spans, w)| text::wrap(self.fonts, spans, w - 2.0 * PAD_X))
+                    .collect()
+            })
+            .collect();
+        let tallest = |cells: &Vec<Vec<Line>>| cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        let height = |cells: &Vec<Vec<Line>>| tallest(cells) as f64 * lh + 2.0 * PAD_Y;
+        // What must fit under the header for the table to start here: all of a short table (up
+        // to a third of a page), else its first two rows (or one line of a row too tall for a
+        // page).
+        let page = BOTTOM - TOP - header_height;
+        let whole: f64 = rows.iter().map(height).sum();
+        let two: f64 = rows.iter().take(2).map(height).sum();
+        let start = if whole <= (BOTTOM - TOP) / 3.0 {
+            whole
+        } else if two <= page {
+            two
+        } else {
+            lh + 2.0 * PAD_Y
+        };
+        self.keep(header_height + start);
         let table_block = self.block(Role::Table);
         if ruled {
             let header_row = self.block(Role::Row(table_block));
             self.table_header(&header, &table.widths, lh, Some(header_row));
         }
-        for row in &table.rows {
+        let last = rows.len().saturating_sub(1);
+        // Rows of the table on the page so far.
+        let mut on_page = 0;
+        for (r, cells) in rows.iter().enumerate() {
             let row_block = self.block(Role::Row(table_block));
-            let cell_blocks: Vec<usize> = row
+            let cell_blocks: Vec<usize> = cells
                 .iter()
                 .map(|_| self.block(Role::Cell(row_block)))
                 .collect();
-            let cells: Vec<Vec<Line>> = row
-                .iter()
-                .zip(&table.widths)
-                .map(|(spans, w)| text::wrap(self.fonts, spans, w - 2.0 * PAD_X))
-                .collect();
-            let tallest = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
+            let tallest = tallest(cells);
+            // The last two rows together, when they fit on a page and the page already has
+            // two rows of the table (so that moving them leaves no lone row behind).
+            if r + 1 == last && r >= 2 && on_page >= 2 {
+                let both = height(cells) + height(&rows[last]);
+                if self.y + both > BOTTOM && both <= page {
+                    self.continue_table(&header, &table.widths, lh, ruled);
+                    on_page = 0;
+                }
+            }
             let mut done = 0;
             while done < tallest {
                 let room = ((BOTTOM - self.y - 2.0 * PAD_Y) / lh).floor().max(0.0) as usize;
-                let whole_fits_fresh =
-                    (tallest - done) as f64 * lh + 2.0 * PAD_Y + header_height <= BOTTOM - TOP;
+                let whole_fits_fresh = (tallest - done) as f64 * lh + 2.0 * PAD_Y <= page;
                 if room == 0 || (room < tallest - done && whole_fits_fresh && done == 0) {
-                    self.new_page();
-                    if ruled {
-                        self.table_header(&header, &table.widths, lh, None);
-                    }
+                    self.continue_table(&header, &table.widths, lh, ruled);
+                    on_page = 0;
                     continue;
                 }
                 let take = room.min(tallest - done);
@@ -444,14 +609,21 @@ impl<'f> Flow<'f> {
                     self.stroke(vec![(LEFT, y), (LEFT + WIDTH, y)], Ink::Grey);
                 }
                 if done < tallest {
-                    self.new_page();
-                    if ruled {
-                        self.table_header(&header, &table.widths, lh, None);
-                    }
+                    self.continue_table(&header, &table.widths, lh, ruled);
+                    on_page = 0;
                 }
             }
+            on_page += 1;
         }
         self.y += 3.0;
+    }
+
+    /// A new page with the table's header repeated.
+    fn continue_table(&mut self, header: &[Vec<Line>], widths: &[f64], lh: f64, ruled: bool) {
+        self.new_page();
+        if ruled {
+            self.table_header(header, widths, lh, None);
+        }
     }
 
     /// The table's header: the first time as the header row `row`, on later pages (`None`) as
@@ -472,5 +644,43 @@ impl<'f> Flow<'f> {
         self.y = top + tallest as f64 * lh + PAD_Y;
         let y = self.y;
         self.stroke(vec![(LEFT, y), (LEFT + WIDTH, y)], Ink::Black);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rows of a 40-row table on each page it is on, the table starting `offset` mm down.
+    fn rows_per_page(fonts: &Fonts, offset: f64) -> Vec<usize> {
+        let mut flow = Flow::new(fonts);
+        flow.space(offset);
+        let rows = (0..40)
+            .map(|r| vec![vec![Span::new(format!("R{r}"), Look::new(8))]])
+            .collect();
+        flow.table(&Table::new(vec![WIDTH], &["Id"], rows), Look::new(8));
+        flow.pages
+            .iter()
+            .map(|p| {
+                p.items
+                    .iter()
+                    .filter(|i| matches!(i, Item::Text { run, .. } if run.text.starts_with('R')))
+                    .count()
+            })
+            .filter(|&n| n > 0)
+            .collect()
+    }
+
+    #[test]
+    fn a_table_never_leaves_one_row_alone_on_a_page_wherever_it_starts() {
+        let fonts = Fonts::new(&[]).unwrap();
+        let mut split = 0;
+        for offset in 0..250 {
+            let pages = rows_per_page(&fonts, f64::from(offset));
+            assert_eq!(pages.iter().sum::<usize>(), 40);
+            assert!(pages.iter().all(|&n| n >= 2), "at {offset} mm: {pages:?}");
+            split += usize::from(pages.len() > 1);
+        }
+        assert!(split > 100, "the table crosses a page break: {split}");
     }
 }

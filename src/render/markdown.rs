@@ -55,7 +55,8 @@ pub fn parse(markdown: &str, size: u8) -> Vec<Block> {
             Event::End(tag) => reader.end(tag),
             Event::Text(text) => match reader.code.as_mut() {
                 Some(code) => code.push_str(&text),
-                None => reader.push(text.to_string()),
+                // A provision cited in prose stays with its number, as in the templates.
+                None => reader.push(super::text::bind_numbers(&text)),
             },
             Event::Code(text) | Event::Html(text) | Event::InlineHtml(text) => {
                 reader.push(text.to_string())

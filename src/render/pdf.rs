@@ -23,13 +23,13 @@ use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
 use krilla::tagging::{
-    Artifact, ArtifactType, ContentTag, Identifier, Node, SpanTag, TableHeaderScope, Tag, TagGroup,
-    TagKind, TagTree,
+    Artifact, ArtifactType, ContentTag, Identifier, ListNumbering, Node, SpanTag, TableHeaderScope,
+    Tag, TagGroup, TagKind, TagTree,
 };
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 
 use super::fonts::{Fonts, Ink, Look};
-use super::layout::{Item, LEFT, Mark, PAGE_HEIGHT, PAGE_WIDTH, Page, Role, WIDTH};
+use super::layout::{Item, LEFT, Mark, Numbering, PAGE_HEIGHT, PAGE_WIDTH, Page, Role, WIDTH};
 use super::text::{self, Run};
 use crate::error::{Error, Result};
 
@@ -97,6 +97,7 @@ pub fn draw(fonts: &Fonts, laid: &Laid, furniture: &Furniture, meta: &Meta) -> R
             .collect(),
         marks: laid.marks,
         nodes: vec![Vec::new(); laid.blocks.len()],
+        open: None,
     };
     let small = Look::new(7).ink(Ink::Grey);
     let header_left = text::one_line(fonts, &furniture.header_left, small);
@@ -126,24 +127,21 @@ pub fn draw(fonts: &Fonts, laid: &Laid, furniture: &Furniture, meta: &Meta) -> R
                 } else {
                     LEFT
                 };
-                surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(kind)));
+                painter.artifact(&mut surface, kind);
                 for run in &line.runs {
                     painter.text(&mut surface, x + run.x, y, run);
                 }
-                surface.end_tagged();
             }
-            surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
-                ArtifactType::Header,
-            )));
+            painter.artifact(&mut surface, ArtifactType::Header);
             stroke(
                 &mut surface,
                 &[(LEFT, 14.5), (LEFT + WIDTH, 14.5)],
                 Ink::Grey,
             );
-            surface.end_tagged();
             for item in &page.items {
                 painter.item(&mut surface, item, &mut links);
             }
+            painter.close(&mut surface);
             surface.finish();
         }
         for link in links {
@@ -176,22 +174,37 @@ struct Painter<'a> {
     marks: &'a [Mark],
     /// Each block's children (`None`: a link still to be added).
     nodes: Vec<Vec<Option<Node>>>,
+    /// The marked content being drawn: the items of one block (or artifacts of one kind) that
+    /// follow each other on a page share one, instead of one per run of text.
+    open: Option<Open>,
+}
+
+/// A marked-content sequence still open on the page being drawn.
+enum Open {
+    /// Text of `block`, in the language `lang` (`None`: the document's).
+    Text {
+        block: usize,
+        lang: Option<&'static str>,
+        id: Identifier,
+    },
+    Artifact(ArtifactType),
 }
 
 impl Painter<'_> {
     fn item(&mut self, surface: &mut Surface, item: &Item, links: &mut Vec<PendingLink>) {
         match item {
             Item::Text { x, y, run, block } => match block {
+                Some(block) if self.link_target(run.link).is_none() => {
+                    self.open_text(surface, *block, lang(&run.text));
+                    self.text(surface, *x, *y, run);
+                }
                 Some(block) => {
                     let content = self.tagged_text(surface, *x, *y, run);
                     self.content(*block, content, run.link, (*x, *y, run), links);
                 }
                 None => {
-                    surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
-                        ArtifactType::PaginationOther,
-                    )));
+                    self.artifact(surface, ArtifactType::PaginationOther);
                     self.text(surface, *x, *y, run);
-                    surface.end_tagged();
                 }
             },
             Item::PageOf {
@@ -215,20 +228,56 @@ impl Painter<'_> {
                 figure,
             } => match figure {
                 Some(figure) => {
+                    self.close(surface);
                     let id = surface.start_tagged(ContentTag::Other);
                     stroke(surface, points, *ink);
                     surface.end_tagged();
                     self.nodes[*figure].push(Some(id.into()));
                 }
                 None => {
-                    surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
-                        ArtifactType::Layout,
-                    )));
+                    self.artifact(surface, ArtifactType::Layout);
                     stroke(surface, points, *ink);
-                    surface.end_tagged();
                 }
             },
         }
+    }
+
+    /// Ends the open marked content, if any, and files it under its block.
+    fn close(&mut self, surface: &mut Surface) {
+        match self.open.take() {
+            Some(Open::Text { block, id, .. }) => {
+                surface.end_tagged();
+                self.nodes[block].push(Some(id.into()));
+            }
+            Some(Open::Artifact(_)) => surface.end_tagged(),
+            None => {}
+        }
+    }
+
+    /// Makes sure what is drawn next is text of `block` in `lang`.
+    fn open_text(&mut self, surface: &mut Surface, block: usize, lang: Option<&'static str>) {
+        if matches!(&self.open, Some(Open::Text { block: b, lang: l, .. }) if *b == block && *l == lang)
+        {
+            return;
+        }
+        self.close(surface);
+        let id = surface.start_tagged(ContentTag::Span(SpanTag::empty().with_lang(lang)));
+        self.open = Some(Open::Text { block, lang, id });
+    }
+
+    /// Makes sure what is drawn next is an artifact of `kind`.
+    fn artifact(&mut self, surface: &mut Surface, kind: ArtifactType) {
+        if matches!(&self.open, Some(Open::Artifact(k)) if *k == kind) {
+            return;
+        }
+        self.close(surface);
+        surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(kind)));
+        self.open = Some(Open::Artifact(kind));
+    }
+
+    /// Where a link to `mark` goes, if the mark was laid out.
+    fn link_target(&self, mark: Option<usize>) -> Option<(usize, f64)> {
+        mark.and_then(|m| self.marks.get(m)).and_then(|m| m.at)
     }
 
     /// Puts drawn text into its block, inside a link if it has a target that was laid out.
@@ -240,8 +289,7 @@ impl Painter<'_> {
         (x, y, run): (f64, f64, &Run),
         links: &mut Vec<PendingLink>,
     ) {
-        let target = link.and_then(|m| self.marks.get(m)).and_then(|m| m.at);
-        let Some((page, top)) = target else {
+        let Some((page, top)) = self.link_target(link) else {
             self.nodes[block].push(Some(content.into()));
             return;
         };
@@ -264,9 +312,12 @@ impl Painter<'_> {
         self.nodes[block].push(None);
     }
 
-    fn tagged_text(&self, surface: &mut Surface, x: f64, y: f64, run: &Run) -> Identifier {
-        let lang = run.text.chars().any(is_arabic).then_some("ar");
-        let id = surface.start_tagged(ContentTag::Span(SpanTag::empty().with_lang(lang)));
+    /// A run in marked content of its own (the text of a link).
+    fn tagged_text(&mut self, surface: &mut Surface, x: f64, y: f64, run: &Run) -> Identifier {
+        self.close(surface);
+        let id = surface.start_tagged(ContentTag::Span(
+            SpanTag::empty().with_lang(lang(&run.text)),
+        ));
         self.text(surface, x, y, run);
         surface.end_tagged();
         id
@@ -283,7 +334,7 @@ impl Painter<'_> {
         surface.set_stroke(None);
         surface.draw_glyphs(
             Point::from_xy(pt(x), pt(baseline)),
-            &shape(face, &run.text, run.rtl),
+            &shape(self.fonts, index, &run.text, run.rtl),
             self.krilla_fonts[index].clone(),
             &run.text,
             f32::from(run.look.size),
@@ -293,20 +344,11 @@ impl Painter<'_> {
 }
 
 /// `text` shaped in one direction, as krilla's `Surface::draw_text` shapes it, but with the face
-/// parsed once per document instead of once per run. Each glyph knows the bytes of `text` it
+/// parsed and the shaping plan made once per document instead of once per run. Each glyph knows the bytes of `text` it
 /// stands for (its cluster), from which krilla writes the Unicode map.
-fn shape(face: &rustybuzz::Face, text: &str, rtl: bool) -> Vec<KrillaGlyph> {
-    let mut buffer = rustybuzz::UnicodeBuffer::new();
-    buffer.push_str(text);
-    buffer.guess_segment_properties();
-    buffer.set_direction(if rtl {
-        rustybuzz::Direction::RightToLeft
-    } else {
-        rustybuzz::Direction::LeftToRight
-    });
-    let shaped = rustybuzz::shape(face, &[], buffer);
-    let infos = shaped.glyph_infos();
-    let positions = shaped.glyph_positions();
+fn shape(fonts: &Fonts, file: usize, text: &str, rtl: bool) -> Vec<KrillaGlyph> {
+    let face = &fonts.files()[file].face;
+    let infos = fonts.shape(file, text, rtl);
     let em = face.units_per_em() as f32;
     (0..infos.len())
         .map(|i| {
@@ -329,9 +371,9 @@ fn shape(face: &rustybuzz::Face, text: &str, rtl: bool) -> Vec<KrillaGlyph> {
                     .find(|g| g.cluster != cluster)
                     .map(|g| g.cluster as usize);
             }
-            let p = positions[i];
+            let p = infos[i];
             KrillaGlyph::new(
-                GlyphId::new(infos[i].glyph_id),
+                GlyphId::new(p.glyph),
                 p.x_advance as f32 / em,
                 p.x_offset as f32 / em,
                 p.y_offset as f32 / em,
@@ -341,6 +383,11 @@ fn shape(face: &rustybuzz::Face, text: &str, rtl: bool) -> Vec<KrillaGlyph> {
             )
         })
         .collect()
+}
+
+/// The language of a run when it is not the document's: Arabic script is tagged as Arabic.
+fn lang(text: &str) -> Option<&'static str> {
+    text.chars().any(is_arabic).then_some("ar")
 }
 
 fn is_arabic(c: char) -> bool {
@@ -451,16 +498,28 @@ fn tag_tree(blocks: &[Role], nodes: Vec<Vec<Option<Node>>>, language: &str) -> T
         .into_iter()
         .map(|n| n.into_iter().flatten().collect())
         .collect();
+    // A block's own content comes before the blocks nested in it (an item's text before the
+    // list inside it).
+    let own: Vec<usize> = children.iter().map(Vec::len).collect();
     let mut groups: Vec<Option<TagGroup>> = (0..blocks.len()).map(|_| None).collect();
     // A block's parent comes before it: build from the last, so children are complete first.
     for i in (0..blocks.len()).rev() {
         let kind: TagKind = match &blocks[i] {
             Role::Heading(level, title) => Tag::Hn(
-                NonZeroU16::new(u16::from(*level)).expect("level 1 to 3"),
+                NonZeroU16::new(u16::from(*level)).expect("levels start at 1"),
                 Some(title.clone()),
             )
             .into(),
-            Role::Paragraph => Tag::P.into(),
+            Role::Paragraph | Role::ParagraphIn(_) => Tag::P.into(),
+            Role::List(_, numbering) => Tag::L(match numbering {
+                Numbering::Bullet => ListNumbering::Disc,
+                Numbering::Decimal => ListNumbering::Decimal,
+                Numbering::Other => ListNumbering::None,
+            })
+            .into(),
+            Role::ListItem(_) => Tag::LI.into(),
+            Role::Label(_) => Tag::Lbl.into(),
+            Role::ListBody(_) => Tag::LBody.into(),
             Role::Table => Tag::Table.into(),
             Role::Row(_) => Tag::TR.into(),
             Role::HeaderCell(_) => Tag::TH(TableHeaderScope::Column).into(),
@@ -469,8 +528,15 @@ fn tag_tree(blocks: &[Role], nodes: Vec<Vec<Option<Node>>>, language: &str) -> T
         };
         let group = TagGroup::with_children(kind, std::mem::take(&mut children[i]));
         match &blocks[i] {
-            Role::Row(parent) | Role::HeaderCell(parent) | Role::Cell(parent) => {
-                children[*parent].insert(0, group.into());
+            Role::Row(parent)
+            | Role::HeaderCell(parent)
+            | Role::Cell(parent)
+            | Role::ListItem(parent)
+            | Role::Label(parent)
+            | Role::ListBody(parent)
+            | Role::ParagraphIn(parent)
+            | Role::List(Some(parent), _) => {
+                children[*parent].insert(own[*parent], group.into());
             }
             _ => groups[i] = Some(group),
         }

@@ -12,7 +12,7 @@ use super::chart;
 use super::fonts::{Ink, Look};
 use super::layout::{Flow, Table, WIDTH};
 use super::markdown::Block;
-use super::text::Span;
+use super::text::{self, Span};
 use super::{Submission, date_text};
 use crate::case::custody;
 use crate::case::{Confidentiality, Event, SignatoryRole, Subject, SubjectKind};
@@ -215,6 +215,7 @@ pub fn write(flow: &mut Flow, input: &Submission) {
         // The contents have no entry of their own, but a bookmark.
         let mark = mark.or_else(|| Some(flow.new_mark()));
         flow.heading(
+            1,
             &[Span::new(section.heading.as_str(), Look::new(15).bold())],
             0.0,
             mark,
@@ -257,6 +258,9 @@ pub fn write(flow: &mut Flow, input: &Submission) {
         }
     }
 }
+
+/// The space between the letter's closing and its signature block, in mm: room to sign.
+const SIGNING_SPACE: f64 = 14.0;
 
 /// The section id of the cover letter.
 const LETTER: &str = "letter";
@@ -336,7 +340,9 @@ fn letter(flow: &mut Flow, input: &Submission, subjects: &[&Subject]) {
         Some(body) => blocks(flow, body, true),
         None => default_letter(flow, input, subjects, lead.copied()),
     }
-    flow.paragraph(&plain("Respectfully submitted,"), 0.0, 4.0);
+    // The closing stays with the first signatures, with room to sign between them.
+    flow.keep(text::line_height(BODY) + SIGNING_SPACE + 25.0);
+    flow.paragraph(&plain("Respectfully submitted,"), 0.0, SIGNING_SPACE);
     signature_block(flow, &signatories);
 }
 
@@ -475,7 +481,7 @@ fn cover(flow: &mut Flow, input: &Submission, section: &Section, subjects: &[&Su
         0.0,
         2.0,
     );
-    flow.paragraph(&labelled("Legal basis", t.legal_basis.as_str()), 0.0, 8.0);
+    flow.paragraph(&labelled("Legal basis", cite(&t.legal_basis)), 0.0, 8.0);
     flow.paragraph(
         &[Span::new(input.case.title.as_str(), Look::new(14).bold())],
         0.0,
@@ -559,6 +565,16 @@ fn cover(flow: &mut Flow, input: &Submission, section: &Section, subjects: &[&Su
 
 fn blocks(flow: &mut Flow, blocks: &[Block], skip_title: bool) {
     let skip = usize::from(skip_title && matches!(blocks.first(), Some(Block::Heading(1, _))));
+    // The file's largest headings are level 2, under the section's: headings of one size are
+    // always of one level, whichever size the file starts from.
+    let top = blocks[skip..]
+        .iter()
+        .filter_map(|b| match b {
+            Block::Heading(level, _) => Some(*level),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(1);
     for block in &blocks[skip..] {
         match block {
             Block::Heading(level, spans) => {
@@ -571,7 +587,7 @@ fn blocks(flow: &mut Flow, blocks: &[Block], skip_title: bool) {
                     .iter()
                     .map(|s| Span::new(s.text.as_str(), Look::new(size).bold()))
                     .collect();
-                flow.heading(&spans, 3.0, None);
+                flow.heading(2 + level - top, &spans, 3.0, None);
             }
             Block::Paragraph(spans) => flow.paragraph(spans, 0.0, 2.5),
             Block::Item(depth, marker, spans) => {
@@ -623,7 +639,7 @@ fn summary(flow: &mut Flow, input: &Submission, subjects: &[&Subject]) {
     let facts = format!(
         "This submission proposes {} for designation under {}. It rests on {} sealed with their SHA-256 in the dossier {}.zip, {} of the timeline{}.",
         plural(subjects.len(), "subject"),
-        input.template.legal_basis,
+        cite(&input.template.legal_basis),
         plural(input.exhibits.len(), "exhibit"),
         input.dossier,
         plural(events.len(), "event"),
@@ -663,6 +679,7 @@ fn profile(
 ) {
     let t = input.template;
     flow.heading(
+        2,
         &[Span::new(
             format!("{}  {}", subject.id, subject.name),
             Look::new(13).bold(),
@@ -893,6 +910,7 @@ fn criteria_met(flow: &mut Flow, input: &Submission, withheld: &Withheld, subjec
     let t = input.template;
     flow.space(1.5);
     flow.heading(
+        3,
         &[Span::new(
             format!("Criteria met under {}", t.name),
             Look::new(11).bold(),
@@ -1096,19 +1114,19 @@ fn legal_analysis(
         blocks(flow, intro, true);
         flow.space(2.0);
     }
-    flow.heading(&[Span::new("Instruments", strong())], 0.0, None);
+    flow.heading(2, &[Span::new("Instruments", strong())], 0.0, None);
     for i in &t.instruments {
-        flow.item("•", &plain(i.citation.as_str()), 5.0, 0.5);
+        flow.item("•", &plain(cite(&i.citation)), 5.0, 0.5);
     }
     flow.space(2.0);
     if !t.standard_of_proof.is_empty() {
-        flow.heading(&[Span::new("Standard of proof", strong())], 0.0, None);
+        flow.heading(2, &[Span::new("Standard of proof", strong())], 0.0, None);
         wording(flow, &t.standard_of_proof);
         flow.space(1.5);
     }
-    flow.heading(&[Span::new("Decision-maker", strong())], 0.0, None);
+    flow.heading(2, &[Span::new("Decision-maker", strong())], 0.0, None);
     flow.paragraph(&plain(t.decision_maker.as_str()), 0.0, 2.0);
-    flow.heading(&[Span::new("Measures requested", strong())], 0.0, None);
+    flow.heading(2, &[Span::new("Measures requested", strong())], 0.0, None);
     for m in t.measures.iter().filter(|m| !m.is_empty()) {
         flow.item("•", &statement(m), 5.0, 0.8);
     }
@@ -1139,7 +1157,8 @@ fn legal_analysis(
             continue;
         }
         flow.heading(
-            &[Span::new(clause.citation.as_str(), Look::new(11).bold())],
+            2,
+            &[Span::new(cite(&clause.citation), Look::new(11).bold())],
             5.0,
             None,
         );
@@ -1181,6 +1200,12 @@ fn legal_analysis(
     }
 }
 
+/// A citation as printed: the template's words, with a no-break space between the abbreviation
+/// of a provision and its number (see `text::bind_numbers`).
+fn cite(citation: &str) -> String {
+    text::bind_numbers(citation)
+}
+
 /// A statement of the law (the standard of proof), on its own line.
 fn wording(flow: &mut Flow, s: &crate::template::Statement) {
     flow.paragraph(&statement(s), 4.0, 0.5);
@@ -1191,7 +1216,7 @@ fn wording(flow: &mut Flow, s: &crate::template::Statement) {
 /// never printed.
 fn statement(s: &crate::template::Statement) -> Vec<Span> {
     let label = s.label.trim();
-    let citation = s.citation.trim();
+    let citation = cite(s.citation.trim());
     let mut text = String::new();
     match s.quotation() {
         Some(quotation) => {
@@ -1207,7 +1232,7 @@ fn statement(s: &crate::template::Statement) -> Vec<Span> {
             text.push_str(label);
             if !citation.is_empty() {
                 if label.is_empty() {
-                    text.push_str(citation);
+                    text.push_str(&citation);
                 } else {
                     text.push_str(&format!(" ({citation})"));
                 }
@@ -1397,6 +1422,7 @@ fn exhibits_by_subject(flow: &mut Flow, input: &Submission, subjects: &[&Subject
     }
     let small = Look::new(SMALL);
     flow.heading(
+        2,
         &[Span::new("Exhibits by subject", Look::new(11).bold())],
         4.0,
         None,
@@ -1477,6 +1503,7 @@ fn other_exhibits(flow: &mut Flow, index: &ExhibitIndex) {
         entry.1 += e.size;
     }
     flow.heading(
+        2,
         &[Span::new(
             "Other exhibits, by folder and type",
             Look::new(11).bold(),
@@ -1621,8 +1648,9 @@ fn signatories(flow: &mut Flow, input: &Submission) {
 
 fn annex(flow: &mut Flow, input: &Submission) {
     let name = input.dossier;
+    // A step's commands and notes are part of its list item.
     let code = |flow: &mut Flow, text: &str| {
-        flow.paragraph(
+        flow.item_paragraph(
             &[Span::new(text, Look::new(SMALL).ink(Ink::Blue))],
             6.0,
             2.0,
@@ -1667,7 +1695,7 @@ fn annex(flow: &mut Flow, input: &Submission) {
         flow,
         "grep -E '^[0-9a-f]{64} +data/exhibits/' manifest-sha256.txt | sha256sum\ngrep Exhibit-Fingerprint bag-info.txt",
     );
-    flow.paragraph(
+    flow.item_paragraph(
         &[Span::new(
             format!("Expected: {}", input.exhibit_fingerprint),
             Look::new(SMALL).bold(),
@@ -1690,7 +1718,7 @@ fn annex(flow: &mut Flow, input: &Submission) {
         flow,
         "ssh-keygen -Y verify -f allowed_signers -I <org> -n dossier \\\n  -s signatures/<org>.sig < signatures/<org>.statement.txt",
     );
-    flow.paragraph(
+    flow.item_paragraph(
         &plain(
             "Good signature for <org> means the organisation signed that statement; check that the fingerprint in the statement equals the output of step 5.",
         ),

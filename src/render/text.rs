@@ -72,6 +72,11 @@ pub struct Line {
 
 const POINT: f64 = 25.4 / 72.0;
 
+/// U+00A0: a space no line breaks at ("reg.\u{a0}6(2)(a)" stays on one line). It is measured as
+/// itself but printed as an ordinary space, so that the PDF's text reads and searches as a reader
+/// types it ("reg. 6(2)(a)").
+pub const NO_BREAK_SPACE: char = '\u{a0}';
+
 /// How one character of a paragraph is printed.
 #[derive(Debug, Clone, Copy)]
 struct Glyph {
@@ -80,6 +85,34 @@ struct Glyph {
     link: Option<usize>,
     /// The advance of the shaped glyphs whose cluster starts at this character, in mm.
     width: f64,
+}
+
+/// `text` with a no-break space between the abbreviation of a provision or a number sign and
+/// the number that follows ("reg. 6(2)(a)", "s. 4(1)(b)", "§ 1(a)(ii)(A)", "Art. 2(1)", "Exec.
+/// Order No. 13818", "c. 21"), so that a line never ends between them. Nothing else changes.
+pub fn bind_numbers(text: &str) -> String {
+    const BOUND: [&str; 17] = [
+        "reg.", "regs.", "r.", "s.", "ss.", "§", "§§", "art.", "arts.", "para.", "paras.", "no.",
+        "nos.", "c.", "p.", "pp.", "sch.",
+    ];
+    let mut out = String::with_capacity(text.len());
+    let mut words = text.split(' ').peekable();
+    while let Some(word) = words.next() {
+        out.push_str(word);
+        let Some(next) = words.peek() else { break };
+        let abbreviation = word
+            .rsplit(|c: char| c.is_whitespace() || c == '(')
+            .next()
+            .unwrap_or(word)
+            .to_lowercase();
+        let number = next.starts_with(|c: char| c.is_ascii_digit());
+        out.push(if number && BOUND.contains(&abbreviation.as_str()) {
+            NO_BREAK_SPACE
+        } else {
+            ' '
+        });
+    }
+    out
 }
 
 /// The height of a line of text of `size` points, in mm.
@@ -108,7 +141,7 @@ pub fn wrap(fonts: &Fonts, spans: &[Span], width: f64) -> Vec<Line> {
             anchors.push((text.len(), mark));
         }
         for c in span.text.chars() {
-            if c != '\n' && is_invisible(c) && c != ' ' {
+            if c != '\n' && is_invisible(c) && c != ' ' && c != NO_BREAK_SPACE {
                 continue;
             }
             // A character no font has (in a file name, say: a name is refused before this) is
@@ -214,18 +247,9 @@ fn measure(fonts: &Fonts, text: &str, glyphs: &mut [Glyph], from: usize, to: usi
         let (file, size, piece_rtl) = keys[start];
         let face = &fonts.files()[file].face;
         let scale = f64::from(size) * POINT / f64::from(face.units_per_em());
-        let mut buffer = rustybuzz::UnicodeBuffer::new();
-        buffer.push_str(&line[start..end]);
-        buffer.guess_segment_properties();
-        buffer.set_direction(if piece_rtl {
-            rustybuzz::Direction::RightToLeft
-        } else {
-            rustybuzz::Direction::LeftToRight
-        });
-        let shaped = rustybuzz::shape(face, &[], buffer);
-        for (info, position) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
-            let at = from + start + info.cluster as usize;
-            glyphs[at].width += f64::from(position.x_advance) * scale;
+        for glyph in fonts.shape(file, &line[start..end], piece_rtl).iter() {
+            let at = from + start + glyph.cluster as usize;
+            glyphs[at].width += f64::from(glyph.x_advance) * scale;
         }
         start = end;
     }
@@ -244,7 +268,8 @@ fn split_keeping_offsets(text: &str, at: char) -> Vec<(usize, usize)> {
     parts
 }
 
-/// Greedy line breaking at spaces; a word wider than the line is cut between characters.
+/// Greedy line breaking at spaces (never at a no-break space); a word wider than the line is cut
+/// after a joint that fits, else between characters.
 fn break_lines(
     text: &str,
     glyphs: &[Glyph],
@@ -289,7 +314,11 @@ fn break_lines(
                         break;
                     }
                     w += cw;
-                    if matches!(c, '-' | '‐' | '–' | '/' | '_' | '.' | ',' | ';' | ':') {
+                    // Never a joint before a no-break space: "reg." stays with its number.
+                    let next = word[k + c.len_utf8()..].chars().next();
+                    if matches!(c, '-' | '‐' | '–' | '/' | '_' | '.' | ',' | ';' | ':')
+                        && next != Some(NO_BREAK_SPACE)
+                    {
                         joint = Some(i + k + c.len_utf8());
                     }
                 }
@@ -345,6 +374,7 @@ fn visual_line(text: &str, glyphs: &[Glyph], start: usize, end: usize, rtl: bool
         for (k, c) in text[range.clone()].char_indices() {
             let g = glyphs[range.start + k];
             out.size = out.size.max(g.look.size);
+            let c = if c == NO_BREAK_SPACE { ' ' } else { c };
             match runs.last_mut() {
                 Some(run) if run.face == g.face && run.look == g.look && run.link == g.link => {
                     run.text.push(c);
@@ -465,6 +495,42 @@ mod tests {
         assert!(
             bare > 0.0 && (bare - voweled).abs() < 0.01,
             "{bare} {voweled}"
+        );
+    }
+
+    #[test]
+    fn a_bound_citation_never_breaks_between_reg_and_its_number_at_any_width() {
+        let fonts = Fonts::new(&[]).unwrap();
+        let citation = bind_numbers(
+            "The Global Human Rights Sanctions Regulations 2020 (SI 2020/680), reg. 6(2)(a), and Exec. Order No. 13818, § 1(a)(ii)(A)",
+        );
+        assert!(citation.contains("reg.\u{a0}6(2)(a)") && citation.contains("No.\u{a0}13818"));
+        assert!(citation.contains("§\u{a0}1(a)") && citation.contains("Rights Sanctions"));
+        let mut broke_near = 0;
+        for tenth in 250..1500 {
+            let width = f64::from(tenth) / 10.0;
+            let lines = wrap(
+                &fonts,
+                &[Span::new(citation.as_str(), Look::new(10))],
+                width,
+            );
+            let texts: Vec<String> = lines.iter().map(plain).collect();
+            for pair in texts.windows(2) {
+                for bound in ["reg.", "No.", "§"] {
+                    assert!(
+                        !pair[0].trim_end().ends_with(bound),
+                        "{width} mm: {texts:?}"
+                    );
+                }
+                broke_near += usize::from(pair[1].starts_with("reg. "));
+            }
+            // Printed with an ordinary space.
+            assert!(texts.iter().all(|t| !t.contains('\u{a0}')));
+            assert_eq!(texts.join(" "), citation.replace('\u{a0}', " "));
+        }
+        assert!(
+            broke_near > 0,
+            "some widths put the break just before \"reg.\""
         );
     }
 
