@@ -19,3 +19,4 @@ mod signatory;
 mod subject;
 mod submission;
 mod verify;
+mod viewer;
