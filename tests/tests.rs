@@ -5,6 +5,7 @@ mod harness;
 mod build;
 mod check;
 mod correct;
+mod encrypt;
 mod event;
 mod exhibit;
 mod export;

@@ -250,8 +250,9 @@ fn read_key(text: &str) -> Option<PublicKey> {
     PublicKey::from_openssh(&format!("{kind} {base64}")).ok()
 }
 
-/// One line: `principals [options] keytype base64 [comment]`.
-fn parse_allowed_line(line: &str, number: usize) -> std::result::Result<AllowedSigner, String> {
+/// One line: `principals [options] keytype base64 [comment]`, or why ssh-keygen would ignore it.
+/// `number` is its line number, for messages.
+pub fn parse_allowed_line(line: &str, number: usize) -> std::result::Result<AllowedSigner, String> {
     let (principals, rest) = first_word(line);
     if rest.is_empty() {
         return Err("no key".into());
