@@ -282,7 +282,7 @@ fn names_with_percent_newline_arabic_and_chinese_survive_build_and_verify() {
     );
     case.run(&["verify", case.zip("full").to_str().unwrap()])
         .ok()
-        .stdout_has(&["intact: 14 files verified"]);
+        .stdout_has(&["intact: 15 files verified"]);
     case.run(&["verify", case.bag("full").to_str().unwrap()])
         .ok();
 }

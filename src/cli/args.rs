@@ -69,7 +69,7 @@ pub enum Command {
 
     /// Prove a dossier (zip or folder) is as sealed: every hash, tag file and the custody log
     #[command(
-        after_help = "Example:\n  dossier verify NZ-LANTERN-full-2026-11-21.zip\n  dossier verify NZ-LANTERN-full-2026-11-21.zip --exhibit ~/Downloads/order.pdf\n\nExit 0: intact; 1: problems found; 2: not a dossier or not readable."
+        after_help = "Example:\n  dossier verify NZ-LANTERN-full-2026-11-21.zip\n  dossier verify NZ-LANTERN-full-2026-11-21.zip --exhibit ~/Downloads/order.pdf\n  dossier verify NZ-LANTERN-full-2026-11-21.zip.age --key keys/nap\n\nExit 0: intact; 1: problems found; 2: not a dossier or not readable."
     )]
     Verify(VerifyArgs),
 
@@ -83,11 +83,59 @@ pub enum Command {
     )]
     Sign(SignArgs),
 
+    /// Encrypt a dossier to the coalition's SSH keys (an age file, readable by `age -d -i KEY` too)
+    #[command(
+        after_help = "Example:\n  dossier encrypt NZ-LANTERN-full-2026-11-21.zip --to allowed_signers\n  dossier encrypt NZ-LANTERN-full-2026-11-21.zip --to-key keys/nap.pub --to-key quillwater.pub --armor\n\nWrites PATH.age (or --out F) beside PATH. --to reads a file of SSH public keys (one a line) or an\nOpenSSH allowed_signers file; keys whose valid-before has passed are left out, with a warning.\nEd25519 and RSA keys."
+    )]
+    Encrypt(EncryptArgs),
+
+    /// Decrypt an encrypted dossier (.age) with your organisation's private key
+    #[command(
+        after_help = "Example:\n  dossier decrypt NZ-LANTERN-full-2026-11-21.zip.age --key keys/nap\n  dossier verify NZ-LANTERN-full-2026-11-21.zip.age --key keys/nap   # without writing the zip\n\nWrites F without .age (or --out PATH) only once every byte is authenticated: a wrong key, a\ndamaged or cut-short file leaves nothing behind. A key with a passphrase asks for it, or reads\nDOSSIER_PASSPHRASE."
+    )]
+    Decrypt(DecryptArgs),
+
     /// Export subjects, events and exhibits for other tools (FollowTheMoney JSON lines)
     #[command(
         after_help = "Example:\n  dossier export . --format ftm --out lantern.ftm.json\n  dossier export dossiers/NZ-LANTERN-full-2026-11-21.zip --format ftm\n  dossier export . --format csv --out lantern-csv\n\nPATH is a case folder, or a dossier (zip or folder; read only if it verifies intact). CSV: exhibits.csv, subjects.csv, criteria.csv and events.csv in the columns of\n`dossier import`; importing them in that order into a new case rebuilds the records. Entities: Person/Organization per subject, Position + Occupancy per post\nheld, Event per timeline event, Document per exhibit (contentHash = SHA-1, as Aleph expects) with\nDocumentation links, and one Sanction per subject and regime, marked as proposed, not imposed."
     )]
     Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EncryptArgs {
+    /// The file to encrypt: a dossier's .zip
+    pub path: PathBuf,
+    /// A file of recipients: SSH public keys, one a line, or an OpenSSH allowed_signers file
+    #[arg(long, value_name = "FILE")]
+    pub to: Vec<PathBuf>,
+    /// One recipient's SSH public key (a .pub file)
+    #[arg(long, value_name = "KEY.pub")]
+    pub to_key: Vec<PathBuf>,
+    /// Where to write the age file (default: PATH.age)
+    #[arg(long, value_name = "F")]
+    pub out: Option<PathBuf>,
+    /// ASCII armor (PEM-like text) instead of binary, for channels that mangle binary files
+    #[arg(long)]
+    pub armor: bool,
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DecryptArgs {
+    /// The encrypted dossier (.age, binary or armored)
+    pub path: PathBuf,
+    /// Your organisation's SSH private key (Ed25519 or RSA)
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+    /// Where to write the dossier (default: PATH without .age)
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -702,6 +750,10 @@ pub struct VerifyArgs {
     /// -Overify-time): YYYYMMDD[HHMM[SS]][Z], e.g. the signing date of a key retired since
     #[arg(long, value_name = "TIME", requires = "allowed_signers")]
     pub verify_time: Option<String>,
+    /// For an encrypted dossier (.age): the private key to decrypt it with; no plain copy is
+    /// left on disk
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
 }
 
 #[cfg(test)]

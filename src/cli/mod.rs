@@ -7,6 +7,7 @@ pub mod output;
 mod addressee;
 mod build;
 mod check;
+mod encrypt;
 mod event;
 mod exhibit;
 mod export;
@@ -83,6 +84,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
         Command::Key(KeyCommand::Generate(args)) => key::generate(&root, args, &mut out),
         Command::Sign(args) => sign::run(&root, args, &mut out),
         Command::Export(args) => export::run(&root, args, &mut out),
+        Command::Encrypt(args) => encrypt::encrypt(&root, args, &mut out),
+        Command::Decrypt(args) => encrypt::decrypt(&root, args, &mut out),
     }
 }
 
@@ -106,6 +109,8 @@ fn access(command: &Command) -> Option<Access> {
         | Command::Verify(_)
         | Command::Key(_)
         | Command::Sign(_)
+        | Command::Encrypt(_)
+        | Command::Decrypt(_)
         | Command::Export(_) => None,
         Command::Exhibit(ExhibitCommand::List(_))
         | Command::Subject(SubjectCommand::List(_))

@@ -5,7 +5,8 @@ use std::path::Path;
 use crate::cli::args::VerifyArgs;
 use crate::cli::output::write_verify_report;
 use crate::dossier::allowed_signers::{AllowedSigners, parse_time};
-use crate::dossier::verify::{find_exhibit, verify};
+use crate::dossier::encryption::{decrypt_anonymous, is_encrypted};
+use crate::dossier::verify::{find_exhibit, verify, verify_zip_file};
 use crate::error::{Error, Result};
 
 use super::{Outcome, Output, progress_bar, stdout_error};
@@ -15,6 +16,28 @@ pub fn run(root: &Path, args: VerifyArgs, out: &mut Output) -> Result<Outcome> {
     let path = root.join(&args.path);
     let progress = progress_bar();
     progress.set_message("verifying");
+    let encrypted = is_encrypted(&path);
+    if encrypted && args.key.is_none() {
+        return Err(Error::input(
+            format!("{} is an encrypted dossier (an age file)", path.display()),
+            "give your organisation's private key with --key FILE to verify it without writing it out, \
+             or decrypt it first with `dossier decrypt`",
+        ));
+    }
+    if args.key.is_some() && (!encrypted || args.exhibit.is_some()) {
+        return Err(Error::input(
+            if encrypted {
+                "--exhibit is not available on an encrypted dossier".to_string()
+            } else {
+                format!(
+                    "--key is for an encrypted dossier, and {} is not one",
+                    path.display()
+                )
+            },
+            "decrypt the dossier with `dossier decrypt F.age --key K`, then verify the zip; \
+             or drop --key for a dossier that is not encrypted",
+        ));
+    }
     if let Some(file) = &args.exhibit {
         let found = find_exhibit(&path, &root.join(file), &progress)?;
         progress.finish_and_clear();
@@ -78,7 +101,16 @@ pub fn run(root: &Path, args: VerifyArgs, out: &mut Output) -> Result<Outcome> {
         }
         None => None,
     };
-    let report = verify(&path, allowed.as_ref(), &progress)?;
+    let report = match &args.key {
+        Some(key) => {
+            let identity = super::encrypt::identity(root, key)?;
+            progress.set_message("decrypting");
+            let plain = decrypt_anonymous(&path, &identity, &progress)?;
+            progress.set_message("verifying");
+            verify_zip_file(plain, &path, allowed.as_ref(), &progress)?
+        }
+        None => verify(&path, allowed.as_ref(), &progress)?,
+    };
     progress.finish_and_clear();
     if args.json {
         out.json(&report)?;

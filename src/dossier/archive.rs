@@ -227,8 +227,7 @@ pub struct SharedFile {
 }
 
 impl SharedFile {
-    fn open(path: &Path) -> io::Result<SharedFile> {
-        let file = File::open(path)?;
+    fn from_file(file: File) -> io::Result<SharedFile> {
         let length = file.metadata()?.len();
         Ok(SharedFile {
             file: std::sync::Arc::new(file),
@@ -288,7 +287,14 @@ pub struct ZipIn {
 impl ZipIn {
     /// Opens a zip; an unreadable file or one that is not a zip is an error (exit 2).
     pub fn open(path: &Path) -> Result<ZipIn> {
-        let file = SharedFile::open(path).map_err(|e| Error::io("open", path, e))?;
+        let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
+        ZipIn::from_file(file, path)
+    }
+
+    /// Opens a zip from a file already open (one that may have no name: a decrypted dossier);
+    /// `path` is what messages call it.
+    pub fn from_file(file: File, path: &Path) -> Result<ZipIn> {
+        let file = SharedFile::from_file(file).map_err(|e| Error::io("open", path, e))?;
         let mut archive = open_archive(file.clone(), path)?;
         let mut problems = Vec::new();
         let mut safe = true;
@@ -722,7 +728,7 @@ mod tests {
     fn layout_of(bytes: &[u8]) -> Vec<String> {
         let file = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(file.path(), bytes).unwrap();
-        layout_problems(&SharedFile::open(file.path()).unwrap()).unwrap()
+        layout_problems(&SharedFile::from_file(File::open(file.path()).unwrap()).unwrap()).unwrap()
     }
 
     #[test]

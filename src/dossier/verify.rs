@@ -175,7 +175,7 @@ impl Bag {
         if meta.is_dir() {
             Bag::open_folder(path)
         } else {
-            Bag::open_zip(path)
+            Bag::open_zip(ZipIn::open(path)?)
         }
     }
 
@@ -230,8 +230,7 @@ impl Bag {
         })
     }
 
-    fn open_zip(path: &Path) -> Result<Bag> {
-        let mut zip = ZipIn::open(path)?;
+    fn open_zip(mut zip: ZipIn) -> Result<Bag> {
         let mut problems: Vec<Problem> = zip.problems.iter().map(|m| problem("zip", m)).collect();
         // The bag is the folder holding bagit.txt (else the most common top folder, so that a
         // bag whose bagit.txt was deleted is still checked); anything else is reported.
@@ -421,7 +420,32 @@ pub fn verify(
     allowed: Option<&AllowedSigners>,
     progress: &ProgressBar,
 ) -> Result<VerifyReport> {
-    let mut bag = open_dossier(path)?;
+    verify_bag(
+        open_dossier(path, Bag::open(path)?)?,
+        path,
+        allowed,
+        progress,
+    )
+}
+
+/// Verifies the dossier zip in `file`, an open file that may have no name (a dossier decrypted
+/// for verification only); `path` is what the report calls it.
+pub fn verify_zip_file(
+    file: std::fs::File,
+    path: &Path,
+    allowed: Option<&AllowedSigners>,
+    progress: &ProgressBar,
+) -> Result<VerifyReport> {
+    let bag = Bag::open_zip(ZipIn::from_file(file, path)?)?;
+    verify_bag(open_dossier(path, bag)?, path, allowed, progress)
+}
+
+fn verify_bag(
+    mut bag: Bag,
+    path: &Path,
+    allowed: Option<&AllowedSigners>,
+    progress: &ProgressBar,
+) -> Result<VerifyReport> {
     let mut problems = std::mem::take(&mut bag.problems);
     check_bagit_txt(&mut bag, &mut problems);
     let payload = read_manifest(&mut bag, &mut problems, bag::MANIFEST, true);
@@ -504,9 +528,8 @@ fn check_leads(signatures: &[SignatureCheck], problems: &mut Vec<Problem>) {
     }
 }
 
-/// Opens the bag at `path`, refusing a zip or folder that is not a bag at all.
-fn open_dossier(path: &Path) -> Result<Bag> {
-    let bag = Bag::open(path)?;
+/// The bag opened at `path`, refused if the zip or folder is not a bag at all.
+fn open_dossier(path: &Path, bag: Bag) -> Result<Bag> {
     if !bag.files.contains_key(bag::BAGIT_TXT) && !bag.files.contains_key(bag::MANIFEST) {
         return Err(Error::input(
             format!(

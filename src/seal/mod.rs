@@ -9,6 +9,7 @@
 //! `zip` writes them and puts the result in place.
 
 mod content;
+mod viewer;
 mod zip;
 
 use std::path::{Path, PathBuf};
@@ -280,8 +281,8 @@ struct DataFiles<'a> {
 }
 
 impl DataFiles<'_> {
-    /// The generated payload files: exhibits.csv, dossier.json, one submission PDF per regime and
-    /// the custody log as sealed.
+    /// The generated payload files: exhibits.csv, dossier.json, the offline viewer, one submission
+    /// PDF per regime and the custody log as sealed.
     fn generate(
         &self,
         sealed: Vec<SealedExhibit>,
@@ -307,6 +308,10 @@ impl DataFiles<'_> {
             out.write_all(b"\n")
         })?;
         files.push((json::PATH.into(), json));
+        let index = Generated::spill(dir, |out| {
+            viewer::write_viewer(out, &dossier_json, self.name, &inputs.templates)
+        })?;
+        files.push((viewer::PATH.into(), index));
         let sealed_log = redact_custody(
             custody_log,
             &redacted_ids(case, options.profile),
