@@ -69,7 +69,7 @@ pub enum Command {
 
     /// Prove a dossier (zip or folder) is as sealed: every hash, tag file and the custody log
     #[command(
-        after_help = "Example:\n  dossier verify NZ-LANTERN-full-2026-11-21.zip\n  dossier verify NZ-LANTERN-full-2026-11-21.zip --exhibit ~/Downloads/order.pdf\n  dossier verify NZ-LANTERN-full-2026-11-21.zip.age --key keys/nap\n\nExit 0: intact; 1: problems found; 2: not a dossier or not readable."
+        after_help = "Example:\n  dossier verify NZ-LANTERN-full-2026-11-21.zip\n  dossier verify NZ-LANTERN-full-2026-11-21.zip --exhibit ~/Downloads/order.pdf\n  dossier verify NZ-LANTERN-full-2026-11-21.zip.age --key ~/dossier-keys/nap\n\nExit 0: intact; 1: problems found; 2: not a dossier or not readable."
     )]
     Verify(VerifyArgs),
 
@@ -85,13 +85,13 @@ pub enum Command {
 
     /// Encrypt a dossier to the coalition's SSH keys (an age file, readable by `age -d -i KEY` too)
     #[command(
-        after_help = "Example:\n  dossier encrypt NZ-LANTERN-full-2026-11-21.zip --to allowed_signers\n  dossier encrypt NZ-LANTERN-full-2026-11-21.zip --to-key keys/nap.pub --to-key quillwater.pub --armor\n\nWrites PATH.age (or --out F) beside PATH. --to reads a file of SSH public keys (one a line) or an\nOpenSSH allowed_signers file; keys whose valid-before has passed are left out, with a warning.\nEd25519 and RSA keys."
+        after_help = "Example:\n  dossier encrypt NZ-LANTERN-full-2026-11-21.zip --to ~/allowed_signers\n  dossier encrypt NZ-LANTERN-full-2026-11-21.zip --armor \\\n    --to-key ~/dossier-keys/nap.pub --to-key quillwater.pub\n\nWrites PATH.age (or --out F) beside PATH. --to reads a file of SSH public keys (one a line) or an\nOpenSSH allowed_signers file; keys whose valid-before has passed are left out, with a warning.\nEd25519 and RSA keys."
     )]
     Encrypt(EncryptArgs),
 
     /// Decrypt an encrypted dossier (.age) with your organisation's private key
     #[command(
-        after_help = "Example:\n  dossier decrypt NZ-LANTERN-full-2026-11-21.zip.age --key keys/nap\n  dossier verify NZ-LANTERN-full-2026-11-21.zip.age --key keys/nap   # without writing the zip\n\nWrites F without .age (or --out PATH) only once every byte is authenticated: a wrong key, a\ndamaged or cut-short file leaves nothing behind. A key with a passphrase asks for it, or reads\nDOSSIER_PASSPHRASE."
+        after_help = "Example:\n  dossier decrypt NZ-LANTERN-full-2026-11-21.zip.age --key ~/dossier-keys/nap\n  dossier verify NZ-LANTERN-full-2026-11-21.zip.age --key ~/dossier-keys/nap\n\nWrites F without .age (or --out PATH) only once every byte is authenticated: a wrong key, a\ndamaged or cut-short file leaves nothing behind. A key with a passphrase asks for it, or reads\nDOSSIER_PASSPHRASE."
     )]
     Decrypt(DecryptArgs),
 
