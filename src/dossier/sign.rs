@@ -380,9 +380,9 @@ pub fn add_signatures(path: &Path, given: &[PathBuf], progress: &ProgressBar) ->
     if !refused.is_empty() {
         return Err(Error::input(
             format!(
-                "{} refused, so nothing was added to {}:\n  {}",
-                plural(refused.len(), "problem"),
+                "nothing was added to {}: {}\n  {}",
                 path.display(),
+                plural(refused.len(), "problem"),
                 refused.join("\n  ")
             ),
             "leave out or replace the files named (ask the organisation to sign again with \
@@ -649,6 +649,14 @@ fn second_leads(report: &VerifyReport, incoming: &[Incoming]) -> Vec<String> {
         .iter()
         .filter(|s| s.role.as_deref() == Some("lead"))
         .map(|s| s.organisation.as_deref().unwrap_or("?"))
+        .collect();
+    // The lead's own signature sent again is refused as a duplicate, not as a second lead.
+    let leads: Vec<&Incoming> = leads
+        .into_iter()
+        .filter(|i| {
+            let principal = slug(&i.statement.organisation);
+            !existing.iter().any(|e| slug(e) == principal)
+        })
         .collect();
     let fix = "a dossier has one lead: the others sign again with --role co-signer";
     if let Some(lead) = existing.first() {
