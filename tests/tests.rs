@@ -5,6 +5,7 @@ mod harness;
 mod build;
 mod check;
 mod correct;
+mod cosign;
 mod differential;
 mod encrypt;
 mod event;

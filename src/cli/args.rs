@@ -79,9 +79,13 @@ pub enum Command {
 
     /// Sign a sealed dossier for an organisation (SSH signature over a statement of its fingerprint)
     #[command(
-        after_help = "Example:\n  dossier sign NZ-LANTERN-full-2026-11-21.zip --key ~/dossier-keys/nap \\\n    --org \"Norzhavia Accountability Project\" --role lead\n\nThe signature goes into signatures/ of the dossier; data/ and the manifests are not touched, so\nthe dossier fingerprint does not change. A key with a passphrase asks for it, or reads DOSSIER_PASSPHRASE."
+        after_help = "Example:\n  dossier sign NZ-LANTERN-full-2026-11-21.zip --key ~/dossier-keys/nap \\\n    --org \"Norzhavia Accountability Project\" --role lead\n  dossier sign NZ-LANTERN-full-2026-11-21.zip --key ~/dossier-keys/qpft \\\n    --org \"Quillwater Press Freedom Trust\" --detached --out ~/to-send\n\nThe signature goes into signatures/ of the dossier; data/ and the manifests are not touched, so\nthe dossier fingerprint does not change. With --detached the dossier is not touched at all:\n<org>.statement.txt and <org>.sig are written to --out DIR (default: the current folder), to\nsend to the lead, who adds everyone's with `dossier signatures add`. A key with a passphrase\nasks for it, or reads DOSSIER_PASSPHRASE."
     )]
     Sign(SignArgs),
+
+    /// Add co-signers' detached signatures to a dossier in one step, list them, or remove one
+    #[command(subcommand)]
+    Signatures(SignaturesCommand),
 
     /// Encrypt a dossier to the coalition's SSH keys (an age file, readable by `age -d -i KEY` too)
     #[command(
@@ -214,9 +218,75 @@ pub struct SignArgs {
     /// The date in the statement, YYYY-MM-DD (default: today, UTC)
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<String>,
-    /// Replace this organisation's own earlier signature
+    /// Replace this organisation's own earlier signature (with --detached: its files in --out)
     #[arg(long)]
     pub replace: bool,
+    /// Leave the dossier untouched: write <org>.statement.txt and <org>.sig to --out DIR
+    #[arg(long)]
+    pub detached: bool,
+    /// With --detached: the folder for the two files (default: the current folder; made if missing)
+    #[arg(long, value_name = "DIR", requires = "detached")]
+    pub out: Option<PathBuf>,
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SignaturesCommand {
+    /// Add detached signatures (.sig with .statement.txt beside it, or folders of them), all or none
+    #[command(
+        after_help = "Example:\n  dossier signatures add NZ-LANTERN-full-2026-11-21.zip ~/received/*.sig\n  dossier signatures add NZ-LANTERN-full-2026-11-21.zip ~/received\n\nEach statement must name this dossier's case and fingerprint, and each signature verify\nagainst its own key; an organisation that already signed, one that signs twice among the files,\nor a second lead is refused, naming the file, and then nothing is added (exit 2). All are added\nin one rewrite of the zip; data/ and the manifests are not touched. Signatures made with\n`ssh-keygen -Y sign -n dossier` over a statement are taken like those of `dossier sign`."
+    )]
+    Add(SignaturesAddArgs),
+    /// List a dossier's signatures: organisation, role, date, key and whether each is valid
+    #[command(
+        after_help = "Example:\n  dossier signatures list NZ-LANTERN-full-2026-11-21.zip\n  dossier signatures list NZ-LANTERN-full-2026-11-21.zip \\\n    --allowed-signers ~/allowed_signers --json\n\nEach signature is checked against its statement and the dossier's fingerprint (the SHA-256 of\nmanifest-sha256.txt as it is now); with --allowed-signers also whose key made it. The files\nthemselves are not hashed: `dossier verify` does that."
+    )]
+    List(SignaturesListArgs),
+    /// Remove one organisation's signature from a dossier (the fingerprint does not change)
+    #[command(
+        after_help = "Example:\n  dossier signatures remove NZ-LANTERN-full-2026-11-21.zip \\\n    --org \"Quillwater Press Freedom Trust\"\n\nRemoves signatures/<org>.statement.txt and <org>.sig in one rewrite of the zip and says what it\nremoved; data/ and the manifests are not touched, so the dossier fingerprint stays the same.\nThe organisation can sign again, or send its detached files again for `signatures add`."
+    )]
+    Remove(SignaturesRemoveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SignaturesAddArgs {
+    /// The dossier: its .zip, or the folder of an unpacked one
+    pub path: PathBuf,
+    /// A .sig file with its .statement.txt beside it (or X.statement.txt.sig, as ssh-keygen names
+    /// it), or a folder of them
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SignaturesListArgs {
+    /// The dossier: its .zip, or the folder of an unpacked one
+    pub path: PathBuf,
+    /// Also judge whose keys made the signatures, by an OpenSSH allowed_signers file
+    #[arg(long, value_name = "FILE")]
+    pub allowed_signers: Option<PathBuf>,
+    /// Judge allowed_signers' valid-after/valid-before at this time, not now:
+    /// YYYYMMDD[HHMM[SS]][Z]
+    #[arg(long, value_name = "TIME", requires = "allowed_signers")]
+    pub verify_time: Option<String>,
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SignaturesRemoveArgs {
+    /// The dossier: its .zip, or the folder of an unpacked one
+    pub path: PathBuf,
+    /// The organisation whose signature to remove (its name, or its principal <org>)
+    #[arg(long, value_name = "NAME")]
+    pub org: String,
     /// Machine-readable output
     #[arg(long)]
     pub json: bool,

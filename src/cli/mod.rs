@@ -16,6 +16,7 @@ mod init;
 mod key;
 mod sign;
 mod signatory;
+mod signatures;
 mod subject;
 mod verify;
 
@@ -83,6 +84,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
         Command::Verify(args) => verify::run(&root, args, &mut out),
         Command::Key(KeyCommand::Generate(args)) => key::generate(&root, args, &mut out),
         Command::Sign(args) => sign::run(&root, args, &mut out),
+        Command::Signatures(command) => signatures::run(&root, command, &mut out),
         Command::Export(args) => export::run(&root, args, &mut out),
         Command::Encrypt(args) => encrypt::encrypt(&root, args, &mut out),
         Command::Decrypt(args) => encrypt::decrypt(&root, args, &mut out),
@@ -102,13 +104,14 @@ fn print_changes(out: &mut Output, id: &str, changes: &[crate::case::edit::Chang
 
 /// The lock a command takes on the case: shared for one that only reads it, exclusive for one
 /// that writes it (`check` appends to the custody log). `None`: the command locks what it
-/// works on itself (`init`, `sign`, `export`) or does not touch a case.
+/// works on itself (`init`, `sign`, `signatures`, `export`) or does not touch a case.
 fn access(command: &Command) -> Option<Access> {
     match command {
         Command::Init(_)
         | Command::Verify(_)
         | Command::Key(_)
         | Command::Sign(_)
+        | Command::Signatures(_)
         | Command::Encrypt(_)
         | Command::Decrypt(_)
         | Command::Export(_) => None,

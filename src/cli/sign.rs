@@ -1,10 +1,10 @@
-//! `dossier sign`: an organisation signs a sealed dossier.
+//! `dossier sign`: an organisation signs a sealed dossier, in it or detached beside it.
 
 use std::path::Path;
 
 use crate::case::lock;
 use crate::cli::args::SignArgs;
-use crate::dossier::sign::sign_dossier;
+use crate::dossier::sign::{sign_detached, sign_dossier};
 use crate::dossier::sshsig::load_key;
 use crate::error::Result;
 
@@ -18,8 +18,49 @@ pub fn run(root: &Path, args: SignArgs, out: &mut Output) -> Result<Outcome> {
             .ok()
             .flatten()
     })?;
-    // Two organisations signing one dossier at once: each rewrite starts from the other's.
     let dossier = root.join(&args.path);
+    let progress = progress_bar();
+    progress.set_message("verifying before signing");
+    if args.detached {
+        // Nothing is written to the dossier, so no lock: co-signers sign one copy in parallel.
+        let folder = args
+            .out
+            .map_or_else(|| root.to_path_buf(), |o| root.join(o));
+        let signed = sign_detached(
+            &dossier,
+            &key,
+            &args.org,
+            &args.role,
+            date,
+            &folder,
+            args.replace,
+            &progress,
+        )?;
+        progress.finish_and_clear();
+        if args.json {
+            out.json(&signed)?;
+            return Ok(Outcome::Clean);
+        }
+        out.line(format!(
+            "signed {} for {} ({}), detached: the dossier was not changed",
+            signed.dossier.display(),
+            signed.statement.organisation,
+            signed.statement.role
+        ))?;
+        out.line(format!(
+            "  dossier fingerprint  {}",
+            signed.statement.fingerprint
+        ))?;
+        out.line(format!("  key                  {}", signed.key_fingerprint))?;
+        out.line(format!("  wrote {}", signed.statement_file.display()))?;
+        out.line(format!("    and {}", signed.signature_file.display()))?;
+        out.line(format!(
+            "  send both files to the lead, who adds them with `dossier signatures add {} FILE...`",
+            args.path.display()
+        ))?;
+        return Ok(Outcome::Clean);
+    }
+    // Two organisations signing one dossier at once: each rewrite starts from the other's.
     let mut waiting = || eprintln!("waiting for another dossier command on this dossier...");
     let _lock = lock::lock_dossier(
         &dossier,
@@ -27,10 +68,8 @@ pub fn run(root: &Path, args: SignArgs, out: &mut Output) -> Result<Outcome> {
         lock::timeout_from_env(),
         &mut waiting,
     )?;
-    let progress = progress_bar();
-    progress.set_message("verifying before signing");
     let signed = sign_dossier(
-        &root.join(&args.path),
+        &dossier,
         &key,
         &args.org,
         &args.role,

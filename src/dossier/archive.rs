@@ -131,11 +131,18 @@ pub fn rewrite_zip(
     let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
     let mut archive = open_archive(file, path)?;
     let dir = path.parent().unwrap_or(Path::new("."));
-    let temp = tempfile::Builder::new()
-        .prefix(".dossier-")
-        .suffix(".zip.part")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io("create a file in", dir, e))?;
+    // Tracked, so that Ctrl-C during the rewrite leaves no temporary zip behind.
+    let temp = crate::disk::create_tracked(
+        || {
+            tempfile::Builder::new()
+                .prefix(".dossier-")
+                .suffix(".zip.part")
+                .tempfile_in(dir)
+        },
+        |t| t.path(),
+    )
+    .map_err(|e| Error::io("create a file in", dir, e))?;
+    let temp_path = temp.path().to_path_buf();
     let failed = |e: zip::result::ZipError| Error::io("write", temp.path(), io::Error::other(e));
     let mut out = ZipOut::new(io::BufWriter::new(temp.as_file()), date);
     for index in 0..archive.len() {
@@ -158,8 +165,9 @@ pub fn rewrite_zip(
         .permissions();
     std::fs::set_permissions(temp.path(), permissions)
         .map_err(|e| Error::io("set the permissions of", temp.path(), e))?;
-    temp.persist(path)
-        .map_err(|e| Error::io("replace", path, e.error))?;
+    let persisted = temp.persist(path);
+    crate::disk::untrack(&temp_path);
+    persisted.map_err(|e| Error::io("replace", path, e.error))?;
     Ok(())
 }
 

@@ -214,6 +214,8 @@ pub struct SignatureCheck {
     pub file: String,
     pub organisation: Option<String>,
     pub role: Option<String>,
+    /// The date the statement gives, as written.
+    pub date: Option<String>,
     pub key_fingerprint: Option<String>,
     pub verdict: Verdict,
     pub detail: String,
@@ -231,6 +233,7 @@ pub fn check(
         file: file.to_string(),
         organisation: None,
         role: None,
+        date: None,
         key_fingerprint: None,
         verdict: Verdict::Invalid,
         detail: String::new(),
@@ -250,6 +253,7 @@ pub fn check(
     if let Some(s) = &statement {
         check.organisation = Some(s.organisation.clone());
         check.role = Some(s.role.clone());
+        check.date = Some(s.date.clone());
     }
     if signature.namespace() != NAMESPACE {
         check.detail = format!(

@@ -1036,6 +1036,60 @@ fn check_signatures(
     checks
 }
 
+/// The signatures of a dossier judged against its fingerprint, its files not hashed: what
+/// `signatures list`, `add` and `remove` start from.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignatureListing {
+    pub path: PathBuf,
+    pub bag: String,
+    /// The case id, from bag-info.txt's External-Identifier.
+    pub case: Option<String>,
+    /// The SHA-256 of manifest-sha256.txt as it is now; `None` if it is missing or unreadable.
+    pub dossier_fingerprint: Option<String>,
+    pub signatures: Vec<SignatureCheck>,
+    /// Every file under `signatures/`, signed or not.
+    pub files: Vec<String>,
+    /// What is wrong under `signatures/` (a statement nobody signed, a stray file).
+    pub problems: Vec<Problem>,
+}
+
+/// Reads and judges the signatures of the dossier at `path` (zip or folder) against the SHA-256
+/// of its manifest as it is now, without hashing its files: whether those still match the
+/// manifest is `verify`'s question.
+pub fn read_signatures(path: &Path, allowed: Option<&AllowedSigners>) -> Result<SignatureListing> {
+    let mut bag = open_dossier(path, Bag::open(path)?)?;
+    // Problems of the manifest or bag-info are `verify`'s to report: only the signatures' count.
+    let mut elsewhere = Vec::new();
+    let fingerprint =
+        read_manifest(&mut bag, &mut elsewhere, bag::MANIFEST, true).map(|m| m.sha256);
+    let case = read_bag_info(&mut bag, &mut elsewhere)
+        .into_iter()
+        .find(|(l, _)| l == "External-Identifier")
+        .map(|(_, v)| v);
+    let mut problems = Vec::new();
+    let signatures = check_signatures(
+        &mut bag,
+        fingerprint.as_deref().unwrap_or(""),
+        allowed,
+        &mut problems,
+    );
+    let files = bag
+        .files
+        .keys()
+        .filter(|p| p.starts_with(bag::SIGNATURES_DIR))
+        .cloned()
+        .collect();
+    Ok(SignatureListing {
+        path: path.to_path_buf(),
+        bag: bag.name,
+        case,
+        dossier_fingerprint: fingerprint,
+        signatures,
+        files,
+        problems,
+    })
+}
+
 /// Which exhibit of the dossier a loose file is, if any.
 #[derive(Debug, Clone, Serialize)]
 pub struct ExhibitMatch {
