@@ -20,6 +20,7 @@ mod sanctions;
 mod shared;
 mod sign;
 mod signatory;
+mod status;
 mod subject;
 mod submission;
 mod verify;
