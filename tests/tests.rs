@@ -21,6 +21,7 @@ mod sanctions;
 mod shared;
 mod sign;
 mod signatory;
+mod status;
 mod subject;
 mod submission;
 mod verify;

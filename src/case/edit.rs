@@ -758,7 +758,7 @@ fn nothing_given(given: bool, id: &str, example: &str) -> Result<()> {
     ))
 }
 
-fn required_reason(reason: &str, id: &str, command: &str) -> Result<String> {
+pub(crate) fn required_reason(reason: &str, id: &str, command: &str) -> Result<String> {
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(Error::input(
@@ -772,7 +772,12 @@ fn required_reason(reason: &str, id: &str, command: &str) -> Result<String> {
 }
 
 /// Keeps a record taken out in the case's `retired` list.
-fn retire(ws: &mut Workspace, id: &str, reason: String, fill: impl FnOnce(&mut Retired)) {
+pub(crate) fn retire(
+    ws: &mut Workspace,
+    id: &str,
+    reason: String,
+    fill: impl FnOnce(&mut Retired),
+) {
     let mut retired = Retired {
         id: id.to_string(),
         reason,
@@ -781,6 +786,7 @@ fn retire(ws: &mut Workspace, id: &str, reason: String, fill: impl FnOnce(&mut R
         subject: None,
         event: None,
         exhibit: None,
+        filing: None,
     };
     fill(&mut retired);
     ws.case.retired.push(retired);

@@ -7,6 +7,7 @@
 pub mod check;
 pub mod custody;
 pub mod edit;
+pub mod filing;
 pub mod import;
 pub mod intake;
 pub mod journal;

@@ -44,6 +44,10 @@ pub struct Case {
     /// authority when a regime has none).
     #[serde(default)]
     pub addressees: Vec<Addressee>,
+    /// The filing record: what became of the referral with each regime once sealed (filed,
+    /// acknowledged, ...), in date order (`status add`; see `filing`).
+    #[serde(default)]
+    pub filing: Vec<FilingEntry>,
     /// Records taken out by `subject remove`, `event remove` and `exhibit withdraw`: kept so
     /// that their ids are never given again and a withdrawn exhibit's file is known.
     #[serde(default)]
@@ -75,6 +79,81 @@ pub struct Retired {
     pub event: Option<Event>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exhibit: Option<Exhibit>,
+    /// An entry of the filing record removed by `status remove`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filing: Option<FilingEntry>,
+}
+
+/// One entry of the filing record (`F-001`...): on `date`, the referral to `regime` reached
+/// `state`, about the sealed dossier `dossier`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FilingEntry {
+    pub id: String,
+    /// One of the case's regimes.
+    pub regime: String,
+    pub state: FilingState,
+    pub date: CaseDate,
+    /// The dossier the entry is about: the one given with it, else the one of the regime's
+    /// latest earlier entry that has one.
+    #[serde(default)]
+    pub dossier: Option<FiledDossier>,
+    /// The authority's reference: a case or notice number, a press release's address.
+    #[serde(default, rename = "ref")]
+    pub reference: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A sealed dossier as the filing record names it: its file name and dossier fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FiledDossier {
+    /// The zip's or the unpacked folder's name, as it was when recorded.
+    pub file: String,
+    /// SHA-256 of its `manifest-sha256.txt`.
+    pub fingerprint: String,
+}
+
+/// Where a referral stands with one regime's authority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FilingState {
+    /// Sent to the authority.
+    Filed,
+    /// The authority confirmed receipt.
+    Acknowledged,
+    /// More was sent or asked for after filing.
+    FollowUp,
+    /// The authority designated (sanctioned) on the referral.
+    Designated,
+    /// The authority decided not to act.
+    Declined,
+    /// The coalition withdrew the referral.
+    Withdrawn,
+}
+
+impl FilingState {
+    /// Every state, in the order a referral usually goes through them.
+    pub const ALL: [FilingState; 6] = [
+        FilingState::Filed,
+        FilingState::Acknowledged,
+        FilingState::FollowUp,
+        FilingState::Designated,
+        FilingState::Declined,
+        FilingState::Withdrawn,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FilingState::Filed => "filed",
+            FilingState::Acknowledged => "acknowledged",
+            FilingState::FollowUp => "follow-up",
+            FilingState::Designated => "designated",
+            FilingState::Declined => "declined",
+            FilingState::Withdrawn => "withdrawn",
+        }
+    }
 }
 
 /// Public material, or material whose disclosure the team asks the authority to restrict.

@@ -99,11 +99,95 @@ pub enum Command {
     )]
     Decrypt(DecryptArgs),
 
+    /// Record what became of the referral with each regime (filed, acknowledged, ...), or show it
+    #[command(
+        args_conflicts_with_subcommands = true,
+        after_help = "Example:\n  dossier status\n  dossier status --json\n  dossier status add filed --regime us-glomag \\\n    --dossier dossiers/NZ-LANTERN-full-2026-11-21.zip\n\nThe filing record is kept in case.json, logged in custody.jsonl and carried\ninto every later dossier (data/dossier.json)."
+    )]
+    Status(StatusArgs),
+
     /// Export subjects, events and exhibits for other tools (FollowTheMoney JSON lines)
     #[command(
         after_help = "Example:\n  dossier export . --format ftm --out lantern.ftm.json\n  dossier export dossiers/NZ-LANTERN-full-2026-11-21.zip --format ftm\n  dossier export . --format csv --out lantern-csv\n\nPATH is a case folder, or a dossier (zip or folder; read only if it verifies intact). CSV: exhibits.csv, subjects.csv, criteria.csv and events.csv in the columns of\n`dossier import`; importing them in that order into a new case rebuilds the records. Entities: Person/Organization per subject, Position + Occupancy per post\nheld, Event per timeline event, Document per exhibit (contentHash = SHA-1, as Aleph expects) with\nDocumentation links, and one Sanction per subject and regime, marked as proposed, not imposed."
     )]
     Export(ExportArgs),
+}
+
+/// `dossier status`: the filing record shown, or an entry added or removed.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(subcommand)]
+    pub command: Option<StatusCommand>,
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StatusCommand {
+    /// Record a step of the referral with one regime's authority
+    #[command(
+        after_help = "Example:\n  dossier status add filed --regime us-glomag --date 2026-11-25 \\\n    --dossier dossiers/NZ-LANTERN-full-2026-11-21.zip --ref \"sent by e-mail\"\n  dossier status add acknowledged --regime us-glomag --ref \"OFAC-2026-117\"\n  dossier status add designated --regime us-glomag --date 2026-11-28 \\\n    --ref https://home.treasury.gov/news/press-releases/sb0000\n\nfiled needs --dossier: the dossier sent, verified intact and of this case\nfirst (its file name and fingerprint are recorded). Other states refer to the\nregime's latest dossier unless given one. Anything but filed follows a filing;\nnothing but filed follows withdrawn; designated needs the authority's --ref."
+    )]
+    Add(StatusAddArgs),
+    /// Take a mistaken entry out of the filing record (kept in case.json's retired, logged)
+    #[command(
+        after_help = "Example:\n  dossier status remove F-002 --reason \"wrong date, see F-003\""
+    )]
+    Remove(RetireArgs),
+}
+
+/// Where a referral stands with one regime's authority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StateArg {
+    /// Sent to the authority (needs --dossier)
+    Filed,
+    /// The authority confirmed receipt
+    Acknowledged,
+    /// More was sent or asked for after filing
+    FollowUp,
+    /// The authority designated (needs --ref)
+    Designated,
+    /// The authority decided not to act
+    Declined,
+    /// The coalition withdrew the referral
+    Withdrawn,
+}
+
+impl From<StateArg> for crate::case::FilingState {
+    fn from(state: StateArg) -> Self {
+        use crate::case::FilingState;
+        match state {
+            StateArg::Filed => FilingState::Filed,
+            StateArg::Acknowledged => FilingState::Acknowledged,
+            StateArg::FollowUp => FilingState::FollowUp,
+            StateArg::Designated => FilingState::Designated,
+            StateArg::Declined => FilingState::Declined,
+            StateArg::Withdrawn => FilingState::Withdrawn,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct StatusAddArgs {
+    /// Where the referral now stands
+    #[arg(value_enum)]
+    pub state: StateArg,
+    /// The regime whose authority it concerns (one of the case's regimes)
+    #[arg(long, value_name = "REGIME")]
+    pub regime: String,
+    /// When it happened: 2026-11-25 (or 2026-11, 2026, ~2026, a range); default: today, UTC
+    #[arg(long, value_name = "D")]
+    pub date: Option<String>,
+    /// The dossier it is about: its .zip or unpacked folder (required for filed)
+    #[arg(long, value_name = "PATH")]
+    pub dossier: Option<PathBuf>,
+    /// The authority's reference: case or notice number, press release address
+    #[arg(long = "ref", value_name = "TEXT")]
+    pub reference: Option<String>,
+    /// A note for the team (carried into later dossiers, the public profile too)
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -86,6 +86,7 @@ pub fn run(root: &Path, args: InitArgs, out: &mut Output) -> Result<Outcome> {
             events: Vec::new(),
             exhibits: Vec::new(),
             addressees: Vec::new(),
+            filing: Vec::new(),
             retired: Vec::new(),
             signatories: Vec::new(),
             custody: None,

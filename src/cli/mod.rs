@@ -17,6 +17,7 @@ mod key;
 mod sign;
 mod signatory;
 mod signatures;
+mod status;
 mod subject;
 mod verify;
 
@@ -88,6 +89,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
         Command::Export(args) => export::run(&root, args, &mut out),
         Command::Encrypt(args) => encrypt::encrypt(&root, args, &mut out),
         Command::Decrypt(args) => encrypt::decrypt(&root, args, &mut out),
+        Command::Status(args) => status::run(&root, args, &mut out),
     }
 }
 
@@ -120,6 +122,7 @@ fn access(command: &Command) -> Option<Access> {
         | Command::Event(EventCommand::List(_))
         | Command::Addressee(AddresseeCommand::List(_))
         | Command::Signatory(SignatoryCommand::List(_))
+        | Command::Status(args::StatusArgs { command: None, .. })
         | Command::Build(_) => Some(Access::Read),
         // Anything else writes the case (a new command too, until it says otherwise).
         _ => Some(Access::Write),

@@ -10,7 +10,9 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use crate::case::{Addressee, Case, Confidentiality, Event, Exhibit, Signatory, Source, Subject};
+use crate::case::{
+    Addressee, Case, Confidentiality, Event, Exhibit, FilingEntry, Signatory, Source, Subject,
+};
 use crate::date::{CaseDate, Timestamp};
 
 /// The version of `data/dossier.json`'s layout.
@@ -59,6 +61,10 @@ pub struct DossierJson<'a> {
     pub signatories: Cow<'a, [Signatory]>,
     #[serde(default)]
     pub addressees: Cow<'a, [Addressee]>,
+    /// The filing record as it stood at sealing (`status add`): what became of the referral
+    /// with each regime, each entry with the dossier it was about. Absent from older dossiers.
+    #[serde(default)]
+    pub filing: Cow<'a, [FilingEntry]>,
 }
 
 /// The case's own fields, as sealed.
@@ -101,6 +107,7 @@ impl<'a> DossierJson<'a> {
             exhibits: Cow::Borrowed(exhibits),
             signatories: Cow::Borrowed(&case.signatories),
             addressees: Cow::Borrowed(&case.addressees),
+            filing: Cow::Borrowed(&case.filing),
         }
     }
 }
@@ -261,6 +268,7 @@ impl DossierJson<'static> {
                 .collect(),
             signatories: self.signatories.into_owned(),
             addressees: self.addressees.into_owned(),
+            filing: self.filing.into_owned(),
             custody: None,
             logged_ids: Vec::new(),
             retired: Vec::new(),
@@ -311,7 +319,10 @@ mod tests {
         serde_json::from_str(
             r#"{"schema": 1, "id": "T-1", "title": "Test", "regimes": ["us-glomag"],
                 "subjects": [], "events": [], "exhibits": [], "signatories": [
-                {"name": "Org", "role": "lead"}]}"#,
+                {"name": "Org", "role": "lead"}], "filing": [{"id": "F-001",
+                "regime": "us-glomag", "state": "follow-up", "date": "2026-01-03",
+                "dossier": {"file": "T-1-full-2026-01-02.zip", "fingerprint": "fp"},
+                "ref": "OFAC-1"}]}"#,
         )
         .expect("a minimal case")
     }
@@ -348,6 +359,8 @@ mod tests {
         .unwrap();
         let full: DossierJson = serde_json::from_str(&written).unwrap();
         assert_eq!(full.profile, Profile::Public);
+        assert_eq!(full.filing[..], case.filing[..]);
+        assert_eq!(full.filing[0].reference.as_deref(), Some("OFAC-1"));
         assert_eq!(serde_json::to_string_pretty(&full).unwrap(), written);
         let summary: DossierSummary = serde_json::from_str(&written).unwrap();
         assert_eq!(summary.profile.as_deref(), Some("public"));

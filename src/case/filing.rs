@@ -1,0 +1,360 @@
+//! The filing record: what became of the referral with each regime once it was sealed (filed,
+//! acknowledged, follow-up, designated, declined, withdrawn), each entry about one sealed dossier.
+//!
+//! Owns the rules an entry meets before it is written (one of the case's regimes, a date not in
+//! the future, a filing before anything that follows one, the authority's reference for a
+//! designation, nothing recorded twice), the ids `F-001`..., the record's order (by date) and its
+//! custody entries. It does not open dossiers: the caller verifies one and hands back its name
+//! and fingerprint ([`FiledDossier`]).
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::case::custody::Record;
+use crate::case::edit::{required_reason, retire};
+use crate::case::records::{optional, parse_date};
+use crate::case::{Case, FiledDossier, FilingEntry, FilingState, Workspace, format_id, highest_id};
+use crate::date::CaseDate;
+use crate::error::{Error, Result};
+
+/// The prefix of filing record ids.
+pub const PREFIX: &str = "F";
+
+/// The custody action of an entry added to the filing record.
+pub const ACTION: &str = "status";
+
+/// Where `build` writes dossiers by default: offered when `filed` is given none.
+const DOSSIERS_DIR: &str = "dossiers";
+
+/// An entry as given on the command line.
+#[derive(Debug, Clone)]
+pub struct FilingSpec {
+    pub state: FilingState,
+    pub regime: String,
+    /// A date in any form of the case; `None`: today (UTC).
+    pub date: Option<String>,
+    /// The dossier the entry is about (a zip or an unpacked folder, as given).
+    pub dossier: Option<PathBuf>,
+    pub reference: Option<String>,
+    pub note: Option<String>,
+}
+
+/// Adds an entry to the filing record and queues its custody entry. The cheap checks come
+/// first; then `verify` opens the dossier given (it must be intact and of this case) and returns
+/// its name and fingerprint. `today` is the UTC day: no entry is dated after it.
+pub fn add_entry(
+    ws: &mut Workspace,
+    spec: &FilingSpec,
+    today: NaiveDate,
+    verify: impl FnOnce(&Path) -> Result<FiledDossier>,
+) -> Result<FilingEntry> {
+    let regime = case_regime(&ws.case, &spec.regime)?;
+    let date = entry_date(spec.date.as_deref(), today)?;
+    let reference = optional(&spec.reference);
+    if spec.state == FilingState::Designated && reference.is_none() {
+        return Err(Error::input(
+            format!("a designation by {regime}'s authority needs its reference"),
+            format!(
+                "add --ref with the notice number or the press release's address, e.g. \
+                 dossier status add designated --regime {regime} --ref \
+                 \"https://example.gov/press/sb0000\""
+            ),
+        ));
+    }
+    if spec.state == FilingState::Filed && spec.dossier.is_none() {
+        return Err(Error::input(
+            format!("a `filed` entry names the dossier sent to {regime}'s authority"),
+            dossier_hint(&ws.root),
+        ));
+    }
+    // Entries dated up to this one come before it in the record (later ones after).
+    let at = ws.case.filing.partition_point(|e| e.date <= date);
+    let earlier: Vec<&FilingEntry> = ws.case.filing[..at]
+        .iter()
+        .filter(|e| e.regime == regime)
+        .collect();
+    follows_a_filing(&earlier, spec.state, &regime, &date)?;
+    let dossier = match &spec.dossier {
+        Some(path) => Some(verify(path)?),
+        None => earlier.iter().rev().find_map(|e| e.dossier.clone()),
+    };
+    // A zip and its unpacked folder are one dossier: the fingerprint says which.
+    let fingerprint = |d: &Option<FiledDossier>| d.as_ref().map(|d| d.fingerprint.clone());
+    if let Some(twin) = ws.case.filing.iter().find(|e| {
+        e.regime == regime
+            && e.state == spec.state
+            && e.date == date
+            && fingerprint(&e.dossier) == fingerprint(&dossier)
+    }) {
+        return Err(Error::input(
+            format!(
+                "{regime} {} on {date} is already recorded, as {}",
+                spec.state.as_str(),
+                twin.id
+            ),
+            "`dossier status` shows the record; an entry is recorded once",
+        ));
+    }
+    let entry = FilingEntry {
+        id: format_id(PREFIX, highest_issued(ws) + 1),
+        regime,
+        state: spec.state,
+        date,
+        dossier,
+        reference,
+        note: optional(&spec.note),
+    };
+    ws.record(Record {
+        action: ACTION,
+        exhibit: None,
+        sha256: None,
+        details: details(&entry),
+    });
+    ws.case.filing.insert(at, entry.clone());
+    Ok(entry)
+}
+
+/// Takes an entry out of the filing record (into `retired`, with the reason) and queues its
+/// custody entry. A filing that later entries follow stays until they are removed.
+pub fn remove_entry(ws: &mut Workspace, id: &str, reason: &str) -> Result<FilingEntry> {
+    let id = id.trim();
+    let reason = required_reason(reason, id, "status remove")?;
+    let Some(at) = ws.case.filing.iter().position(|e| e.id == id) else {
+        return Err(unknown_entry(&ws.case, id));
+    };
+    let entry = ws.case.filing.remove(at);
+    let trail: Vec<&FilingEntry> = ws
+        .case
+        .filing
+        .iter()
+        .filter(|e| e.regime == entry.regime)
+        .collect();
+    let orphans: Vec<&str> = trail
+        .iter()
+        .enumerate()
+        .filter(|(i, e)| {
+            e.state != FilingState::Filed
+                && follows_a_filing(&trail[..*i], e.state, &e.regime, &e.date).is_err()
+        })
+        .map(|(_, e)| e.id.as_str())
+        .collect();
+    if !orphans.is_empty() {
+        return Err(Error::input(
+            format!(
+                "{id} is the filing that {} of {} follow",
+                orphans.join(", "),
+                entry.regime
+            ),
+            "remove those first (`dossier status remove ID --reason ...`), or record the \
+             filing they follow before removing this one",
+        ));
+    }
+    ws.record(Record {
+        action: "remove",
+        exhibit: None,
+        sha256: None,
+        details: format!("{id} removed: {reason} (was: {})", summary(&entry)),
+    });
+    let kept = entry.clone();
+    retire(ws, id, reason, |retired| retired.filing = Some(kept));
+    Ok(entry)
+}
+
+/// Each regime's trail in date order: the case's regimes first, in their order (an empty trail
+/// for one with no entry), then any regime the record names that the case no longer targets.
+pub fn trails(case: &Case) -> Vec<(&str, Vec<&FilingEntry>)> {
+    let mut regimes: Vec<&str> = case.regimes.iter().map(String::as_str).collect();
+    for entry in &case.filing {
+        if !regimes.contains(&entry.regime.as_str()) {
+            regimes.push(&entry.regime);
+        }
+    }
+    regimes
+        .into_iter()
+        .map(|regime| {
+            let trail = case.filing.iter().filter(|e| e.regime == regime).collect();
+            (regime, trail)
+        })
+        .collect()
+}
+
+/// The custody entry's details: everything the entry holds.
+fn details(entry: &FilingEntry) -> String {
+    let mut text = format!("{} {}", entry.id, summary(entry));
+    let mut parts = Vec::new();
+    if let Some(dossier) = &entry.dossier {
+        parts.push(format!(
+            "dossier {}, fingerprint {}",
+            dossier.file, dossier.fingerprint
+        ));
+    }
+    if let Some(reference) = &entry.reference {
+        parts.push(format!("ref {reference}"));
+    }
+    if let Some(note) = &entry.note {
+        parts.push(format!("note {note}"));
+    }
+    if !parts.is_empty() {
+        text.push_str(": ");
+        text.push_str(&parts.join("; "));
+    }
+    text
+}
+
+/// `us-glomag filed on 2026-11-25`.
+fn summary(entry: &FilingEntry) -> String {
+    format!(
+        "{} {} on {}",
+        entry.regime,
+        entry.state.as_str(),
+        entry.date
+    )
+}
+
+/// The regime as the case spells it, or an error listing the case's regimes.
+fn case_regime(case: &Case, regime: &str) -> Result<String> {
+    let regime = regime.trim();
+    if case.regimes.iter().any(|r| r == regime) {
+        return Ok(regime.to_string());
+    }
+    Err(Error::input(
+        format!("the case does not target the regime `{regime}`"),
+        if case.regimes.is_empty() {
+            "the case has no regime: add one to \"regimes\" in case.json first".to_string()
+        } else {
+            format!(
+                "give one of the case's regimes: {} (e.g. --regime {})",
+                case.regimes.join(", "),
+                case.regimes[0]
+            )
+        },
+    ))
+}
+
+/// `--date` in any form of the case (default: today), never after today.
+fn entry_date(text: Option<&str>, today: NaiveDate) -> Result<CaseDate> {
+    let date = match text {
+        Some(text) => parse_date(text, "--date")?,
+        None => today
+            .format("%Y-%m-%d")
+            .to_string()
+            .parse()
+            .expect("a day is a date"),
+    };
+    if date.first_day() > today {
+        return Err(Error::input(
+            format!("--date {date} is after today ({today}, UTC)"),
+            "the filing record says what has happened: give the day it happened, or leave \
+             --date out for today",
+        ));
+    }
+    Ok(date)
+}
+
+/// Anything but `filed` follows a filing to the same regime dated on or before it (`earlier`:
+/// the regime's entries before it, in order), and nothing but a new filing follows a
+/// withdrawal.
+fn follows_a_filing(
+    earlier: &[&FilingEntry],
+    state: FilingState,
+    regime: &str,
+    date: &CaseDate,
+) -> Result<()> {
+    if state == FilingState::Filed {
+        return Ok(());
+    }
+    let filed = earlier.iter().any(|e| e.state == FilingState::Filed);
+    if !filed {
+        return Err(Error::input(
+            format!(
+                "{regime} has no `filed` entry on or before {date}: `{}` follows a filing",
+                state.as_str()
+            ),
+            format!(
+                "record the filing first: dossier status add filed --regime {regime} --date DAY \
+                 --dossier PATH (`dossier status` shows the record)"
+            ),
+        ));
+    }
+    if let Some(last) = earlier.last()
+        && last.state == FilingState::Withdrawn
+    {
+        return Err(Error::input(
+            format!(
+                "the referral to {regime} was withdrawn on {} ({}): `{}` cannot follow it",
+                last.date,
+                last.id,
+                state.as_str()
+            ),
+            format!(
+                "record a new filing first (dossier status add filed --regime {regime} \
+                 --dossier PATH), or remove {} if it was a mistake",
+                last.id
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The highest filing record number ever given: in the record, among removed entries, and in
+/// the custody log (so an entry deleted from `case.json` by hand keeps its id too).
+fn highest_issued(ws: &Workspace) -> u64 {
+    let logged = ws.log().lines.iter().filter_map(|line| {
+        let entry = line.entry.as_ref().ok()?;
+        let logged = entry.action == ACTION || entry.action == "remove";
+        logged.then(|| entry.details.split(' ').next()).flatten()
+    });
+    let ids = ws
+        .case
+        .filing
+        .iter()
+        .map(|e| e.id.as_str())
+        .chain(ws.case.retired.iter().map(|r| r.id.as_str()))
+        .chain(logged);
+    highest_id(PREFIX, ids)
+}
+
+fn unknown_entry(case: &Case, id: &str) -> Error {
+    if let Some(retired) = case.retired(id) {
+        return Error::input(
+            format!("{id} was removed on {} ({})", retired.at, retired.reason),
+            "it is no longer in the filing record; `dossier status` shows what is",
+        );
+    }
+    let ids: Vec<&str> = case.filing.iter().map(|e| e.id.as_str()).collect();
+    Error::input(
+        format!("the filing record has no entry {id}"),
+        match (ids.first(), ids.last()) {
+            (Some(first), Some(last)) => {
+                format!("its entries are {first} to {last}; `dossier status` shows them")
+            }
+            _ => "the filing record is empty; `dossier status add` records an entry".to_string(),
+        },
+    )
+}
+
+/// The fix for a `filed` entry without a dossier: the newest dossiers of the case's `dossiers/`.
+fn dossier_hint(root: &Path) -> String {
+    let mut found: Vec<(std::time::SystemTime, String)> =
+        std::fs::read_dir(root.join(DOSSIERS_DIR))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|entry| {
+                let name = entry.file_name().into_string().ok()?;
+                let modified = entry.metadata().ok()?.modified().ok()?;
+                name.ends_with(".zip").then_some((modified, name))
+            })
+            .collect();
+    found.sort_by(|a, b| b.cmp(a));
+    match found.first() {
+        Some((_, newest)) => format!(
+            "add --dossier with the dossier that was sent (its zip or unpacked folder), e.g. \
+             --dossier \"{DOSSIERS_DIR}/{newest}\" (the newest in {DOSSIERS_DIR}/)"
+        ),
+        None => "add --dossier with the dossier that was sent (its zip or unpacked folder; \
+                 `dossier build` makes one)"
+            .to_string(),
+    }
+}
