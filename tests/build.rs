@@ -89,7 +89,7 @@ fn the_bag_holds_what_the_product_describes() {
     let dossier: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(bag.join("data/dossier.json")).unwrap())
             .unwrap();
-    assert_eq!(dossier["dossier_schema"], 1);
+    assert_eq!(dossier["dossier_schema"], 2);
     assert_eq!(dossier["exhibit_fingerprint"], run["exhibit_fingerprint"]);
     let case_json = case.case_json();
     assert_eq!(

@@ -290,10 +290,18 @@ fn a_withdrawn_exhibit_leaves_the_dossier_and_check_and_its_id_is_not_reused() {
 
     case.build(&["--unpacked"]).ok();
     let bag = case.bag("full");
-    let json = std::fs::read_to_string(bag.join("data/dossier.json")).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(bag.join("data/dossier.json")).unwrap())
+            .unwrap();
     assert!(
-        !json.contains("E-003"),
+        !json["exhibits"].to_string().contains("E-003"),
         "dossier.json lists the withdrawn exhibit"
+    );
+    // ... but says why it left, so that a later comparison tells withdrawn from lost.
+    assert_eq!(json["retired"][0]["id"], "E-003");
+    assert_eq!(
+        json["retired"][0]["reason"],
+        "too blurred to identify anyone"
     );
     let manifest = std::fs::read_to_string(bag.join("manifest-sha256.txt")).unwrap();
     assert!(!manifest.contains("E-003"));

@@ -24,5 +24,6 @@ mod signatory;
 mod status;
 mod subject;
 mod submission;
+mod supplements;
 mod verify;
 mod viewer;

@@ -63,7 +63,7 @@ pub enum Command {
 
     /// Seal the case into a dossier: one BagIt 1.0 bag in a reproducible zip
     #[command(
-        after_help = "Example:\n  dossier build --date 2026-11-21\n  dossier build --profile public --out /tmp/publish --unpacked\n  dossier build --font /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf\n\nThe zip is <case-id>-<profile>-<date>.zip in --out (default: the case's dossiers/ folder). It holds\ndata/submission-<regime>.pdf for each regime of the case."
+        after_help = "Example:\n  dossier build --date 2026-11-21\n  dossier build --profile public --out /tmp/publish --unpacked\n  dossier build --font /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf\n  dossier build --date 2027-02-10 \\\n    --supplements dossiers/NZ-LANTERN-full-2026-11-21.zip\n\nThe zip is <case-id>-<profile>-<date>.zip in --out (default: the case's dossiers/ folder). It holds\ndata/submission-<regime>.pdf for each regime of the case. With --supplements, PREV is\nverified first, and each PDF says after its cover what changed since PREV (as `dossier diff`)."
     )]
     Build(BuildArgs),
 
@@ -72,6 +72,12 @@ pub enum Command {
         after_help = "Example:\n  dossier verify NZ-LANTERN-full-2026-11-21.zip\n  dossier verify NZ-LANTERN-full-2026-11-21.zip --exhibit ~/Downloads/order.pdf\n  dossier verify NZ-LANTERN-full-2026-11-21.zip.age --key ~/dossier-keys/nap\n\nExit 0: intact; 1: problems found; 2: not a dossier or not readable."
     )]
     Verify(VerifyArgs),
+
+    /// What changed between two dossiers: exhibits, subjects and events added, removed, changed
+    #[command(
+        after_help = "Example:\n  dossier diff dossiers/NZ-LANTERN-full-2026-11-21.zip \\\n    dossiers/NZ-LANTERN-full-2027-02-10.zip\n  dossier diff OLD.zip NEW.zip --json\n\nA is the earlier dossier, B the later; each is a zip or an unpacked folder, and both are\nverified first: one that is not intact is refused (exit 2). If either is public, both are\ncompared as the public profile shows them. Exit 0, changes or not."
+    )]
+    Diff(DiffArgs),
 
     /// Make a signing key for an organisation of the coalition
     #[command(subcommand)]
@@ -879,6 +885,21 @@ pub struct BuildArgs {
     /// Build even though `check` finds errors: every page is stamped DRAFT - NOT FOR FILING
     #[arg(long)]
     pub draft: bool,
+    /// A supplementary submission to the earlier dossier PREV (zip or folder, verified intact
+    /// first): named in dossier.json, bag-info.txt and each PDF, which says what changed since
+    #[arg(long, value_name = "PREV")]
+    pub supplements: Option<PathBuf>,
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier dossier: its .zip, or the folder of an unpacked one
+    pub a: PathBuf,
+    /// The later dossier: its .zip, or the folder of an unpacked one
+    pub b: PathBuf,
     /// Machine-readable output
     #[arg(long)]
     pub json: bool,

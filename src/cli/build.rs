@@ -25,6 +25,8 @@ pub fn run(root: &Path, args: BuildArgs, out: &mut Output) -> Result<Outcome> {
         // Like --out, a relative font path is taken from the case folder.
         fonts: args.font.iter().map(|f| root.join(f)).collect(),
         draft: args.draft,
+        // Like --out, a relative path is taken from the case folder.
+        supplements: args.supplements.as_deref().map(|p| root.join(p)),
     };
     let progress = progress_bar();
     // A referral `check` calls broken is not sealed for filing. The rules run on the case as it
@@ -67,6 +69,12 @@ pub fn run(root: &Path, args: BuildArgs, out: &mut Output) -> Result<Outcome> {
     }
     if let Some(folder) = &sealed.unpacked {
         out.line(format!("unpacked {}", folder.display()))?;
+    }
+    if let Some(earlier) = &sealed.supplements {
+        out.line(format!(
+            "  supplements {} (sealed {}, dossier fingerprint {})",
+            earlier.name, earlier.date, earlier.dossier_fingerprint
+        ))?;
     }
     out.line(format!(
         "  {} exhibits ({} withheld), {} of payload",

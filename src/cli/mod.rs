@@ -7,6 +7,7 @@ pub mod output;
 mod addressee;
 mod build;
 mod check;
+mod diff;
 mod encrypt;
 mod event;
 mod exhibit;
@@ -83,6 +84,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
         Command::Check(args) => check::run(&root, args, &mut out),
         Command::Build(args) => build::run(&root, args, &mut out),
         Command::Verify(args) => verify::run(&root, args, &mut out),
+        Command::Diff(args) => diff::run(&root, args, &mut out),
         Command::Key(KeyCommand::Generate(args)) => key::generate(&root, args, &mut out),
         Command::Sign(args) => sign::run(&root, args, &mut out),
         Command::Signatures(command) => signatures::run(&root, command, &mut out),
@@ -111,6 +113,7 @@ fn access(command: &Command) -> Option<Access> {
     match command {
         Command::Init(_)
         | Command::Verify(_)
+        | Command::Diff(_)
         | Command::Key(_)
         | Command::Sign(_)
         | Command::Signatures(_)

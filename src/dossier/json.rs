@@ -15,8 +15,9 @@ use crate::case::{
 };
 use crate::date::{CaseDate, Timestamp};
 
-/// The version of `data/dossier.json`'s layout.
-pub const DOSSIER_SCHEMA: u32 = 1;
+/// The version of `data/dossier.json`'s layout. 2 added `retired` and `supplements`; a
+/// dossier of schema 1 reads as one with neither.
+pub const DOSSIER_SCHEMA: u32 = 2;
 
 /// The path of the file inside the bag.
 pub const PATH: &str = "data/dossier.json";
@@ -65,6 +66,72 @@ pub struct DossierJson<'a> {
     /// with each regime, each entry with the dossier it was about. Absent from older dossiers.
     #[serde(default)]
     pub filing: Cow<'a, [FilingEntry]>,
+    /// Subjects and events removed and exhibits withdrawn from the case, with why (schema 2).
+    #[serde(default)]
+    pub retired: Cow<'a, [RetiredRecord]>,
+    /// The earlier dossier this one supplements (`build --supplements`); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supplements: Option<Supplements>,
+}
+
+/// A subject or event removed from the case, or an exhibit withdrawn, as a dossier tells it: it
+/// is what lets a comparison say "withdrawn, because ..." rather than "gone".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RetiredRecord {
+    pub id: String,
+    /// Why it was taken out; none for an exhibit whose reason the public profile withholds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// When it was taken out (UTC).
+    pub at: String,
+    /// An exhibit that was confidential, or had a confidential source: its reason is not
+    /// public. Written only when true.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub confidential: bool,
+}
+
+impl RetiredRecord {
+    /// Every record `case` has taken out, as `profile` may tell it: in the public profile, the
+    /// reason a confidential exhibit (or one from a confidential source) was withdrawn is withheld
+    /// like the exhibit's custody lines.
+    pub fn of_case(case: &Case, profile: Profile) -> Vec<RetiredRecord> {
+        case.retired
+            .iter()
+            // A removed filing entry is not part of the evidence a supplement compares.
+            .filter(|r| r.filing.is_none())
+            .map(|r| {
+                let confidential = r.exhibit.as_ref().is_some_and(|e| {
+                    e.confidentiality == Confidentiality::Confidential || e.source.confidential
+                });
+                RetiredRecord {
+                    id: r.id.clone(),
+                    reason: Some(r.reason.clone()),
+                    at: r.at.clone(),
+                    confidential,
+                }
+                .as_profile(profile)
+            })
+            .collect()
+    }
+
+    /// The record as `profile` may tell it.
+    pub fn as_profile(&self, profile: Profile) -> RetiredRecord {
+        let hide = profile == Profile::Public && self.confidential;
+        RetiredRecord {
+            reason: self.reason.clone().filter(|_| !hide),
+            ..self.clone()
+        }
+    }
+}
+
+/// The earlier dossier a supplementary submission supplements: its bag name, bagging date,
+/// dossier fingerprint and profile, as that dossier was verified when this one was built.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Supplements {
+    pub name: String,
+    pub date: String,
+    pub dossier_fingerprint: String,
+    pub profile: Profile,
 }
 
 /// The case's own fields, as sealed.
@@ -108,6 +175,8 @@ impl<'a> DossierJson<'a> {
             signatories: Cow::Borrowed(&case.signatories),
             addressees: Cow::Borrowed(&case.addressees),
             filing: Cow::Borrowed(&case.filing),
+            retired: RetiredRecord::of_case(case, profile).into(),
+            supplements: None,
         }
     }
 }
@@ -146,11 +215,15 @@ pub struct SealedExhibit {
 impl SealedExhibit {
     /// A confidential exhibit in the public profile: id, hash and size, nothing else.
     pub fn withheld(exhibit: &Exhibit) -> SealedExhibit {
+        SealedExhibit::withheld_parts(&exhibit.id, &exhibit.sha256, exhibit.size)
+    }
+
+    fn withheld_parts(id: &str, sha256: &str, size: u64) -> SealedExhibit {
         SealedExhibit {
-            id: exhibit.id.clone(),
+            id: id.to_string(),
             withheld: true,
-            sha256: exhibit.sha256.clone(),
-            size: exhibit.size,
+            sha256: sha256.to_string(),
+            size,
             file: None,
             evidence_path: None,
             media_type: None,
@@ -168,34 +241,54 @@ impl SealedExhibit {
     /// An exhibit whose file is in the bag at `file`; in the public profile a confidential
     /// source is replaced by [`CONFIDENTIAL_SOURCE`].
     pub fn included(exhibit: &Exhibit, file: &str, profile: Profile) -> SealedExhibit {
-        let hide_source = profile == Profile::Public && exhibit.source.confidential;
-        let source = if hide_source {
-            Source {
-                provider: Some(CONFIDENTIAL_SOURCE.into()),
-                method: None,
-                url: None,
-                confidential: true,
-            }
-        } else {
-            exhibit.source.clone()
-        };
-        SealedExhibit {
+        let full = SealedExhibit {
             id: exhibit.id.clone(),
             withheld: false,
             sha256: exhibit.sha256.clone(),
             size: exhibit.size,
             file: Some(file.to_string()),
-            // Where the file sat in the case, and who collected it, can name the source.
-            evidence_path: (!hide_source).then(|| exhibit.path.clone()),
+            evidence_path: Some(exhibit.path.clone()),
             media_type: Some(exhibit.media_type.clone()),
             title: exhibit.title.clone(),
             description: exhibit.description.clone(),
-            source: Some(source),
-            collected_by: exhibit.collected_by.clone().filter(|_| !hide_source),
+            source: Some(exhibit.source.clone()),
+            collected_by: exhibit.collected_by.clone(),
             collected_at: exhibit.collected_at.map(|t| t.to_string()),
             language: exhibit.language.clone(),
             confidentiality: Some(exhibit.confidentiality),
             intake_at: Some(exhibit.intake_at.clone()),
+        };
+        match profile {
+            Profile::Full => full,
+            Profile::Public => full.hide_source(),
+        }
+    }
+
+    /// The exhibit as the public profile lists it: withheld if confidential, its source hidden
+    /// if that is confidential. An exhibit already listed so is returned as it is.
+    pub fn as_public(&self) -> SealedExhibit {
+        if self.withheld || self.confidentiality != Some(Confidentiality::Public) {
+            return SealedExhibit::withheld_parts(&self.id, &self.sha256, self.size);
+        }
+        self.clone().hide_source()
+    }
+
+    /// Without who provided a confidential source, how, its address, where the file sat in the
+    /// case or who collected it: each can name the source.
+    fn hide_source(self) -> SealedExhibit {
+        if !self.source.as_ref().is_some_and(|s| s.confidential) {
+            return self;
+        }
+        SealedExhibit {
+            source: Some(Source {
+                provider: Some(CONFIDENTIAL_SOURCE.into()),
+                method: None,
+                url: None,
+                confidential: true,
+            }),
+            evidence_path: None,
+            collected_by: None,
+            ..self
         }
     }
 
@@ -243,6 +336,14 @@ impl DossierJson<'_> {
     /// Marks the dossier a draft (or not).
     pub fn drafted(self, draft: bool) -> Self {
         DossierJson { draft, ..self }
+    }
+
+    /// Records the earlier dossier this one supplements (or none).
+    pub fn supplementing(self, supplements: Option<Supplements>) -> Self {
+        DossierJson {
+            supplements,
+            ..self
+        }
     }
 }
 

@@ -4,12 +4,14 @@
 //! BagIt tag files and manifest lines, `archive` the zip; `verify` proves a dossier intact,
 //! `sign` adds a coalition member's signature, `sshsig` is the SSH signature format both use,
 //! `allowed_signers` the OpenSSH file saying whose key may sign for whom, `encryption` encrypts
-//! a dossier to the coalition's SSH keys (age files) and decrypts it.
+//! a dossier to the coalition's SSH keys (age files) and decrypts it, `diff` compares two
+//! dossiers (for `dossier diff` and a supplementary submission).
 //! Building a dossier from a case is `seal`'s job; nothing here reads a case folder.
 
 pub mod allowed_signers;
 pub mod archive;
 pub mod bag;
+pub mod diff;
 pub mod encryption;
 pub mod json;
 pub mod sign;

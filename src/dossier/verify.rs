@@ -1165,10 +1165,46 @@ pub struct SealedRecords {
 
 /// Reads an intact dossier back as a case.
 pub fn read_sealed_case(path: &Path, progress: &ProgressBar) -> Result<SealedRecords> {
+    let (_, mut bag, full) = open_intact(path, progress)?;
+    let mut files = Vec::new();
+    for exhibit in full.exhibits.iter() {
+        let Some(file) = &exhibit.file else { continue };
+        let sha1 = bag.read_with(file, |reader| crate::hash::sha1_stream(reader));
+        if let Some(Ok(sha1)) = sha1 {
+            let name = file.rsplit('/').next().unwrap_or(file);
+            let name = name
+                .strip_prefix(&format!("{}-", exhibit.id))
+                .unwrap_or(name);
+            files.push((exhibit.id.clone(), name.to_string(), sha1));
+        }
+    }
+    let case = full.into_case();
+    Ok(SealedRecords { case, files })
+}
+
+/// Verifies the dossier at `path` and, only if it is intact, reads its `data/dossier.json`
+/// whole (for `diff` and `build --supplements`): with the report, which names the bag and
+/// gives its fingerprint.
+pub fn read_intact(
+    path: &Path,
+    progress: &ProgressBar,
+) -> Result<(VerifyReport, DossierJson<'static>)> {
+    let (report, _, full) = open_intact(path, progress)?;
+    Ok((report, full))
+}
+
+fn open_intact(
+    path: &Path,
+    progress: &ProgressBar,
+) -> Result<(VerifyReport, Bag, DossierJson<'static>)> {
     let report = verify(path, None, progress)?;
     if !report.intact {
         return Err(Error::input(
-            format!("{} is not intact: it was not read", path.display()),
+            format!(
+                "{} is not intact: it was not read ({})",
+                path.display(),
+                first_problems(&report)
+            ),
             format!(
                 "run `dossier verify {}` to see its problems",
                 path.display()
@@ -1191,18 +1227,34 @@ pub fn read_sealed_case(path: &Path, progress: &ProgressBar) -> Result<SealedRec
             ));
         }
     };
-    let mut files = Vec::new();
-    for exhibit in full.exhibits.iter() {
-        let Some(file) = &exhibit.file else { continue };
-        let sha1 = bag.read_with(file, |reader| crate::hash::sha1_stream(reader));
-        if let Some(Ok(sha1)) = sha1 {
-            let name = file.rsplit('/').next().unwrap_or(file);
-            let name = name
-                .strip_prefix(&format!("{}-", exhibit.id))
-                .unwrap_or(name);
-            files.push((exhibit.id.clone(), name.to_string(), sha1));
-        }
+    Ok((report, bag, full))
+}
+
+/// The first few problems of a report that is not intact, in one line.
+fn first_problems(report: &VerifyReport) -> String {
+    let files = report
+        .files
+        .iter()
+        .filter(|f| f.status != Status::Ok)
+        .map(|f| {
+            let status = match f.status {
+                Status::Ok => "ok",
+                Status::Failed => "FAILED (its hash differs)",
+                Status::Missing => "missing",
+                Status::Unexpected => "unexpected",
+                Status::Unreadable => "unreadable",
+            };
+            format!("{}: {status}", f.path)
+        });
+    let others = report
+        .problems
+        .iter()
+        .map(|p| format!("{}: {}", p.place, p.message));
+    let all: Vec<String> = files.chain(others).collect();
+    let shown = all.iter().take(3).cloned().collect::<Vec<_>>().join("; ");
+    match all.len() {
+        0 => "a signature is not valid".to_string(),
+        n if n > 3 => format!("{shown}; and {} more", n - 3),
+        _ => shown,
     }
-    let case = full.into_case();
-    Ok(SealedRecords { case, files })
 }

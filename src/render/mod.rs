@@ -21,6 +21,7 @@ use chrono::NaiveDate;
 pub use fonts::ExtraFont;
 
 use crate::case::Case;
+use crate::dossier::diff::DossierDiff;
 use crate::dossier::json::{Profile, SealedExhibit};
 use crate::error::{Error, Result};
 use crate::template::Template;
@@ -108,6 +109,8 @@ pub struct Submission<'a> {
     pub custody_log: &'a [u8],
     pub narrative: &'a Narrative,
     pub fonts: &'a [ExtraFont],
+    /// For a supplementary submission: what changed since the dossier it supplements.
+    pub supplement: Option<&'a DossierDiff>,
 }
 
 /// A date as printed: a range's ends are separate words, so that a narrow column wraps

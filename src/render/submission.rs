@@ -171,6 +171,20 @@ pub fn write(flow: &mut Flow, input: &Submission) {
             },
         );
     }
+    // A supplementary submission says what it supplements right after the cover.
+    if input.supplement.is_some() {
+        let after_cover = sections
+            .iter()
+            .position(|s| s.id == "cover")
+            .map_or(0, |i| i + 1);
+        sections.insert(
+            after_cover,
+            Section {
+                id: SUPPLEMENT.into(),
+                heading: "Supplementary submission".into(),
+            },
+        );
+    }
     let sections = &sections;
     let subjects = proposed(input);
     let withheld: Withheld = input
@@ -247,6 +261,7 @@ pub fn write(flow: &mut Flow, input: &Submission) {
             "custody" => custody_summary(flow, input),
             "signatories" => signatories(flow, input),
             "verification_annex" => annex(flow, input),
+            SUPPLEMENT => supplement(flow, input),
             other => flow.paragraph(
                 &[Span::new(
                     format!("(No content is defined for section `{other}`.)"),
@@ -255,6 +270,90 @@ pub fn write(flow: &mut Flow, input: &Submission) {
                 0.0,
                 2.0,
             ),
+        }
+    }
+}
+
+/// The section id of a supplementary submission's section (not in templates: `write` places it
+/// after the cover when the dossier supplements an earlier one).
+const SUPPLEMENT: &str = "supplement";
+
+/// Which earlier dossier this one supplements (name, date, fingerprint), and what changed since,
+/// in the words `dossier diff` prints. The comparison arrives at this dossier's profile: in a
+/// public one, a withheld exhibit is told by its id, hash and size only.
+fn supplement(flow: &mut Flow, input: &Submission) {
+    let Some(diff) = input.supplement else {
+        return;
+    };
+    let from = &diff.from;
+    flow.paragraph(
+        &plain(format!(
+            "This submission supplements the dossier {}.zip, sealed on {}, of case {}. It is submitted with the complete dossier as it now stands; this section lists what changed since the earlier dossier, and everything not listed is as submitted then.",
+            from.name, from.date, from.case
+        )),
+        0.0,
+        2.0,
+    );
+    flow.paragraph(
+        &labelled("Earlier dossier", format!("{}.zip", from.name)),
+        0.0,
+        1.0,
+    );
+    flow.paragraph(&labelled("Sealed on", from.date.as_str()), 0.0, 1.0);
+    flow.paragraph(
+        &[Span::new(
+            "Dossier fingerprint of the earlier dossier (SHA-256)",
+            strong(),
+        )],
+        0.0,
+        0.5,
+    );
+    flow.paragraph(
+        &[Span::new(
+            from.dossier_fingerprint.as_deref().unwrap_or(""),
+            Look::new(BODY),
+        )],
+        0.0,
+        1.0,
+    );
+    flow.paragraph(
+        &[Span::new(
+            "The SHA-256 of the earlier dossier's manifest-sha256.txt, which its signatories signed; it is also in this dossier's bag-info.txt (Supplements-Fingerprint) and data/dossier.json.",
+            note(),
+        )],
+        0.0,
+        3.0,
+    );
+    if diff.compared_as == Profile::Public {
+        flow.paragraph(
+            &[Span::new(
+                "Compared as the public profile shows both dossiers: a withheld exhibit is listed by its id, SHA-256 and size only.",
+                note(),
+            )],
+            0.0,
+            2.0,
+        );
+    }
+    let sections = diff.sections();
+    if sections.is_empty() {
+        flow.paragraph(
+            &plain("No exhibit, subject or event changed since the earlier dossier."),
+            0.0,
+            2.0,
+        );
+    }
+    for section in sections {
+        flow.heading(
+            2,
+            &[Span::new(section.heading.as_str(), Look::new(11).bold())],
+            2.0,
+            None,
+        );
+        for line in &section.lines {
+            flow.item("•", &plain(line.text.as_str()), 5.0, 0.5);
+            for detail in &line.details {
+                flow.item("–", &[Span::new(detail.as_str(), Look::new(9))], 10.0, 0.5);
+            }
         }
     }
 }

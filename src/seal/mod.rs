@@ -22,7 +22,9 @@ use crate::case::custody;
 use crate::case::intake::Locator;
 use crate::case::{Case, Confidentiality, Exhibit, SignatoryRole};
 use crate::dossier::bag::{self, ManifestLine};
-use crate::dossier::json::{self, DossierJson, Profile, SealedExhibit};
+use crate::dossier::diff::{self, DossierDiff, DossierRef};
+use crate::dossier::json::{self, DossierJson, Profile, SealedExhibit, Supplements};
+use crate::dossier::verify::read_intact;
 use crate::error::{Error, Result};
 use crate::hash::sha256_bytes;
 use crate::render;
@@ -47,6 +49,10 @@ pub struct BuildOptions {
     /// A draft, built despite `check` errors: marked so on every page, in dossier.json and
     /// in bag-info.txt.
     pub draft: bool,
+    /// An earlier dossier of the case (zip or folder) that this one supplements: verified
+    /// intact first, then named in dossier.json, bag-info.txt and every PDF, which says what
+    /// changed since.
+    pub supplements: Option<PathBuf>,
 }
 
 /// What `build` made.
@@ -60,6 +66,9 @@ pub struct Sealed {
     pub exhibits: usize,
     pub withheld: usize,
     pub payload_bytes: u64,
+    /// The earlier dossier this one supplements (`--supplements`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub supplements: Option<Supplements>,
 }
 
 /// Builds the dossier of `case`, loaded from the case folder `root` (the caller has usually read
@@ -71,6 +80,11 @@ pub fn build(
     progress: &ProgressBar,
 ) -> Result<Sealed> {
     let destination = Destination::new(case, options)?;
+    let previous = options
+        .supplements
+        .as_deref()
+        .map(|path| Previous::read(path, case, options, &destination, progress))
+        .transpose()?;
     let custody_log = read_custody_log(root, case)?;
     let registry = Registry::for_case(root)?;
     let inputs = SubmissionInputs::read(root, case, &registry, options)?;
@@ -90,6 +104,7 @@ pub fn build(
         options,
         name: &destination.name,
         exhibit_fingerprint: &exhibit_fingerprint,
+        previous: previous.as_ref(),
     }
     .generate(sealed, &custody_log, &inputs)?;
     let tags = TagFiles::new(
@@ -99,6 +114,7 @@ pub fn build(
         &exhibits,
         &data,
         &exhibit_fingerprint,
+        previous.as_ref().map(|p| &p.supplements),
     );
     let files = bag_files(exhibits, data, tags.files)?;
 
@@ -118,6 +134,7 @@ pub fn build(
         exhibits: case.exhibits.len(),
         withheld,
         payload_bytes: tags.payload_bytes,
+        supplements: previous.map(|p| p.supplements),
     })
 }
 
@@ -162,6 +179,99 @@ impl Destination {
             }
         }
         Ok(Destination { name, zip, folder })
+    }
+}
+
+/// The earlier dossier a supplementary submission supplements, verified intact.
+struct Previous {
+    supplements: Supplements,
+    reference: DossierRef,
+    json: DossierJson<'static>,
+}
+
+impl Previous {
+    /// Verifies the dossier at `path` and reads it; refuses one that is not intact, of another
+    /// case, a draft (unless this build is one too), dated after this build, or of this build's
+    /// own name.
+    fn read(
+        path: &Path,
+        case: &Case,
+        options: &BuildOptions,
+        destination: &Destination,
+        progress: &ProgressBar,
+    ) -> Result<Previous> {
+        let refuse = |why: String, fix: &str| {
+            Error::input(
+                format!("cannot supplement {}: {why}", path.display()),
+                fix.to_string(),
+            )
+        };
+        progress.set_message("verifying the dossier it supplements");
+        // A supplement refers only to a dossier proved intact: the one that was filed.
+        let (report, json) =
+            read_intact(path, progress).map_err(|e| e.within("cannot supplement"))?;
+        progress.set_position(0);
+        progress.set_message("sealing");
+        let fingerprint = report.dossier_fingerprint.clone().unwrap_or_default();
+        if json.case.id != case.id {
+            return Err(refuse(
+                format!(
+                    "it is a dossier of the case {}, not of this case ({})",
+                    json.case.id, case.id
+                ),
+                "give an earlier dossier of this case, or build in the right case folder (-C DIR)",
+            ));
+        }
+        if json.draft && !options.draft {
+            return Err(refuse(
+                "it is a draft, not for filing: a supplement refers to a dossier that was filed"
+                    .into(),
+                "give the dossier that was filed, or build this one with --draft too",
+            ));
+        }
+        let date = options.date.format("%Y-%m-%d").to_string();
+        if *json.date > *date {
+            return Err(refuse(
+                format!("it is dated {}, after this build's date {date}", json.date),
+                "build with a later --date, or give an earlier dossier",
+            ));
+        }
+        if report.bag == destination.name {
+            return Err(refuse(
+                format!("it has this build's own name, {}", destination.name),
+                "build the supplement with another --date (or profile)",
+            ));
+        }
+        let supplements = Supplements {
+            name: report.bag.clone(),
+            date: json.date.to_string(),
+            dossier_fingerprint: fingerprint.clone(),
+            profile: json.profile,
+        };
+        let reference = DossierRef {
+            name: report.bag,
+            case: json.case.id.to_string(),
+            date: json.date.to_string(),
+            profile: json.profile,
+            dossier_fingerprint: Some(fingerprint),
+        };
+        Ok(Previous {
+            supplements,
+            reference,
+            json,
+        })
+    }
+
+    /// What changed from this earlier dossier to `now`, the one being built as `name`.
+    fn compare(&self, now: &DossierJson, name: &str) -> DossierDiff {
+        let this = DossierRef {
+            name: name.to_string(),
+            case: now.case.id.to_string(),
+            date: now.date.to_string(),
+            profile: now.profile,
+            dossier_fingerprint: None,
+        };
+        diff::compare((self.reference.clone(), &self.json), (this, now))
     }
 }
 
@@ -278,6 +388,7 @@ struct DataFiles<'a> {
     options: &'a BuildOptions,
     name: &'a str,
     exhibit_fingerprint: &'a str,
+    previous: Option<&'a Previous>,
 }
 
 impl DataFiles<'_> {
@@ -302,7 +413,9 @@ impl DataFiles<'_> {
             self.exhibit_fingerprint,
             &sealed,
         )
-        .drafted(options.draft);
+        .drafted(options.draft)
+        .supplementing(self.previous.map(|p| p.supplements.clone()));
+        let supplement = self.previous.map(|p| p.compare(&dossier_json, self.name));
         let json = Generated::spill(dir, |out| {
             serde_json::to_writer_pretty(&mut *out, &dossier_json)?;
             out.write_all(b"\n")
@@ -317,7 +430,7 @@ impl DataFiles<'_> {
             &redacted_ids(case, options.profile),
             options.profile,
         );
-        let submissions = self.render(inputs, &sealed, &sealed_log);
+        let submissions = self.render(inputs, &sealed, &sealed_log, supplement.as_ref());
         drop(sealed);
         for (template, pdf) in inputs.templates.iter().zip(submissions) {
             files.push((
@@ -338,6 +451,7 @@ impl DataFiles<'_> {
         inputs: &SubmissionInputs,
         exhibits: &[SealedExhibit],
         custody_log: &[u8],
+        supplement: Option<&DossierDiff>,
     ) -> Vec<Result<Vec<u8>>> {
         crate::hash::on_every_core(
             &inputs.templates,
@@ -355,6 +469,7 @@ impl DataFiles<'_> {
                     custody_log,
                     narrative: &inputs.narrative,
                     fonts: &inputs.fonts,
+                    supplement,
                 })
             },
         )
@@ -393,6 +508,7 @@ impl TagFiles {
         exhibits: &[(String, ExhibitFile)],
         data: &[(String, Generated)],
         exhibit_fingerprint: &str,
+        supplements: Option<&Supplements>,
     ) -> TagFiles {
         let mut manifest_lines = exhibit_lines;
         manifest_lines.extend(data.iter().map(|(path, file)| file.manifest_line(path)));
@@ -400,7 +516,7 @@ impl TagFiles {
             .chain(data.iter().map(|(_, file)| file.size()))
             .collect();
         let manifest = bag::write_manifest(&manifest_lines);
-        let bag_info = bag_info(case, options, &sizes, exhibit_fingerprint);
+        let bag_info = bag_info(case, options, &sizes, exhibit_fingerprint, supplements);
         let bagit = bag::bagit_txt();
         let line = |text: &str, path: &str| ManifestLine {
             sha256: sha256_bytes(text.as_bytes()),
@@ -427,12 +543,14 @@ impl TagFiles {
     }
 }
 
-/// `bag-info.txt`: who sealed the dossier, of what case, when, and the payload's size.
+/// `bag-info.txt`: who sealed the dossier, of what case, when, the payload's size, and the
+/// earlier dossier it supplements.
 fn bag_info(
     case: &Case,
     options: &BuildOptions,
     sizes: &[u64],
     exhibit_fingerprint: &str,
+    supplements: Option<&Supplements>,
 ) -> String {
     let lead = case
         .signatories
@@ -462,6 +580,13 @@ fn bag_info(
         ]
         .into_iter()
         .chain(options.draft.then(|| (bag::DRAFT_LABEL, "yes".to_string())))
+        .chain(supplements.into_iter().flat_map(|s| {
+            [
+                ("Supplements-Dossier", s.name.clone()),
+                ("Supplements-Date", s.date.clone()),
+                ("Supplements-Fingerprint", s.dossier_fingerprint.clone()),
+            ]
+        }))
         .collect::<Vec<_>>(),
     )
 }
