@@ -22,5 +22,6 @@ mod sign;
 mod signatory;
 mod subject;
 mod submission;
+mod timestamp;
 mod verify;
 mod viewer;

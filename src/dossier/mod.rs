@@ -4,7 +4,8 @@
 //! BagIt tag files and manifest lines, `archive` the zip; `verify` proves a dossier intact,
 //! `sign` adds a coalition member's signature, `sshsig` is the SSH signature format both use,
 //! `allowed_signers` the OpenSSH file saying whose key may sign for whom, `encryption` encrypts
-//! a dossier to the coalition's SSH keys (age files) and decrypts it.
+//! a dossier to the coalition's SSH keys (age files) and decrypts it; `tsp` is the RFC 3161
+//! timestamp format and its checks, `timestamp` requests and stores a dossier's timestamps.
 //! Building a dossier from a case is `seal`'s job; nothing here reads a case folder.
 
 pub mod allowed_signers;
@@ -14,4 +15,6 @@ pub mod encryption;
 pub mod json;
 pub mod sign;
 pub mod sshsig;
+pub mod timestamp;
+pub mod tsp;
 pub mod verify;
