@@ -114,7 +114,7 @@ pub enum TimestampCommand {
     )]
     Request(TimestampRequestArgs),
 
-    /// Store a TSA's response (.tsr) in the dossier, once it is known to attest its fingerprint
+    /// Store a TSA's response (.tsr) in the dossier once it attests the dossier's fingerprint
     #[command(
         after_help = "Example:\n  dossier timestamp add NZ-LANTERN-full-2026-11-21.zip \\\n    NZ-LANTERN-full-2026-11-21.tsr\n\nThe response must be granted and its imprint this dossier's fingerprint (and, if its request\nF.tsq is beside F.tsr, carry the request's nonce). It goes into timestamps/ of the dossier as\nsent; data/ and the manifests are not touched, so the fingerprint does not change. Check it\nwith `dossier verify PATH --tsa-ca TSA-CA.pem`."
     )]
