@@ -25,5 +25,6 @@ mod status;
 mod subject;
 mod submission;
 mod supplements;
+mod timestamp;
 mod verify;
 mod viewer;

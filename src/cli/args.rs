@@ -69,7 +69,7 @@ pub enum Command {
 
     /// Prove a dossier (zip or folder) is as sealed: every hash, tag file and the custody log
     #[command(
-        after_help = "Example:\n  dossier verify NZ-LANTERN-full-2026-11-21.zip\n  dossier verify NZ-LANTERN-full-2026-11-21.zip --exhibit ~/Downloads/order.pdf\n  dossier verify NZ-LANTERN-full-2026-11-21.zip.age --key ~/dossier-keys/nap\n\nExit 0: intact; 1: problems found; 2: not a dossier or not readable."
+        after_help = "Example:\n  dossier verify NZ-LANTERN-full-2026-11-21.zip\n  dossier verify NZ-LANTERN-full-2026-11-21.zip --exhibit ~/Downloads/order.pdf\n  dossier verify NZ-LANTERN-full-2026-11-21.zip.age --key ~/dossier-keys/nap\n  dossier verify NZ-LANTERN-full-2026-11-21.zip --tsa-ca freetsa-cacert.pem\n\nExit 0: intact; 1: problems found; 2: not a dossier or not readable."
     )]
     Verify(VerifyArgs),
 
@@ -117,6 +117,49 @@ pub enum Command {
         after_help = "Example:\n  dossier export . --format ftm --out lantern.ftm.json\n  dossier export dossiers/NZ-LANTERN-full-2026-11-21.zip --format ftm\n  dossier export . --format csv --out lantern-csv\n\nPATH is a case folder, or a dossier (zip or folder; read only if it verifies intact). CSV: exhibits.csv, subjects.csv, criteria.csv and events.csv in the columns of\n`dossier import`; importing them in that order into a new case rebuilds the records. Entities: Person/Organization per subject, Position + Occupancy per post\nheld, Event per timeline event, Document per exhibit (contentHash = SHA-1, as Aleph expects) with\nDocumentation links, and one Sanction per subject and regime, marked as proposed, not imposed."
     )]
     Export(ExportArgs),
+
+    /// Trusted timestamps (RFC 3161): prove a dossier existed at a time, without trusting us
+    #[command(subcommand)]
+    Timestamp(TimestampCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TimestampCommand {
+    /// Write a timestamp request (.tsq) for the dossier's fingerprint, to send to a TSA
+    #[command(
+        after_help = "Example:\n  dossier timestamp request NZ-LANTERN-full-2026-11-21.zip\n  curl -H 'Content-Type: application/timestamp-query' \\\n    --data-binary @NZ-LANTERN-full-2026-11-21.tsq \\\n    https://freetsa.org/tsr -o NZ-LANTERN-full-2026-11-21.tsr\n\nThe request holds only the fingerprint (SHA-256 of manifest-sha256.txt) and a random nonce:\nnothing secret. Offline, carry the .tsq to a connected machine, send it there and bring back\nthe .tsr. `openssl ts -query -in F.tsq -text` shows what it asks."
+    )]
+    Request(TimestampRequestArgs),
+
+    /// Store a TSA's response (.tsr) in the dossier once it attests the dossier's fingerprint
+    #[command(
+        after_help = "Example:\n  dossier timestamp add NZ-LANTERN-full-2026-11-21.zip \\\n    NZ-LANTERN-full-2026-11-21.tsr\n\nThe response must be granted and its imprint this dossier's fingerprint (and, if its request\nF.tsq is beside F.tsr, carry the request's nonce). It goes into timestamps/ of the dossier as\nsent; data/ and the manifests are not touched, so the fingerprint does not change. Check it\nwith `dossier verify PATH --tsa-ca TSA-CA.pem`."
+    )]
+    Add(TimestampAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TimestampRequestArgs {
+    /// The dossier: its .zip, or the folder of an unpacked one
+    pub path: PathBuf,
+    /// Where to write the request (default: the dossier's name with .tsq, beside it)
+    #[arg(long, value_name = "F.tsq")]
+    pub out: Option<PathBuf>,
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TimestampAddArgs {
+    /// The dossier: its .zip, or the folder of an unpacked one
+    pub path: PathBuf,
+    /// The TSA's response (a TimeStampResp, .tsr)
+    #[arg(value_name = "F.tsr")]
+    pub response: PathBuf,
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `dossier status`: the filing record shown, or an entry added or removed.
@@ -929,6 +972,10 @@ pub struct VerifyArgs {
     /// left on disk
     #[arg(long, value_name = "FILE")]
     pub key: Option<PathBuf>,
+    /// Check each timestamp's signature and certificate chain against these CA certificates
+    /// (PEM, one or more: the timestamping authority's root), as `openssl ts -verify` does
+    #[arg(long, value_name = "FILE")]
+    pub tsa_ca: Option<PathBuf>,
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ mod signatory;
 mod signatures;
 mod status;
 mod subject;
+mod timestamp;
 mod verify;
 
 use std::io::Write;
@@ -32,7 +33,7 @@ use crate::case::lock::{self, Access, Lock};
 use crate::error::{Error, Result};
 use args::{
     AddresseeCommand, Cli, Command, EventCommand, ExhibitCommand, KeyCommand, SignatoryCommand,
-    SubjectCommand,
+    SubjectCommand, TimestampCommand,
 };
 
 /// How a command that ran to its end went.
@@ -92,6 +93,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
         Command::Encrypt(args) => encrypt::encrypt(&root, args, &mut out),
         Command::Decrypt(args) => encrypt::decrypt(&root, args, &mut out),
         Command::Status(args) => status::run(&root, args, &mut out),
+        Command::Timestamp(TimestampCommand::Request(args)) => {
+            timestamp::request(&root, args, &mut out)
+        }
+        Command::Timestamp(TimestampCommand::Add(args)) => timestamp::add(&root, args, &mut out),
     }
 }
 
@@ -108,7 +113,7 @@ fn print_changes(out: &mut Output, id: &str, changes: &[crate::case::edit::Chang
 
 /// The lock a command takes on the case: shared for one that only reads it, exclusive for one
 /// that writes it (`check` appends to the custody log). `None`: the command locks what it
-/// works on itself (`init`, `sign`, `signatures`, `export`) or does not touch a case.
+/// works on itself (`init`, `sign`, `signatures`, `export`, `timestamp`) or does not touch a case.
 fn access(command: &Command) -> Option<Access> {
     match command {
         Command::Init(_)
@@ -119,6 +124,7 @@ fn access(command: &Command) -> Option<Access> {
         | Command::Signatures(_)
         | Command::Encrypt(_)
         | Command::Decrypt(_)
+        | Command::Timestamp(_)
         | Command::Export(_) => None,
         Command::Exhibit(ExhibitCommand::List(_))
         | Command::Subject(SubjectCommand::List(_))

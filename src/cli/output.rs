@@ -302,6 +302,7 @@ pub fn write_verify_report(
         )?;
         writeln!(out, "            {}", signature.detail)?;
     }
+    super::timestamp::write_timestamps(out, report, quiet)?;
     let ok = report
         .files
         .iter()

@@ -101,7 +101,12 @@ pub fn run(root: &Path, args: VerifyArgs, out: &mut Output) -> Result<Outcome> {
         }
         None => None,
     };
-    let report = match &args.key {
+    // Read before the (possibly long) verification: a wrong CA file fails at once.
+    let tsa_cas = match &args.tsa_ca {
+        Some(file) => Some(crate::dossier::timestamp::read_tsa_ca(&root.join(file))?),
+        None => None,
+    };
+    let mut report = match &args.key {
         Some(key) => {
             let identity = super::encrypt::identity(root, key)?;
             progress.set_message("decrypting");
@@ -111,6 +116,9 @@ pub fn run(root: &Path, args: VerifyArgs, out: &mut Output) -> Result<Outcome> {
         }
         None => verify(&path, allowed.as_ref(), &progress)?,
     };
+    if let Some(cas) = &tsa_cas {
+        crate::dossier::timestamp::check_timestamp_signatures(&mut report, cas);
+    }
     progress.finish_and_clear();
     if args.json {
         out.json(&report)?;

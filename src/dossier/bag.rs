@@ -16,6 +16,8 @@ pub const TAG_MANIFEST: &str = "tagmanifest-sha256.txt";
 pub const EXHIBITS_DIR: &str = "data/exhibits/";
 /// Added by `sign`; outside the manifests, so signing never changes the fingerprint.
 pub const SIGNATURES_DIR: &str = "signatures/";
+/// Added by `timestamp add`: RFC 3161 timestamps of the fingerprint, outside the manifests too.
+pub const TIMESTAMPS_DIR: &str = "timestamps/";
 
 /// The contents of `bagit.txt`.
 pub fn bagit_txt() -> String {

@@ -5,7 +5,8 @@
 //! `sign` adds a coalition member's signature, `sshsig` is the SSH signature format both use,
 //! `allowed_signers` the OpenSSH file saying whose key may sign for whom, `encryption` encrypts
 //! a dossier to the coalition's SSH keys (age files) and decrypts it, `diff` compares two
-//! dossiers (for `dossier diff` and a supplementary submission).
+//! dossiers (for `dossier diff` and a supplementary submission); `tsp` is the RFC 3161
+//! timestamp format and its checks, `timestamp` requests and stores a dossier's timestamps.
 //! Building a dossier from a case is `seal`'s job; nothing here reads a case folder.
 
 pub mod allowed_signers;
@@ -16,4 +17,6 @@ pub mod encryption;
 pub mod json;
 pub mod sign;
 pub mod sshsig;
+pub mod timestamp;
+pub mod tsp;
 pub mod verify;

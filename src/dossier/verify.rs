@@ -17,6 +17,7 @@ use crate::dossier::allowed_signers::AllowedSigners;
 use crate::dossier::archive::ZipIn;
 use crate::dossier::bag::{self, ManifestLine};
 use crate::dossier::sshsig::{self, SignatureCheck, Verdict};
+use crate::dossier::tsp::TimestampCheck;
 use crate::error::{Error, Result};
 use crate::hash::{FileDigest, sha256_file};
 
@@ -89,6 +90,8 @@ pub struct VerifyReport {
     pub signatures: Vec<SignatureCheck>,
     /// The signatures counted by verdict, for the summary.
     pub signature_counts: SignatureCounts,
+    /// The RFC 3161 timestamps under `timestamps/`, each read and compared with the fingerprint.
+    pub timestamps: Vec<TimestampCheck>,
     pub intact: bool,
 }
 
@@ -328,6 +331,7 @@ impl Bag {
         let limit = match path {
             bag::BAGIT_TXT | bag::BAG_INFO_TXT => SMALL_TAG_LIMIT,
             p if p.starts_with(bag::SIGNATURES_DIR) => SMALL_TAG_LIMIT,
+            p if p.starts_with(bag::TIMESTAMPS_DIR) => SMALL_TAG_LIMIT,
             _ => TAG_LIMIT,
         };
         if size > limit {
@@ -488,6 +492,11 @@ fn verify_bag(
     );
     let signature_counts = SignatureCounts::of(&signatures, allowed.is_some());
     check_leads(&signatures, &mut problems);
+    let timestamps = check_timestamps(
+        &mut bag,
+        fingerprint.as_deref().unwrap_or(""),
+        &mut problems,
+    );
     let intact = problems.is_empty()
         && files.iter().all(|f| f.status == Status::Ok)
         && signature_counts.acceptable();
@@ -505,8 +514,46 @@ fn verify_bag(
         problems,
         signatures,
         signature_counts,
+        timestamps,
         intact,
     })
+}
+
+/// Reads every timestamp under `timestamps/` (`.tsr`, a TimeStampResp); one that cannot be read
+/// or that attests another fingerprint is a problem. Signatures are checked only with a CA file
+/// (`timestamp::check_timestamp_signatures`).
+fn check_timestamps(
+    bag: &mut Bag,
+    fingerprint: &str,
+    problems: &mut Vec<Problem>,
+) -> Vec<TimestampCheck> {
+    let files: Vec<String> = bag
+        .files
+        .keys()
+        .filter(|p| p.starts_with(bag::TIMESTAMPS_DIR))
+        .cloned()
+        .collect();
+    let mut checks = Vec::new();
+    for file in files {
+        if !file.ends_with(".tsr") {
+            problems.push(problem(&file, "is not a timestamp response (.tsr)"));
+            continue;
+        }
+        let bytes = match bag.read_tag(&file) {
+            Some(Ok(bytes)) => bytes,
+            Some(Err(e)) => {
+                problems.push(problem(&file, &format!("cannot be read: {e}")));
+                continue;
+            }
+            None => continue,
+        };
+        let check = TimestampCheck::read(&file, bytes, fingerprint);
+        if let Some(detail) = &check.detail {
+            problems.push(problem(&file, detail));
+        }
+        checks.push(check);
+    }
+    checks
 }
 
 /// A dossier has one lead organisation: two signatures that each claim it are a problem.
@@ -633,7 +680,9 @@ fn check_files(
         .collect();
     let named: HashSet<&str> = listed.iter().map(|l| l.path.as_str()).collect();
     for path in bag.files.keys() {
-        let tag_file = path == bag::TAG_MANIFEST || path.starts_with(bag::SIGNATURES_DIR);
+        let tag_file = path == bag::TAG_MANIFEST
+            || path.starts_with(bag::SIGNATURES_DIR)
+            || path.starts_with(bag::TIMESTAMPS_DIR);
         if !named.contains(path.as_str()) && !tag_file {
             files.push(FileCheck::new(path, Status::Unexpected));
         }

@@ -1828,16 +1828,34 @@ fn annex(flow: &mut Flow, input: &Submission) {
     step(
         flow,
         7,
+        "Check each trusted timestamp, if the dossier has any: timestamps/<time>-<serial>.tsr is an RFC 3161 timestamping authority's signed answer, stored as sent, that the dossier fingerprint existed at that time. With the authority's CA certificate (tsa-ca.pem), obtained from the authority itself, and the fingerprint of step 5:",
+    );
+    code(
+        flow,
+        "openssl ts -verify -digest <fingerprint> \\\n  -in timestamps/<file>.tsr -CAfile tsa-ca.pem\nopenssl ts -reply -in timestamps/<file>.tsr -text",
+    );
+    flow.item_paragraph(
+        &plain(
+            "Verification: OK means the authority signed that fingerprint; the second command shows the time (Time stamp, UTC) and the authority's name.",
+        ),
+        6.0,
+        2.0,
+    );
+    step(
+        flow,
+        8,
         "Check that a file received separately is exhibit N of this dossier: its SHA-256 must equal the one in the exhibit index.",
     );
     code(flow, "sha256sum <file>");
     step(
         flow,
-        8,
-        "With dossier installed, one command does steps 1 to 6 and reports every problem it finds:",
+        9,
+        "With dossier installed, one command does steps 1 to 7 and reports every problem it finds:",
     );
     code(
         flow,
-        &format!("dossier verify {name}.zip --allowed-signers allowed_signers"),
+        &format!(
+            "dossier verify {name}.zip --allowed-signers allowed_signers \\\n  --tsa-ca tsa-ca.pem"
+        ),
     );
 }
