@@ -109,7 +109,9 @@ SCENARIO_NOTES = {
     "to 16 KiB (fixed seed), random content. The `.bin` extension says nothing, so `build` "
     "samples each file: random content is stored, except files under 4 KiB, which are too small "
     "to sample and are deflated. For this many exhibits `data/dossier.json`, "
-    "`data/exhibits.csv` and `data/custody.jsonl` are a sizeable part of the payload.",
+    "`data/exhibits.csv` and `data/custody.jsonl` are a sizeable part of the payload. Where "
+    "verify spends its time on this many files (profile, commands): `bench/README.md`, "
+    "\"Profiling verify of many small exhibits\".",
     "c": "One file `evidence/video/interview.mp4` of random content, stored in the zip. A single "
     "file cannot be hashed by several cores at once: every tool here uses one core for it.",
 }

@@ -305,6 +305,17 @@ run_scenario() {
   log "scenario ($scen): measuring"
   measure "$scen" intake "dossier exhibit add evidence" restore_case read_evidence \
     "$D" -C "$case" exhibit add evidence
+  # `build` seals only a case that `check` accepts: a subject meeting a criterion, cited by an
+  # exhibit, and a lead signatory (not timed; invented, as the sample case).
+  {
+    "$D" -C "$case" subject add "Vadim Orzhelov" --nationality NL --born 1970 \
+      --position "Deputy Head, Internal Security Directorate, 2014" \
+      --criterion 'us-glomag:1(a)(ii)(A)' --exhibit E-001 \
+      --argument "As deputy head he ordered the detentions that the exhibits record." &&
+      "$D" -C "$case" signatory add "Norzhavia Accountability Project" --role lead --country NL \
+        --contact "Maren Lindqvist-Okoro" --email referrals@example.org &&
+      "$D" -C "$case" check
+  } >"$LOGS/$scen-case.log" 2>&1 || die "the case of ($scen) is not ready to build: see $LOGS/$scen-case.log"
   measure "$scen" build_zip "dossier build --date $DATE --force --out OUT" clear_outzip self \
     "$D" -C "$case" build --date "$DATE" --force --out "$outzip"
   fact "$scen" zip_bytes "$(stat -c %s "$outzip/$name.zip")"

@@ -123,7 +123,11 @@ pub fn run(root: &Path, args: VerifyArgs, out: &mut Output) -> Result<Outcome> {
     if args.json {
         out.json(&report)?;
     } else {
-        write_verify_report(out.writer(), &report, args.quiet).map_err(stdout_error)?;
+        // One line per file: written in blocks, not one system call a line.
+        let mut buffered = std::io::BufWriter::with_capacity(64 * 1024, out.writer());
+        write_verify_report(&mut buffered, &report, args.quiet)
+            .and_then(|()| std::io::Write::flush(&mut buffered))
+            .map_err(stdout_error)?;
     }
     Ok(if report.intact {
         Outcome::Clean

@@ -143,9 +143,10 @@ enum Source {
 }
 
 impl Source {
-    /// Hands a file to `read`, cut at `size` bytes.
+    /// Hands a file to `read`, cut at `size` bytes. Each read has a cursor of its own, so one
+    /// thread can read a file while others hash the rest.
     fn read<T>(
-        &mut self,
+        &self,
         path: &str,
         size: u64,
         read: impl FnOnce(&mut dyn std::io::Read) -> std::io::Result<T>,
@@ -158,7 +159,7 @@ impl Source {
                 Err("not read: the zip's structure is unsafe".to_string())
             }
             Source::Zip { zip, index } => zip
-                .read_with(index[path], size, read)
+                .read_shared(index[path], size, read)
                 .map_err(|e| e.to_string()),
         }
     }
@@ -326,7 +327,7 @@ impl Bag {
 
     /// A tag file's bytes; `None` if it is not in the bag. Never more than its declared size,
     /// nor more than a limit fit for what the file is.
-    fn read_tag(&mut self, path: &str) -> Option<Result<Vec<u8>, String>> {
+    fn read_tag(&self, path: &str) -> Option<Result<Vec<u8>, String>> {
         let size = *self.files.get(path)?;
         let limit = match path {
             bag::BAGIT_TXT | bag::BAG_INFO_TXT => SMALL_TAG_LIMIT,
@@ -347,10 +348,7 @@ impl Bag {
     }
 
     /// Parses a JSON tag or payload file as it streams, no further than its declared size.
-    fn read_json<T: serde::de::DeserializeOwned>(
-        &mut self,
-        path: &str,
-    ) -> Option<Result<T, String>> {
+    fn read_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> Option<Result<T, String>> {
         self.read_with(path, |reader| {
             serde_json::from_reader(std::io::BufReader::new(reader)).map_err(std::io::Error::other)
         })
@@ -359,7 +357,7 @@ impl Bag {
     /// Hands a file of the bag to `read`, cut at its declared size (a file that grew or an
     /// entry that expands further is not read past it).
     fn read_with<T>(
-        &mut self,
+        &self,
         path: &str,
         read: impl FnOnce(&mut dyn std::io::Read) -> std::io::Result<T>,
     ) -> Option<Result<T, String>> {
@@ -461,14 +459,25 @@ fn verify_bag(
     let tag_manifest = tags.map(|m| m.lines).unwrap_or_default();
     let info = read_bag_info(&mut bag, &mut problems);
     let oversized = find_oversized(&bag, &info, &mut problems);
-    let files = check_files(
-        &bag,
-        &manifest,
-        &tag_manifest,
-        &oversized,
-        &mut problems,
-        progress,
-    );
+    let (files, data) = std::thread::scope(|scope| {
+        // dossier.json and the custody log are parsed while the files are hashed; what they
+        // say counts only if their hashes match (`check_data_files`).
+        let reading = scope.spawn(|| read_data_files(&bag));
+        let files = check_files(
+            &bag,
+            &manifest,
+            &tag_manifest,
+            &oversized,
+            &mut problems,
+            progress,
+        );
+        (
+            files,
+            reading
+                .join()
+                .expect("reading the data files does not panic"),
+        )
+    });
 
     let exhibit_fingerprint = whole.then(|| bag::exhibit_fingerprint(&manifest));
     check_bag_info(&bag, &info, &mut problems, exhibit_fingerprint.as_deref());
@@ -477,7 +486,7 @@ fn verify_bag(
         .find(|(l, _)| l == "External-Identifier")
         .map(|(_, v)| v.clone());
     check_data_files(
-        &mut bag,
+        data,
         &files,
         &manifest,
         exhibit_fingerprint.as_deref(),
@@ -735,10 +744,35 @@ fn file_check(
     }
 }
 
+/// `data/dossier.json` and the custody log's first break, as read before their hashes are
+/// known; `None` where the file is not in the bag.
+struct DataFiles {
+    sealed: Option<Result<DossierSummary, String>>,
+    custody: Option<Result<Option<custody::Break>, String>>,
+}
+
+/// Reads dossier.json and the custody log as they stream, each no further than its declared
+/// size (a log larger than a tag file may be is not read).
+fn read_data_files(bag: &Bag) -> DataFiles {
+    let custody = match bag.files.get(CUSTODY) {
+        Some(&size) if size > TAG_LIMIT => None,
+        _ => bag.read_with(CUSTODY, |reader| {
+            custody::first_break_in_reader(reader, true)
+        }),
+    };
+    DataFiles {
+        sealed: bag.read_json::<DossierSummary>(DOSSIER_JSON),
+        custody,
+    }
+}
+
+const DOSSIER_JSON: &str = "data/dossier.json";
+const CUSTODY: &str = "data/custody.jsonl";
+
 /// Checks dossier.json against the manifest and bag-info.txt, and the custody log's chain.
-/// Only a file whose hash matched its manifest line is read.
+/// Only a file whose hash matched its manifest line counts.
 fn check_data_files(
-    bag: &mut Bag,
+    data: DataFiles,
     files: &[FileCheck],
     manifest: &[ManifestLine],
     exhibit_fingerprint: Option<&str>,
@@ -750,8 +784,8 @@ fn check_data_files(
             .iter()
             .any(|f| f.path == path && f.status == Status::Ok)
     };
-    if ok("data/dossier.json") {
-        match bag.read_json::<DossierSummary>("data/dossier.json") {
+    if ok(DOSSIER_JSON) {
+        match data.sealed {
             Some(Ok(sealed)) => {
                 check_dossier_json(&sealed, manifest, exhibit_fingerprint, info, problems)
             }
@@ -762,9 +796,8 @@ fn check_data_files(
             None => {}
         }
     }
-    if ok("data/custody.jsonl")
-        && let Some(Ok(bytes)) = bag.read_tag("data/custody.jsonl")
-        && let Some(broken) = custody::first_break_in(&bytes, true)
+    if ok(CUSTODY)
+        && let Some(Ok(Some(broken))) = data.custody
     {
         problems.push(problem(
             &format!("data/custody.jsonl:{}", broken.line),
@@ -1157,7 +1190,7 @@ pub fn find_exhibit(dossier: &Path, file: &Path, progress: &ProgressBar) -> Resu
     let digest = sha256_file(file, progress)?;
     // The manifest says what the exhibits are only if the dossier is intact.
     let report = verify(dossier, None, progress)?;
-    let mut bag = Bag::open(dossier)?;
+    let bag = Bag::open(dossier)?;
     // Streamed, as in `verify`: the first exhibit line with this hash.
     let mut found: Option<String> = None;
     let read = bag.read_with(bag::MANIFEST, |reader| {
@@ -1260,7 +1293,7 @@ fn open_intact(
             ),
         ));
     }
-    let mut bag = Bag::open(path)?;
+    let bag = Bag::open(path)?;
     let full: DossierJson = match bag.read_json("data/dossier.json") {
         Some(Ok(full)) => full,
         Some(Err(e)) => {
