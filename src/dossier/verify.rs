@@ -1247,7 +1247,7 @@ pub struct SealedRecords {
 
 /// Reads an intact dossier back as a case.
 pub fn read_sealed_case(path: &Path, progress: &ProgressBar) -> Result<SealedRecords> {
-    let (_, mut bag, full) = open_intact(path, progress)?;
+    let (_, bag, full) = open_intact(path, progress)?;
     let mut files = Vec::new();
     for exhibit in full.exhibits.iter() {
         let Some(file) = &exhibit.file else { continue };
