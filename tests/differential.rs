@@ -13,34 +13,13 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::harness::{checker, copy_tree};
+use crate::harness::{Rng, checker, copy_tree};
 use crate::hostile::{Coalition, NAP, QPFT};
 
 const PRINCIPAL: &str = "norzhavia-accountability-project";
 
 /// The time `--verify-time` and `-Overify-time` are given in the runs that give one.
 const VERIFY_TIME: &str = "20250101Z";
-
-/// A seeded generator (xorshift): the same inputs every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a, T>(&mut self, from: &'a [T]) -> &'a T {
-        &from[self.below(from.len())]
-    }
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-}
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 

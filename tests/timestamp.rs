@@ -500,22 +500,23 @@ fn verify_agrees_with_openssl_on_damaged_tokens() {
             let mut bad = good.clone();
             bad[offset] ^= 0x04;
             std::fs::write(&stored, &bad).unwrap();
-            let ours = case
-                .run(&[
-                    "verify",
-                    bag.to_str().unwrap(),
-                    "--tsa-ca",
-                    ca.to_str().unwrap(),
-                    "--quiet",
-                ])
-                .code;
+            let ours = case.run(&[
+                "verify",
+                bag.to_str().unwrap(),
+                "--tsa-ca",
+                ca.to_str().unwrap(),
+                "--quiet",
+            ]);
             let theirs = openssl_verifies(&stored, &fp, &ca);
             assert_eq!(
-                ours == 0,
+                ours.code == 0,
                 theirs,
-                "{file} with byte {offset} of {} changed: we exit {ours}, openssl says {}",
+                "{file} with byte {offset} of {} changed to {:#04x}: we exit {}, openssl says {}\n{}",
                 good.len(),
-                if theirs { "OK" } else { "invalid" }
+                bad[offset],
+                ours.code,
+                if theirs { "OK" } else { "invalid" },
+                ours.stdout
             );
         }
         std::fs::write(&stored, &good).unwrap();

@@ -177,6 +177,9 @@ struct EssCertIdV2 {
 struct Parsed {
     info: TstInfo,
     econtent: Vec<u8>,
+    /// SignedData's digestAlgorithms: OpenSSL prepares each of them and hashes with the one the
+    /// signer names, so an unknown one, or a signer's that is not listed, fails the token.
+    digest_algorithms: Vec<ObjectIdentifier>,
     signer: cms::signed_data::SignerInfo,
     certificates: Vec<Certificate>,
 }
@@ -253,6 +256,14 @@ fn parse_token(der: &[u8]) -> Result<Parsed, String> {
         .to_vec();
     let tst = TstInfo::from_der(&econtent)
         .map_err(|e| format!("the token's TSTInfo cannot be read ({e})"))?;
+    let digest_algorithms = signed
+        .digest_algorithms
+        .decode_as::<der::asn1::SetOfVec<AlgorithmIdentifierOwned>>()
+        .map_err(|e| format!("the token's digest algorithms cannot be read ({e})"))?
+        .into_vec()
+        .into_iter()
+        .map(|a| a.oid)
+        .collect();
     let mut signers = signed.signer_infos.0.into_vec();
     if signers.len() != 1 {
         return Err(format!(
@@ -260,17 +271,21 @@ fn parse_token(der: &[u8]) -> Result<Parsed, String> {
             signers.len()
         ));
     }
-    // A certificate that cannot be read makes the token unreadable, as it does for OpenSSL.
-    let certificates = signed
-        .certificates
-        .unwrap_or_default()
-        .iter()
-        .map(|c| c.decode_as::<Certificate>())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format!("a certificate in the token cannot be read ({e})"))?;
+    // A certificate that cannot be read makes the token unreadable, as it does for OpenSSL. One
+    // whose structure is sound but whose validity time is not a time is left out instead:
+    // OpenSSL reads such a time as a string and only fails the chain that uses it.
+    let mut certificates = Vec::new();
+    for any in signed.certificates.unwrap_or_default() {
+        match any.decode_as::<Certificate>() {
+            Ok(certificate) => certificates.push(certificate),
+            Err(e) if is_bad_time(&e) => {}
+            Err(e) => return Err(format!("a certificate in the token cannot be read ({e})")),
+        }
+    }
     Ok(Parsed {
         info: tst,
         econtent,
+        digest_algorithms,
         signer: signers.remove(0),
         certificates,
     })
@@ -385,6 +400,14 @@ pub fn check_signature(response: &[u8], cas: &[Certificate]) -> Result<(), Strin
     let digest = attribute(MESSAGE_DIGEST)
         .and_then(|v| v.decode_as::<OctetString>().ok())
         .ok_or("the token's messageDigest attribute is missing or malformed")?;
+    for algorithm in &parsed.digest_algorithms {
+        hash(algorithm, &[])?;
+    }
+    if !parsed.digest_algorithms.contains(&signer.digest_alg.oid) {
+        return Err(
+            "the signer's hash algorithm is not among the token's digest algorithms".into(),
+        );
+    }
     let content_digest = hash(&signer.digest_alg.oid, &parsed.econtent)?;
     if digest.as_bytes() != content_digest.as_slice() {
         return Err(
@@ -528,6 +551,17 @@ fn check_validity(certificate: &Certificate, time: u64) -> Result<(), String> {
 }
 
 /// The digest of `bytes` with the hash `algorithm` names.
+/// A DER error that is about a time's value, not the structure around it.
+fn is_bad_time(error: &der::Error) -> bool {
+    match error.kind() {
+        der::ErrorKind::DateTime => true,
+        der::ErrorKind::Value { tag } => {
+            matches!(tag, der::Tag::UtcTime | der::Tag::GeneralizedTime)
+        }
+        _ => false,
+    }
+}
+
 fn hash(algorithm: &ObjectIdentifier, bytes: &[u8]) -> Result<Vec<u8>, String> {
     Ok(match *algorithm {
         SHA256 => sha2::Sha256::digest(bytes).to_vec(),
