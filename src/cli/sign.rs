@@ -5,7 +5,7 @@ use std::path::Path;
 use crate::case::lock;
 use crate::cli::args::SignArgs;
 use crate::dossier::sign::{sign_detached, sign_dossier};
-use crate::dossier::sshsig::load_key;
+use crate::dossier::sshsig::{Statement, load_key};
 use crate::error::Result;
 
 use super::{Outcome, Output, day, passphrase, progress_bar};
@@ -41,17 +41,13 @@ pub fn run(root: &Path, args: SignArgs, out: &mut Output) -> Result<Outcome> {
             out.json(&signed)?;
             return Ok(Outcome::Clean);
         }
-        out.line(format!(
-            "signed {} for {} ({}), detached: the dossier was not changed",
-            signed.dossier.display(),
-            signed.statement.organisation,
-            signed.statement.role
-        ))?;
-        out.line(format!(
-            "  dossier fingerprint  {}",
-            signed.statement.fingerprint
-        ))?;
-        out.line(format!("  key                  {}", signed.key_fingerprint))?;
+        say_signed(
+            out,
+            &signed.dossier,
+            &signed.statement,
+            &signed.key_fingerprint,
+            ", detached: the dossier was not changed",
+        )?;
         out.line(format!("  wrote {}", signed.statement_file.display()))?;
         out.line(format!("    and {}", signed.signature_file.display()))?;
         out.line(format!(
@@ -82,20 +78,34 @@ pub fn run(root: &Path, args: SignArgs, out: &mut Output) -> Result<Outcome> {
         out.json(&signed)?;
         return Ok(Outcome::Clean);
     }
-    out.line(format!(
-        "signed {} for {} ({})",
-        signed.dossier.display(),
-        signed.statement.organisation,
-        signed.statement.role
-    ))?;
-    out.line(format!(
-        "  dossier fingerprint  {}",
-        signed.statement.fingerprint
-    ))?;
-    out.line(format!("  key                  {}", signed.key_fingerprint))?;
+    say_signed(
+        out,
+        &signed.dossier,
+        &signed.statement,
+        &signed.key_fingerprint,
+        "",
+    )?;
     out.line(format!(
         "  wrote {} and {}",
         signed.statement_file, signed.signature_file
     ))?;
     Ok(Outcome::Clean)
+}
+
+/// The lines both ways of signing start with: what was signed, for whom, and with which key.
+fn say_signed(
+    out: &mut Output,
+    dossier: &Path,
+    statement: &Statement,
+    key_fingerprint: &str,
+    how: &str,
+) -> Result<()> {
+    out.line(format!(
+        "signed {} for {} ({}){how}",
+        dossier.display(),
+        statement.organisation,
+        statement.role
+    ))?;
+    out.line(format!("  dossier fingerprint  {}", statement.fingerprint))?;
+    out.line(format!("  key                  {key_fingerprint}"))
 }
