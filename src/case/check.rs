@@ -10,6 +10,7 @@ use indicatif::ProgressBar;
 use serde::Serialize;
 
 use crate::case::custody::{self, Log};
+use crate::case::filing;
 use crate::case::intake::{Locator, evidence_files, nfc};
 use crate::case::records::{is_assigned_country, is_user_assigned_country};
 use crate::case::{Case, Confidentiality, Exhibit, NARRATIVE_DIR, SignatoryRole, Subject};
@@ -159,6 +160,7 @@ pub fn check(
     let (hashed, damaged) = check_exhibits(root, case, &mut found, evidence, progress)?;
     check_custody(case, log, &mut found);
     check_history(case, log, &mut found);
+    check_filing(case, registry, &mut found);
 
     let mut findings = found.0;
     // Case-wide findings first, then each regime in the case's order; errors before warnings.
@@ -1022,5 +1024,54 @@ fn check_hand_removals(case: &Case, log: &Log, found: &mut Findings) {
                 "restore its record in case.json from version control, then take it out with `dossier {command} {id} --reason ...`, which keeps the reason; its id is not given again either way"
             ),
         );
+    }
+}
+
+/// The filing record, which case.json lets a user edit by hand: every rule `status add` would
+/// have refused (see `filing::breaches`), and each entry's regime, one the case targets.
+fn check_filing(case: &Case, registry: &Registry, found: &mut Findings) {
+    let today = chrono::Utc::now().date_naive();
+    for breach in filing::breaches(&case.filing, today) {
+        found.add(
+            Severity::Error,
+            Some(&breach.regime),
+            &format!("case.json {}", breach.id),
+            breach.message,
+            &breach.fix,
+        );
+    }
+    for entry in &case.filing {
+        if case.regimes.contains(&entry.regime) {
+            continue;
+        }
+        let place = format!("case.json {}", entry.id);
+        if registry.get(&entry.regime).is_some() {
+            // A regime dropped from the case after filing: its trail is still history.
+            found.add(
+                Severity::Warning,
+                Some(&entry.regime),
+                &place,
+                format!(
+                    "the entry is about {}, which the case no longer targets",
+                    entry.regime
+                ),
+                &format!(
+                    "add {} back to \"regimes\" in case.json if the referral still stands; the \
+                     entry stays in the record either way",
+                    entry.regime
+                ),
+            );
+        } else {
+            found.add(
+                Severity::Error,
+                None,
+                &place,
+                format!("the entry names the unknown regime `{}`", entry.regime),
+                &format!(
+                    "set its \"regime\" to one of the case's: {}",
+                    case.regimes.join(", ")
+                ),
+            );
+        }
     }
 }

@@ -68,13 +68,15 @@ pub fn add_entry(
             dossier_hint(&ws.root),
         ));
     }
-    // Entries dated up to this one come before it in the record (later ones after).
+    // Entries dated up to this one come before it in the record (later ones after). A record
+    // reordered by hand is put back in date order first (stable: same-day entries keep theirs).
+    ws.case.filing.sort_by_key(|e| e.date);
     let at = ws.case.filing.partition_point(|e| e.date <= date);
     let earlier: Vec<&FilingEntry> = ws.case.filing[..at]
         .iter()
         .filter(|e| e.regime == regime)
         .collect();
-    follows_a_filing(&earlier, spec.state, &regime, &date)?;
+    follows_a_filing(&earlier, spec.state, &regime, &date).map_err(Breach::into_error)?;
     let dossier = match &spec.dossier {
         Some(path) => Some(verify(path)?),
         None => earlier.iter().rev().find_map(|e| e.dossier.clone()),
@@ -105,6 +107,34 @@ pub fn add_entry(
         reference,
         note: optional(&spec.note),
     };
+    // The record as it would be: whatever rule that breaks and the record did not already
+    // (the entry dated before its dossier, a dossier never sent, a later entry now following a
+    // withdrawal) refuses the entry, and nothing is written.
+    let mut after = ws.case.filing.clone();
+    after.insert(at, entry.clone());
+    let before = breaches(&ws.case.filing, today);
+    if let Some(new) = breaches(&after, today)
+        .into_iter()
+        .find(|b| !before.contains(b))
+    {
+        if new.id == entry.id {
+            return Err(new.into_error());
+        }
+        let broken = after
+            .iter()
+            .find(|e| e.id == new.id)
+            .map_or(new.id.clone(), |e| format!("{} ({})", e.id, summary(e)));
+        return Err(Error::input(
+            format!(
+                "with this entry, {broken} would break a rule: {}",
+                new.message
+            ),
+            format!(
+                "{} (or date this entry differently; `dossier status` shows the record)",
+                new.fix
+            ),
+        ));
+    }
     ws.record(Record {
         action: ACTION,
         exhibit: None,
@@ -253,34 +283,35 @@ fn entry_date(text: Option<&str>, today: NaiveDate) -> Result<CaseDate> {
 }
 
 /// Anything but `filed` follows a filing to the same regime dated on or before it (`earlier`:
-/// the regime's entries before it, in order), and nothing but a new filing follows a
-/// withdrawal.
+/// the regime's entries before it, in date order), and nothing but a new filing follows a
+/// withdrawal. The breach is told of the entry `{regime} {state} on {date}`.
 fn follows_a_filing(
     earlier: &[&FilingEntry],
     state: FilingState,
     regime: &str,
     date: &CaseDate,
-) -> Result<()> {
+) -> std::result::Result<(), Breach> {
     if state == FilingState::Filed {
         return Ok(());
     }
     let filed = earlier.iter().any(|e| e.state == FilingState::Filed);
     if !filed {
-        return Err(Error::input(
+        return Err(Breach::new(
             format!(
                 "{regime} has no `filed` entry on or before {date}: `{}` follows a filing",
                 state.as_str()
             ),
             format!(
                 "record the filing first: dossier status add filed --regime {regime} --date DAY \
-                 --dossier PATH (`dossier status` shows the record)"
+                 --dossier PATH, or date this entry on or after the filing (`--date`; \
+                 `dossier status` shows the record)"
             ),
         ));
     }
     if let Some(last) = earlier.last()
         && last.state == FilingState::Withdrawn
     {
-        return Err(Error::input(
+        return Err(Breach::new(
             format!(
                 "the referral to {regime} was withdrawn on {} ({}): `{}` cannot follow it",
                 last.date,
@@ -295,6 +326,233 @@ fn follows_a_filing(
         ));
     }
     Ok(())
+}
+
+/// A rule of the filing record that an entry breaks: which entry, what is wrong, how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Breach {
+    /// The entry's id as case.json gives it (set by [`breaches`]).
+    pub id: String,
+    pub regime: String,
+    pub message: String,
+    pub fix: String,
+}
+
+impl Breach {
+    fn new(message: String, fix: String) -> Breach {
+        Breach {
+            id: String::new(),
+            regime: String::new(),
+            message,
+            fix,
+        }
+    }
+
+    fn of(mut self, entry: &FilingEntry) -> Breach {
+        self.id = entry.id.clone();
+        self.regime = entry.regime.clone();
+        self
+    }
+
+    fn into_error(self) -> Error {
+        Error::input(self.message, self.fix)
+    }
+}
+
+/// Every rule of the filing record that `record` breaks, entry by entry: what `status add`
+/// refuses, found again in a record edited by hand (`check` reports them). The regimes are not
+/// judged here (the caller knows the case's and the templates'). `today`: the UTC day.
+pub fn breaches(record: &[FilingEntry], today: NaiveDate) -> Vec<Breach> {
+    let mut found = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for entry in record {
+        let well_formed = entry
+            .id
+            .strip_prefix("F-")
+            .is_some_and(|d| d.len() >= 3 && d.len() < 20 && d.bytes().all(|b| b.is_ascii_digit()));
+        if !well_formed {
+            found.push(
+                Breach::new(
+                    format!(
+                        "the filing record entry `{}` has no id of the form F-001",
+                        entry.id
+                    ),
+                    "give it the next free id (F- and three or more digits) in case.json".into(),
+                )
+                .of(entry),
+            );
+        } else if !seen.insert(entry.id.as_str()) {
+            found.push(
+                Breach::new(
+                    format!("two filing record entries have the id {}", entry.id),
+                    "give each entry its own id in case.json (new ids continue after the highest)"
+                        .into(),
+                )
+                .of(entry),
+            );
+        }
+    }
+    // Each regime's trail in date order (a stable sort: same-day entries keep their order).
+    let mut dated: Vec<&FilingEntry> = record.iter().collect();
+    dated.sort_by_key(|e| e.date);
+    for (i, entry) in dated.iter().enumerate() {
+        let earlier: Vec<&FilingEntry> = dated[..i]
+            .iter()
+            .filter(|e| e.regime == entry.regime)
+            .copied()
+            .collect();
+        let trail: Vec<&FilingEntry> = dated
+            .iter()
+            .filter(|e| e.regime == entry.regime)
+            .copied()
+            .collect();
+        let breaches = entry_breaches(entry, &earlier, &trail, today);
+        found.extend(breaches.into_iter().map(|b| b.of(entry)));
+    }
+    found
+}
+
+/// The rules one entry breaks, `earlier` being its regime's entries before it and `trail` all
+/// of them, in date order.
+fn entry_breaches(
+    entry: &FilingEntry,
+    earlier: &[&FilingEntry],
+    trail: &[&FilingEntry],
+    today: NaiveDate,
+) -> Vec<Breach> {
+    let what = summary(entry);
+    let mut found = Vec::new();
+    if entry.date.first_day() > today {
+        found.push(Breach::new(
+            format!("{what} is dated after today ({today}, UTC)"),
+            "the filing record says what has happened: date it the day it happened \
+             (`--date`; in case.json its \"date\")"
+                .into(),
+        ));
+    }
+    if entry.state == FilingState::Designated
+        && entry
+            .reference
+            .as_deref()
+            .is_none_or(|r| r.trim().is_empty())
+    {
+        found.push(Breach::new(
+            format!("{what} has no reference of the authority's"),
+            "set its \"ref\" in case.json to the notice number or the press release's address \
+             (`status add designated` takes it as --ref)"
+                .into(),
+        ));
+    }
+    match &entry.dossier {
+        None if entry.state == FilingState::Filed => found.push(Breach::new(
+            format!("{what} names no dossier: a filing refers to the dossier sent"),
+            format!(
+                "remove it (dossier status remove {} --reason ...) and record it again with \
+                 --dossier PATH, which fills in the dossier's name, fingerprint and date",
+                entry.id
+            ),
+        )),
+        None => {}
+        Some(dossier) => found.extend(dossier_breaches(entry, dossier, earlier, trail)),
+    }
+    if let Err(breach) = follows_a_filing(earlier, entry.state, &entry.regime, &entry.date) {
+        found.push(breach);
+    }
+    found
+}
+
+/// The dossier an entry names: a well-formed fingerprint, sealed on or before the entry's date,
+/// and, for an entry that answers a submission (acknowledged, designated, declined, withdrawn),
+/// one sent to the regime (filed or followed up) on or before it.
+fn dossier_breaches(
+    entry: &FilingEntry,
+    dossier: &FiledDossier,
+    earlier: &[&FilingEntry],
+    trail: &[&FilingEntry],
+) -> Vec<Breach> {
+    let what = summary(entry);
+    let mut found = Vec::new();
+    let fingerprint = &dossier.fingerprint;
+    if !is_sha256(fingerprint) {
+        found.push(Breach::new(
+            format!(
+                "{what} gives the dossier {} the fingerprint `{fingerprint}`, which is not a \
+                 SHA-256 (64 lowercase hexadecimal digits)",
+                dossier.file
+            ),
+            format!(
+                "remove it (dossier status remove {} --reason ...) and record it again with \
+                 --dossier PATH, which takes the fingerprint from the dossier",
+                entry.id
+            ),
+        ));
+        return found;
+    }
+    if let Some(sealed) = &dossier.sealed
+        && entry.date.last_day() < sealed.first_day()
+    {
+        found.push(Breach::new(
+            format!(
+                "{what} is dated before its dossier {} was sealed ({sealed}): nothing can \
+                 happen to a dossier before it exists",
+                dossier.file
+            ),
+            format!(
+                "give the day it happened, on or after {sealed} (`--date {sealed}` or later; \
+                 in case.json its \"date\")"
+            ),
+        ));
+    }
+    let answers = !matches!(entry.state, FilingState::Filed | FilingState::FollowUp);
+    let sent = earlier.iter().any(|e| {
+        matches!(e.state, FilingState::Filed | FilingState::FollowUp)
+            && e.dossier
+                .as_ref()
+                .is_some_and(|d| d.fingerprint == *fingerprint)
+    });
+    if answers && !sent && earlier.iter().any(|e| e.state == FilingState::Filed) {
+        // Sent later: the entry goes back in time.
+        let later = trail
+            .iter()
+            .find(|e| {
+                e.state == FilingState::Filed
+                    && e.date > entry.date
+                    && e.dossier
+                        .as_ref()
+                        .is_some_and(|d| d.fingerprint == *fingerprint)
+            })
+            .map(|filing| {
+                format!(
+                    "it was filed on {} ({}): date this entry on or after that (`--date {}` or \
+                     later; in case.json its \"date\")",
+                    filing.date,
+                    filing.id,
+                    filing.date.last_day()
+                )
+            });
+        found.push(Breach::new(
+            format!(
+                "{what} is about the dossier {} (fingerprint {fingerprint}), which was not filed \
+                 or followed up with {} on or before {}",
+                dossier.file, entry.regime, entry.date
+            ),
+            later.unwrap_or_else(|| {
+                format!(
+                    "record its filing first (dossier status add filed --regime {} --dossier \
+                     PATH), or give this entry the dossier that was filed (`--dossier`)",
+                    entry.regime
+                )
+            }),
+        ));
+    }
+    found
+}
+/// 64 lowercase hexadecimal digits, as a fingerprint is written.
+fn is_sha256(text: &str) -> bool {
+    text.len() == 64
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// The highest filing record number ever given: in the record, among removed entries, and in

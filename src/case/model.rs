@@ -113,6 +113,10 @@ pub struct FiledDossier {
     pub file: String,
     /// SHA-256 of its `manifest-sha256.txt`.
     pub fingerprint: String,
+    /// The day it was sealed (its `Bagging-Date`): no entry about it is dated earlier. Absent
+    /// from entries recorded before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed: Option<CaseDate>,
 }
 
 /// Where a referral stands with one regime's authority.

@@ -162,7 +162,13 @@ fn filed_dossier(path: &Path, case_id: &str) -> Result<FiledDossier> {
     let fingerprint = report
         .dossier_fingerprint
         .expect("an intact dossier has a manifest");
-    Ok(FiledDossier { file, fingerprint })
+    // An intact dossier's Bagging-Date is the date its dossier.json gives, written by `build`.
+    let sealed = report.sealed.as_deref().and_then(|d| d.parse().ok());
+    Ok(FiledDossier {
+        file,
+        fingerprint,
+        sealed,
+    })
 }
 
 #[cfg(test)]

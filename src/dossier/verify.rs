@@ -80,6 +80,9 @@ pub struct VerifyReport {
     pub bag: String,
     /// The case id, from bag-info.txt's External-Identifier.
     pub case: Option<String>,
+    /// The day it was sealed (bag-info.txt's Bagging-Date, which `intact` says agrees with
+    /// data/dossier.json).
+    pub sealed: Option<String>,
     pub dossier_fingerprint: Option<String>,
     pub exhibit_fingerprint: Option<String>,
     /// Built as a draft despite `check` errors (bag-info.txt's Dossier-Draft): not for filing.
@@ -512,10 +515,15 @@ fn verify_bag(
     let draft = info
         .iter()
         .any(|(l, v)| l == bag::DRAFT_LABEL && v == "yes");
+    let sealed = info
+        .iter()
+        .find(|(l, _)| l == "Bagging-Date")
+        .map(|(_, v)| v.clone());
     Ok(VerifyReport {
         path: path.to_path_buf(),
         bag: bag.name,
         case,
+        sealed,
         draft,
         dossier_fingerprint: fingerprint,
         exhibit_fingerprint,
