@@ -437,7 +437,7 @@ fn entry_breaches(
             .is_none_or(|r| r.trim().is_empty())
     {
         found.push(Breach::new(
-            format!("{what} has no reference of the authority's"),
+            format!("{what} has no reference from the authority"),
             "set its \"ref\" in case.json to the notice number or the press release's address \
              (`status add designated` takes it as --ref)"
                 .into(),

@@ -111,7 +111,13 @@ fn show(root: &Path, json: bool, out: &mut Output) -> Result<Outcome> {
 /// The dossier, reference and note of an entry, one a line.
 fn write_details(out: &mut Output, entry: &FilingEntry, indent: &str) -> Result<()> {
     if let Some(dossier) = &entry.dossier {
-        out.line(format!("{indent}dossier      {}", dossier.file))?;
+        match &dossier.sealed {
+            Some(sealed) => out.line(format!(
+                "{indent}dossier      {} (sealed {sealed})",
+                dossier.file
+            ))?,
+            None => out.line(format!("{indent}dossier      {}", dossier.file))?,
+        }
         out.line(format!("{indent}fingerprint  {}", dossier.fingerprint))?;
     }
     if let Some(reference) = &entry.reference {

@@ -185,6 +185,7 @@ pub fn write(flow: &mut Flow, input: &Submission) {
             },
         );
     }
+    place_filing_record(&mut sections, input);
     let sections = &sections;
     let subjects = proposed(input);
     let withheld: Withheld = input
@@ -262,6 +263,7 @@ pub fn write(flow: &mut Flow, input: &Submission) {
             "signatories" => signatories(flow, input),
             "verification_annex" => annex(flow, input),
             SUPPLEMENT => supplement(flow, input),
+            FILING => filing_record(flow, input),
             other => flow.paragraph(
                 &[Span::new(
                     format!("(No content is defined for section `{other}`.)"),
@@ -355,6 +357,113 @@ fn supplement(flow: &mut Flow, input: &Submission) {
                 flow.item("–", &[Span::new(detail.as_str(), Look::new(9))], 10.0, 0.5);
             }
         }
+    }
+}
+
+/// The section id of the filing record: where the template lists it, else after the cover (and
+/// the supplementary submission) when the regime's record has an entry.
+const FILING: &str = "filing";
+
+/// Puts the filing record among the sections: a template that lists `filing` places and names
+/// it; one that does not gets it after the cover (and the supplementary submission) as "Filing
+/// record", and only when this regime's record has an entry.
+fn place_filing_record(sections: &mut Vec<Section>, input: &Submission) {
+    let regime = &input.template.id;
+    if sections.iter().any(|s| s.id == FILING)
+        || !input.case.filing.iter().any(|e| e.regime == *regime)
+    {
+        return;
+    }
+    let after = sections
+        .iter()
+        .rposition(|s| s.id == "cover" || s.id == SUPPLEMENT)
+        .map_or(0, |i| i + 1);
+    sections.insert(
+        after,
+        Section {
+            id: FILING.into(),
+            heading: "Filing record".into(),
+        },
+    );
+}
+
+/// What became of the referral with this regime before this dossier was sealed, from the case's
+/// filing record: each entry's date, state, the dossier it refers to (name, sealing day,
+/// fingerprint) and the authority's reference. Facts only: no wording of the law; the team's
+/// notes are internal and not printed.
+fn filing_record(flow: &mut Flow, input: &Submission) {
+    let regime = &input.template.id;
+    let mut entries: Vec<&crate::case::FilingEntry> = input
+        .case
+        .filing
+        .iter()
+        .filter(|e| e.regime == *regime)
+        .collect();
+    entries.sort_by_key(|e| e.date);
+    if entries.is_empty() {
+        flow.paragraph(
+            &plain(format!(
+                "No earlier submission of case {} to this authority is recorded.",
+                input.case.id
+            )),
+            0.0,
+            2.0,
+        );
+        return;
+    }
+    flow.paragraph(
+        &plain(format!(
+            "The earlier submissions of case {} under this regime and what followed, as the case's filing record stood when this dossier was sealed on {}. Each entry names the dossier it refers to by its file name and its dossier fingerprint (the SHA-256 of its manifest-sha256.txt), which an intact copy of that dossier reproduces.",
+            input.case.id, input.date
+        )),
+        0.0,
+        3.0,
+    );
+    for entry in entries {
+        flow.keep(22.0);
+        flow.paragraph(
+            &[
+                Span::new(format!("{}  ", date_text(&entry.date)), strong()),
+                Span::new(filing_state(entry.state), strong()),
+                Span::new(format!("  ({})", entry.id), note()),
+            ],
+            0.0,
+            0.5,
+        );
+        if let Some(dossier) = &entry.dossier {
+            let sealed = dossier
+                .sealed
+                .map(|d| format!(", sealed on {d}"))
+                .unwrap_or_default();
+            flow.paragraph(
+                &labelled("Dossier", format!("{}{sealed}", dossier.file)),
+                5.0,
+                0.5,
+            );
+            flow.paragraph(
+                &[Span::new("Dossier fingerprint (SHA-256)", strong())],
+                5.0,
+                0.3,
+            );
+            flow.paragraph(&[Span::new(dossier.fingerprint.as_str(), body())], 5.0, 0.5);
+        }
+        if let Some(reference) = &entry.reference {
+            flow.paragraph(&labelled("Reference", reference.as_str()), 5.0, 0.5);
+        }
+        flow.space(2.5);
+    }
+}
+
+/// A filing state as the record's entry heading prints it.
+fn filing_state(state: crate::case::FilingState) -> &'static str {
+    use crate::case::FilingState::*;
+    match state {
+        Filed => "Filed",
+        Acknowledged => "Acknowledged",
+        FollowUp => "Follow-up",
+        Designated => "Designated",
+        Declined => "Declined",
+        Withdrawn => "Withdrawn",
     }
 }
 
