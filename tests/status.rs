@@ -507,6 +507,15 @@ fn an_answer_dated_before_the_filing_it_answers_is_refused() {
         &["--dossier", path(&bag)],
     )
     .ok();
+    // The filing an answer refers to stays while the answer does.
+    case.refuses(
+        &["status", "remove", "F-002", "--reason", "mistake"],
+        &[
+            "without F-002, F-003 would break a rule",
+            "not filed or followed up",
+            "remove F-003 first",
+        ],
+    );
 }
 
 #[test]

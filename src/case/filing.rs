@@ -1,11 +1,13 @@
 //! The filing record: what became of the referral with each regime once it was sealed (filed,
 //! acknowledged, follow-up, designated, declined, withdrawn), each entry about one sealed dossier.
 //!
-//! Owns the rules an entry meets before it is written (one of the case's regimes, a date not in
-//! the future, a filing before anything that follows one, the authority's reference for a
-//! designation, nothing recorded twice), the ids `F-001`..., the record's order (by date) and its
-//! custody entries. It does not open dossiers: the caller verifies one and hands back its name
-//! and fingerprint ([`FiledDossier`]).
+//! Owns the rules of the record ([`breaches`]: a date neither in the future nor before the
+//! dossier's sealing day, a filing before anything that follows one and nothing but a filing
+//! after a withdrawal, an answer only about a dossier sent to the regime before it, the
+//! authority's reference for a designation), which `status add` and `status remove` apply to the
+//! record they would leave and `check` to the record case.json holds; also the ids `F-001`...,
+//! the record's order (by date) and its custody entries. It does not open dossiers: the caller
+//! verifies one and hands back its name, fingerprint and sealing day ([`FiledDossier`]).
 
 use std::path::{Path, PathBuf};
 
@@ -146,13 +148,21 @@ pub fn add_entry(
 }
 
 /// Takes an entry out of the filing record (into `retired`, with the reason) and queues its
-/// custody entry. A filing that later entries follow stays until they are removed.
-pub fn remove_entry(ws: &mut Workspace, id: &str, reason: &str) -> Result<FilingEntry> {
+/// custody entry. A filing that later entries follow stays until they are removed, as does any
+/// entry without which another would break a rule (a follow-up that sent the dossier a later
+/// entry answers). `today`: the UTC day.
+pub fn remove_entry(
+    ws: &mut Workspace,
+    id: &str,
+    reason: &str,
+    today: NaiveDate,
+) -> Result<FilingEntry> {
     let id = id.trim();
     let reason = required_reason(reason, id, "status remove")?;
     let Some(at) = ws.case.filing.iter().position(|e| e.id == id) else {
         return Err(unknown_entry(&ws.case, id));
     };
+    let before = breaches(&ws.case.filing, today);
     let entry = ws.case.filing.remove(at);
     let trail: Vec<&FilingEntry> = ws
         .case
@@ -178,6 +188,21 @@ pub fn remove_entry(ws: &mut Workspace, id: &str, reason: &str) -> Result<Filing
             ),
             "remove those first (`dossier status remove ID --reason ...`), or record the \
              filing they follow before removing this one",
+        ));
+    }
+    if let Some(new) = breaches(&ws.case.filing, today)
+        .into_iter()
+        .find(|b| !before.contains(b))
+    {
+        return Err(Error::input(
+            format!(
+                "without {id}, {} would break a rule: {}",
+                new.id, new.message
+            ),
+            format!(
+                "remove {} first, or correct it: {} (`dossier status` shows the record)",
+                new.id, new.fix
+            ),
         ));
     }
     ws.record(Record {
@@ -614,5 +639,75 @@ fn dossier_hint(root: &Path) -> String {
         None => "add --dossier with the dossier that was sent (its zip or unpacked folder; \
                  `dossier build` makes one)"
             .to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FINGERPRINT: &str = "5f3e5f3e5f3e5f3e5f3e5f3e5f3e5f3e5f3e5f3e5f3e5f3e5f3e5f3e5f3e5f3e";
+
+    fn entry(id: &str, state: FilingState, date: &str, sealed: Option<&str>) -> FilingEntry {
+        FilingEntry {
+            id: id.into(),
+            regime: "us-glomag".into(),
+            state,
+            date: date.parse().unwrap(),
+            dossier: Some(FiledDossier {
+                file: "D.zip".into(),
+                fingerprint: FINGERPRINT.into(),
+                sealed: sealed.map(|d| d.parse().unwrap()),
+            }),
+            reference: None,
+            note: None,
+        }
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()
+    }
+
+    /// A date counts as on or after the sealing day if it may hold it: a month that contains
+    /// it is taken, a month before it is not, and an entry without a sealing day (recorded
+    /// before it was kept) is not judged by it.
+    #[test]
+    fn the_sealing_day_bounds_an_entry_by_the_last_day_its_date_may_mean() {
+        let sealed = Some("2026-11-21");
+        for (date, sealed, broken) in [
+            ("2026-11-21", sealed, false),
+            ("2026-11-20", sealed, true),
+            ("2026-11", sealed, false),
+            ("2026-10", sealed, true),
+            ("~2026-11-20", sealed, true),
+            ("2026-11-20..2026-11-22", sealed, false),
+            ("2026-01-01", None, false),
+        ] {
+            let found = breaches(&[entry("F-001", FilingState::Filed, date, sealed)], today());
+            assert_eq!(!found.is_empty(), broken, "{date}: {found:?}");
+        }
+    }
+
+    /// The record is judged in date order whatever order case.json lists it in.
+    #[test]
+    fn a_record_listed_out_of_order_is_judged_by_date() {
+        let sealed = Some("2026-11-21");
+        let acknowledged = entry("F-002", FilingState::Acknowledged, "2026-11-23", sealed);
+        let filed = entry("F-001", FilingState::Filed, "2026-11-22", sealed);
+        assert_eq!(
+            breaches(&[acknowledged.clone(), filed.clone()], today()),
+            []
+        );
+        let withdrawn = FilingEntry {
+            dossier: None,
+            ..entry("F-003", FilingState::Withdrawn, "2026-11-22", None)
+        };
+        let found = breaches(&[acknowledged, filed, withdrawn], today());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].id, "F-002");
+        assert!(
+            found[0].message.contains("withdrawn on 2026-11-22 (F-003)"),
+            "{found:?}"
+        );
     }
 }

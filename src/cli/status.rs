@@ -49,7 +49,8 @@ fn add(root: &Path, args: StatusAddArgs, out: &mut Output) -> Result<Outcome> {
 
 fn remove(root: &Path, args: RetireArgs, out: &mut Output) -> Result<Outcome> {
     let mut ws = Workspace::open(root)?;
-    let entry = remove_entry(&mut ws, &args.id, &args.reason)?;
+    let today = chrono::Utc::now().date_naive();
+    let entry = remove_entry(&mut ws, &args.id, &args.reason, today)?;
     ws.commit()?;
     out.line(format!(
         "{}  removed ({} {} on {})",
