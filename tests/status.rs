@@ -910,7 +910,7 @@ fn check_reports_a_record_edited_by_hand_with_the_entry_and_the_fix() {
 }
 
 #[test]
-fn a_state_or_date_check_cannot_read_is_refused_at_its_line() {
+fn a_state_or_date_that_cannot_be_read_is_refused_at_its_line_naming_the_entry() {
     let (case, _zip, _bag) = filed_case();
     replace_in(&case.root().join("case.json"), "\"filed\"", "\"filled\"");
     case.refuses(
@@ -920,6 +920,7 @@ fn a_state_or_date_check_cannot_read_is_refused_at_its_line() {
             "unknown variant `filled`",
             "acknowledged",
             "withdrawn",
+            "(in the filing record entry F-001)",
         ],
     );
     replace_in(&case.root().join("case.json"), "\"filled\"", "\"filed\"");
@@ -930,6 +931,11 @@ fn a_state_or_date_check_cannot_read_is_refused_at_its_line() {
     );
     case.refuses(
         &["check"],
-        &["case.json:", "bad date `2026-11-31`", "accepted forms"],
+        &[
+            "case.json:",
+            "bad date `2026-11-31`",
+            "accepted forms",
+            "(in the filing record entry F-001)",
+        ],
     );
 }

@@ -572,6 +572,29 @@ fn dossier_breaches(
     }
     found
 }
+/// The id of the filing record entry in case.json's `text` that `error` (reading the whole
+/// case) is about: the first entry that cannot be read alone, with the same complaint.
+pub fn unreadable_entry(text: &str, error: &serde_json::Error) -> Option<String> {
+    let json: serde_json::Value = serde_json::from_str(text).ok()?;
+    let complaint = |e: &serde_json::Error| {
+        let text = e.to_string();
+        text.find(" at line ")
+            .map_or(text.clone(), |at| text[..at].to_string())
+    };
+    let wanted = complaint(error);
+    json.get("filing")?
+        .as_array()?
+        .iter()
+        .enumerate()
+        .find_map(|(i, entry)| {
+            let failed = serde_json::from_value::<FilingEntry>(entry.clone()).err()?;
+            (complaint(&failed) == wanted).then(|| match entry.get("id").and_then(|v| v.as_str()) {
+                Some(id) => id.to_string(),
+                None => format!("number {} (it has no id)", i + 1),
+            })
+        })
+}
+
 /// 64 lowercase hexadecimal digits, as a fingerprint is written.
 fn is_sha256(text: &str) -> bool {
     text.len() == 64

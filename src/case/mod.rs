@@ -41,7 +41,16 @@ pub fn load(root: &Path) -> Result<Case> {
         }
         Err(e) => return Err(Error::io("read", &path, e)),
     };
-    let case: Case = serde_json::from_str(&text).map_err(|e| Error::json(&path, &e))?;
+    let case: Case = serde_json::from_str(&text).map_err(|e| {
+        let mut error = Error::json(&path, &e);
+        // An entry of the filing record edited by hand is named by its id, as `check` names it.
+        if let (Some(id), Error::Json { message, .. }) =
+            (filing::unreadable_entry(&text, &e), &mut error)
+        {
+            message.push_str(&format!(" (in the filing record entry {id})"));
+        }
+        error
+    })?;
     validate_ids(&case, &path)?;
     if case.schema != SCHEMA {
         return Err(Error::input(
