@@ -399,7 +399,7 @@ pub fn breaches(record: &[FilingEntry], today: NaiveDate) -> Vec<Breach> {
             found.push(
                 Breach::new(
                     format!(
-                        "the filing record entry `{}` has no id of the form F-001",
+                        "the filing record entry id `{}` is not of the form F-001",
                         entry.id
                     ),
                     "give it the next free id (F- and three or more digits) in case.json".into(),
@@ -572,6 +572,7 @@ fn dossier_breaches(
     }
     found
 }
+
 /// The id of the filing record entry in case.json's `text` that `error` (reading the whole
 /// case) is about: the first entry that cannot be read alone, with the same complaint.
 pub fn unreadable_entry(text: &str, error: &serde_json::Error) -> Option<String> {
