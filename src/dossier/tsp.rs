@@ -6,7 +6,9 @@
 //! attributes, the content-type and messageDigest attributes, the ESS signing-certificate hash,
 //! and the certificate chain up to a CA the user trusts. Where a token sits in a dossier and
 //! when a token is accepted into one is `timestamp`'s business; `verify` reports what this
-//! module finds. RSA (PKCS #1 v1.5) and ECDSA P-256/P-384 TSAs are supported.
+//! module finds. RSA (PKCS #1 v1.5) and ECDSA P-256/P-384 TSAs are supported. The parts of a
+//! token its signature does not cover are read as OpenSSL reads them (`d2i`), so that a
+//! damaged token is valid here exactly when `openssl ts -verify` says so.
 
 use der::asn1::{Any, GeneralizedTime, Int, ObjectIdentifier, OctetString};
 use der::{Decode, Encode, Sequence};
