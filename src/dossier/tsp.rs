@@ -6,7 +6,9 @@
 //! attributes, the content-type and messageDigest attributes, the ESS signing-certificate hash,
 //! and the certificate chain up to a CA the user trusts. Where a token sits in a dossier and
 //! when a token is accepted into one is `timestamp`'s business; `verify` reports what this
-//! module finds. RSA (PKCS #1 v1.5) and ECDSA P-256/P-384 TSAs are supported.
+//! module finds. RSA (PKCS #1 v1.5) and ECDSA P-256/P-384 TSAs are supported. The parts of a
+//! token its signature does not cover are read as OpenSSL reads them (`d2i`), so that a
+//! damaged token is valid here exactly when `openssl ts -verify` says so.
 
 use der::asn1::{Any, GeneralizedTime, Int, ObjectIdentifier, OctetString};
 use der::{Decode, Encode, Sequence};
@@ -16,7 +18,9 @@ use x509_cert::Certificate;
 use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage};
 use x509_cert::spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
-use x509_tsp::{MessageImprint, TimeStampReq, TimeStampResp, TspVersion, TstInfo};
+use x509_tsp::{MessageImprint, TimeStampReq, TspVersion, TstInfo};
+
+mod d2i;
 
 const SHA1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.14.3.2.26");
 const SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
@@ -42,6 +46,29 @@ const SIGNING_CERTIFICATE: ObjectIdentifier =
 const SIGNING_CERTIFICATE_V2: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.47");
 const TIME_STAMPING: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.8");
+
+/// The hash algorithms OpenSSL 3.0's default provider computes: `openssl ts -verify` prepares
+/// each one SignedData lists, so any other fails the token, even one the signer does not use.
+const OPENSSL_DIGESTS: &[&str] = &[
+    "1.2.840.113549.2.5",         // md5
+    "1.3.14.3.2.26",              // sha1
+    "2.16.840.1.101.3.4.2.4",     // sha224
+    "2.16.840.1.101.3.4.2.1",     // sha256
+    "2.16.840.1.101.3.4.2.2",     // sha384
+    "2.16.840.1.101.3.4.2.3",     // sha512
+    "2.16.840.1.101.3.4.2.5",     // sha512-224
+    "2.16.840.1.101.3.4.2.6",     // sha512-256
+    "2.16.840.1.101.3.4.2.7",     // sha3-224
+    "2.16.840.1.101.3.4.2.8",     // sha3-256
+    "2.16.840.1.101.3.4.2.9",     // sha3-384
+    "2.16.840.1.101.3.4.2.10",    // sha3-512
+    "2.16.840.1.101.3.4.2.11",    // shake128
+    "2.16.840.1.101.3.4.2.12",    // shake256
+    "1.3.36.3.2.1",               // ripemd160
+    "1.3.6.1.4.1.1722.12.2.1.16", // blake2b512
+    "1.3.6.1.4.1.1722.12.2.2.8",  // blake2s256
+    "1.2.156.10197.1.401",        // sm3
+];
 
 /// A chain longer than this (TSA certificate, intermediates, root) is refused.
 const MAX_CHAIN: usize = 6;
@@ -115,31 +142,6 @@ pub struct Token {
     pub nonce: Option<Vec<u8>>,
 }
 
-/// SignedData (RFC 5652 s5.1) read leniently: the certificates are a plain list, because some
-/// TSAs (and OpenSSL, when its configuration lists the TSA's own certificate) include one twice,
-/// which `cms` 0.2 refuses as a malformed SET OF.
-#[derive(Sequence)]
-struct SignedData {
-    version: Any,
-    digest_algorithms: Any,
-    encap_content_info: cms::signed_data::EncapsulatedContentInfo,
-    #[asn1(
-        context_specific = "0",
-        tag_mode = "IMPLICIT",
-        constructed = "true",
-        optional = "true"
-    )]
-    certificates: Option<Vec<Any>>,
-    #[asn1(
-        context_specific = "1",
-        tag_mode = "IMPLICIT",
-        constructed = "true",
-        optional = "true"
-    )]
-    crls: Option<Vec<Any>>,
-    signer_infos: cms::signed_data::SignerInfos,
-}
-
 /// ESS SigningCertificate (RFC 2634 s5.4): the SHA-1 hash of the TSA's certificate.
 #[derive(Sequence)]
 struct SigningCertificate {
@@ -172,41 +174,82 @@ struct EssCertIdV2 {
     issuer_serial: Option<Any>,
 }
 
+/// A certificate carried in a token.
+struct TokenCertificate {
+    /// As the token holds it (the ESS attribute hashes these bytes).
+    der: Vec<u8>,
+    /// What OpenSSL's signer lookup compares: issuer and serial number.
+    loose: d2i::Loose,
+    /// `None` when OpenSSL reads it but `x509-cert` does not (a damaged copy): such a one
+    /// cannot sign nor stand in a chain.
+    strict: Option<Certificate>,
+}
+
 /// A token taken apart: its TSTInfo (and the bytes the signature covers), its signer, its
 /// certificates.
 struct Parsed {
     info: TstInfo,
     econtent: Vec<u8>,
     /// SignedData's digestAlgorithms: OpenSSL prepares each of them and hashes with the one the
-    /// signer names, so an unknown one, or a signer's that is not listed, fails the token.
-    digest_algorithms: Vec<ObjectIdentifier>,
-    signer: cms::signed_data::SignerInfo,
-    certificates: Vec<Certificate>,
+    /// signer names, so an unknown one (`None`: not even an OID here), or a signer's that is
+    /// not listed, fails the token.
+    digest_algorithms: Vec<Option<ObjectIdentifier>>,
+    signer: Signer,
+    /// The signer's issuer (canonical, as OpenSSL compares names) and serial number.
+    signer_id: (Vec<u8>, Vec<u8>),
+    certificates: Vec<TokenCertificate>,
+}
+
+/// The token's one signer.
+struct Signer {
+    /// Its digest algorithm; `None` if not an OID this crate reads (so not one OpenSSL knows).
+    digest: Option<ObjectIdentifier>,
+    /// The signed attributes, as a DER SET.
+    signed_attributes: Option<Vec<u8>>,
+    signature: Vec<u8>,
+}
+
+/// TimeStampResp (RFC 3161 s2.4.2), its status info left to `d2i`, which reads it as OpenSSL
+/// does (a status text need not be UTF-8, for one).
+#[derive(Sequence)]
+struct TimeStampResp {
+    status: Any,
+    time_stamp_token: Option<cms::content_info::ContentInfo>,
+}
+
+/// A TimeStampResp read as `openssl ts -verify -in` reads one: the first DER element of the
+/// file; bytes after it are not looked at. Returns the status (0 granted, 1 grantedWithMods...),
+/// the status texts and the token.
+fn decode_response(
+    der: &[u8],
+) -> Result<(i64, Vec<String>, Option<cms::content_info::ContentInfo>), String> {
+    use der::Reader;
+    let reader = der::SliceReader::new(der).map_err(|e| e.to_string())?;
+    let header = reader.peek_header().map_err(|e| e.to_string())?;
+    let length = (header.encoded_len().map_err(|e| e.to_string())? + header.length)
+        .map_err(|e| e.to_string())?;
+    let first = der
+        .get(..usize::try_from(length).map_err(|e| e.to_string())?)
+        .ok_or("the response is cut short")?;
+    let response = TimeStampResp::from_der(first).map_err(|e| e.to_string())?;
+    let (status, texts) = d2i::status_info(&response.status.to_der().map_err(|e| e.to_string())?)?;
+    Ok((status, texts, response.time_stamp_token))
 }
 
 /// Reads a TimeStampResp. An error says why the bytes are not one.
 pub fn read_response(der: &[u8]) -> Result<Response, String> {
-    let response =
-        TimeStampResp::from_der(der).map_err(|e| format!("not an RFC 3161 response ({e})"))?;
-    use cmpv2::status::PkiStatus as S;
-    let status = match response.status.status {
-        S::Accepted => "granted",
-        S::GrantedWithMods => "grantedWithMods",
-        S::Rejection => "rejection",
-        S::Waiting => "waiting",
-        S::RevocationWarning => "revocationWarning",
-        S::RevocationNotification => "revocationNotification",
-        S::KeyUpdateWarning => "keyUpdateWarning",
+    let (status, texts, token) =
+        decode_response(der).map_err(|e| format!("not an RFC 3161 response ({e})"))?;
+    let status = match status {
+        0 => "granted",
+        1 => "grantedWithMods",
+        2 => "rejection",
+        3 => "waiting",
+        4 => "revocationWarning",
+        5 => "revocationNotification",
+        _ => "unknown",
     };
-    let status_text = response
-        .status
-        .status_string
-        .iter()
-        .flatten()
-        .map(|s| s.as_str())
-        .collect::<Vec<_>>()
-        .join("; ");
-    let token = match &response.time_stamp_token {
+    let token = match &token {
         Some(token) => Some(summary(&parse_token(
             &token.to_der().map_err(|e| e.to_string())?,
         )?)),
@@ -214,79 +257,74 @@ pub fn read_response(der: &[u8]) -> Result<Response, String> {
     };
     Ok(Response {
         status,
-        status_text,
+        status_text: texts.join("; "),
         token,
     })
 }
 
 /// The token (a CMS ContentInfo) inside a TimeStampResp, as DER.
 fn token_der(response: &[u8]) -> Result<Vec<u8>, String> {
-    let response =
-        TimeStampResp::from_der(response).map_err(|e| format!("not an RFC 3161 response ({e})"))?;
-    use cmpv2::status::PkiStatus as S;
-    if !matches!(response.status.status, S::Accepted | S::GrantedWithMods) {
+    let (status, _, token) =
+        decode_response(response).map_err(|e| format!("not an RFC 3161 response ({e})"))?;
+    if !matches!(status, 0 | 1) {
         return Err("the response's status is not granted".into());
     }
-    let token = response
-        .time_stamp_token
-        .ok_or("the response holds no token")?;
+    let token = token.ok_or("the response holds no token")?;
     token.to_der().map_err(|e| e.to_string())
 }
 
+/// Takes a token (a CMS ContentInfo) apart. SignedData is read as OpenSSL reads it (see
+/// `d2i`), so that a token is readable here when it is for `openssl ts -verify`: TSAs write
+/// DER, but OpenSSL is looser about the parts the signature does not cover, and a damaged
+/// token must be judged as it judges it. The TSTInfo, which the signature covers, is read as DER.
 fn parse_token(der: &[u8]) -> Result<Parsed, String> {
     let info = cms::content_info::ContentInfo::from_der(der)
         .map_err(|e| format!("the token is not CMS ({e})"))?;
     if info.content_type != SIGNED_DATA {
         return Err("the token is not CMS signed data".into());
     }
-    let signed: SignedData = info
-        .content
-        .decode_as()
+    let content = info.content.to_der().map_err(|e| e.to_string())?;
+    let signed = d2i::signed_data(&content)
         .map_err(|e| format!("the token's signed data cannot be read ({e})"))?;
-    if signed.encap_content_info.econtent_type != TST_INFO {
+    if signed.content_type != TST_INFO.as_bytes() {
         return Err("the token signs something other than a TSTInfo".into());
     }
-    let econtent = signed
-        .encap_content_info
-        .econtent
-        .ok_or("the token holds no TSTInfo")?
-        .decode_as::<OctetString>()
-        .map_err(|e| format!("the token's TSTInfo cannot be read ({e})"))?
-        .as_bytes()
-        .to_vec();
+    let econtent = signed.content.ok_or("the token holds no TSTInfo")?;
     let tst = TstInfo::from_der(&econtent)
         .map_err(|e| format!("the token's TSTInfo cannot be read ({e})"))?;
-    let digest_algorithms = signed
-        .digest_algorithms
-        .decode_as::<der::asn1::SetOfVec<AlgorithmIdentifierOwned>>()
-        .map_err(|e| format!("the token's digest algorithms cannot be read ({e})"))?
-        .into_vec()
-        .into_iter()
-        .map(|a| a.oid)
-        .collect();
-    let mut signers = signed.signer_infos.0.into_vec();
+    let oid = |bytes: &[u8]| ObjectIdentifier::from_bytes(bytes).ok();
+    let digest_algorithms = signed.digest_algorithms.iter().map(|a| oid(a)).collect();
+    let mut signers = signed.signers;
     if signers.len() != 1 {
         return Err(format!(
             "the token has {} signers where RFC 3161 allows one",
             signers.len()
         ));
     }
-    // A certificate that cannot be read makes the token unreadable, as it does for OpenSSL. One
-    // whose structure is sound but whose validity time is not a time is left out instead:
-    // OpenSSL reads such a time as a string and only fails the chain that uses it.
-    let mut certificates = Vec::new();
-    for any in signed.certificates.unwrap_or_default() {
-        match any.decode_as::<Certificate>() {
-            Ok(certificate) => certificates.push(certificate),
-            Err(e) if is_bad_time(&e) => {}
-            Err(e) => return Err(format!("a certificate in the token cannot be read ({e})")),
-        }
-    }
+    let info = signers.remove(0);
+    let signer = Signer {
+        digest: oid(&info.digest_algorithm),
+        signed_attributes: info.signed_attributes,
+        signature: info.signature,
+    };
+    // A certificate OpenSSL reads but `x509-cert` does not (a malformed time or OID, a BOOLEAN
+    // that is not DER...) is kept by its issuer and serial number only, as OpenSSL only fails
+    // the chain that uses it.
+    let certificates = signed
+        .certificates
+        .into_iter()
+        .map(|(der, loose)| TokenCertificate {
+            der: der.to_vec(),
+            loose,
+            strict: Certificate::from_der(der).ok(),
+        })
+        .collect();
     Ok(Parsed {
         info: tst,
         econtent,
         digest_algorithms,
-        signer: signers.remove(0),
+        signer,
+        signer_id: (info.issuer, info.serial),
         certificates,
     })
 }
@@ -298,7 +336,10 @@ fn summary(parsed: &Parsed) -> Token {
         Some(GeneralName::DnsName(name)) => name.to_string(),
         Some(GeneralName::UniformResourceIdentifier(uri)) => uri.to_string(),
         Some(GeneralName::Rfc822Name(mail)) => mail.to_string(),
-        _ => signer_certificate(parsed, &[])
+        _ => signer_certificate(parsed)
+            .ok()
+            .flatten()
+            .and_then(|c| c.strict.as_ref())
             .map(|c| c.tbs_certificate.subject.to_string())
             .unwrap_or_else(|| "not named".to_string()),
     };
@@ -334,24 +375,22 @@ fn utc(time: &GeneralizedTime) -> String {
     )
 }
 
-/// The token's signing certificate: the one its signer info names by issuer and serial number
-/// (or by subject key identifier), among the token's certificates and then `extra`.
-fn signer_certificate<'a>(parsed: &'a Parsed, extra: &'a [Certificate]) -> Option<&'a Certificate> {
-    use cms::signed_data::SignerIdentifier;
-    let all = || parsed.certificates.iter().chain(extra);
-    match &parsed.signer.sid {
-        SignerIdentifier::IssuerAndSerialNumber(id) => all().find(|c| {
-            c.tbs_certificate.issuer == id.issuer
-                && c.tbs_certificate.serial_number == id.serial_number
-        }),
-        SignerIdentifier::SubjectKeyIdentifier(id) => all().find(|c| {
-            c.tbs_certificate
-                .get::<x509_cert::ext::pkix::SubjectKeyIdentifier>()
-                .ok()
-                .flatten()
-                .is_some_and(|(_, ski)| ski.0 == id.0)
-        }),
+/// The token's signing certificate as OpenSSL finds it (PKCS7_get0_signers): the first of the
+/// token's certificates whose issuer (compared in canonical form) and serial number are the ones
+/// its signer info names. `None` if there is none; an error if that one is damaged.
+fn signer_certificate(parsed: &Parsed) -> Result<Option<&TokenCertificate>, String> {
+    let (issuer, serial) = &parsed.signer_id;
+    let Some(found) = parsed
+        .certificates
+        .iter()
+        .find(|c| &c.loose.serial == serial && &c.loose.issuer == issuer)
+    else {
+        return Ok(None);
+    };
+    if found.strict.is_none() {
+        return Err("the TSA's certificate in the token is damaged: it cannot be read".into());
     }
+    Ok(Some(found))
 }
 
 /// Reads the token out of a TimeStampResp and summarises it.
@@ -376,12 +415,18 @@ pub fn read_ca_file(pem: &[u8]) -> Result<Vec<Certificate>, String> {
 pub fn check_signature(response: &[u8], cas: &[Certificate]) -> Result<(), String> {
     let parsed = parse_token(&token_der(response)?)?;
     let signer = &parsed.signer;
-    let certificate = signer_certificate(&parsed, cas)
+    let token_certificate = signer_certificate(&parsed)?
         .ok_or("the TSA's certificate is not in the token (request it with certReq)")?;
+    let certificate = token_certificate
+        .strict
+        .as_ref()
+        .expect("a signer is readable");
     let attributes = signer
-        .signed_attrs
+        .signed_attributes
         .as_ref()
         .ok_or("the token has no signed attributes")?;
+    let attributes = cms::signed_data::SignedAttributes::from_der(attributes)
+        .map_err(|e| format!("the token's signed attributes cannot be read ({e})"))?;
     let attribute = |oid: ObjectIdentifier| {
         let mut found = attributes.iter().filter(|a| a.oid == oid);
         match (found.next(), found.next()) {
@@ -400,43 +445,54 @@ pub fn check_signature(response: &[u8], cas: &[Certificate]) -> Result<(), Strin
     let digest = attribute(MESSAGE_DIGEST)
         .and_then(|v| v.decode_as::<OctetString>().ok())
         .ok_or("the token's messageDigest attribute is missing or malformed")?;
+    let unknown = || "a hash algorithm of the token is not one this program knows".to_string();
     for algorithm in &parsed.digest_algorithms {
-        hash(algorithm, &[])?;
+        let algorithm = algorithm.ok_or_else(unknown)?;
+        if !OPENSSL_DIGESTS.contains(&algorithm.to_string().as_str()) {
+            return Err(format!(
+                "the token lists the hash algorithm {algorithm}, which openssl cannot compute"
+            ));
+        }
     }
-    if !parsed.digest_algorithms.contains(&signer.digest_alg.oid) {
+    let digest_algorithm = signer.digest.ok_or_else(unknown)?;
+    if !parsed.digest_algorithms.contains(&Some(digest_algorithm)) {
         return Err(
             "the signer's hash algorithm is not among the token's digest algorithms".into(),
         );
     }
-    let content_digest = hash(&signer.digest_alg.oid, &parsed.econtent)?;
+    let content_digest = hash(&digest_algorithm, &parsed.econtent)?;
     if digest.as_bytes() != content_digest.as_slice() {
         return Err(
             "the TSTInfo does not match the digest the TSA signed: the token was altered".into(),
         );
     }
-    check_signing_certificate(&attribute, certificate)?;
+    check_signing_certificate(&attribute, &token_certificate.der)?;
     // RFC 5652 s5.4: the signature covers the signed attributes encoded as a DER SET OF.
     let signed_bytes = attributes.to_der().map_err(|e| e.to_string())?;
     // As OpenSSL does, the digest algorithm decides the hash and the key the scheme; the
     // signature algorithm field is not consulted.
     verify_signature(
         &certificate.tbs_certificate.subject_public_key_info,
-        signer.digest_alg.oid,
+        digest_algorithm,
         &signed_bytes,
-        signer.signature.as_bytes(),
+        &signer.signature,
     )
     .map_err(|e| format!("the TSA's signature is not valid ({e}): the token was altered"))?;
     check_tsa_certificate(certificate)?;
     let time = parsed.info.gen_time.to_unix_duration().as_secs();
-    check_chain(certificate, &parsed.certificates, cas, time)
+    let intermediates: Vec<Certificate> = parsed
+        .certificates
+        .iter()
+        .filter_map(|c| c.strict.clone())
+        .collect();
+    check_chain(certificate, &intermediates, cas, time)
 }
 
 /// The ESS attribute (RFC 3161 s2.4.2) names the TSA's certificate by hash: it must be this one.
 fn check_signing_certificate<'a>(
     attribute: &dyn Fn(ObjectIdentifier) -> Option<&'a Any>,
-    certificate: &Certificate,
+    der: &[u8],
 ) -> Result<(), String> {
-    let der = certificate.to_der().map_err(|e| e.to_string())?;
     let (algorithm, expected) = if let Some(v2) = attribute(SIGNING_CERTIFICATE_V2) {
         let v2: SigningCertificateV2 = v2
             .decode_as()
@@ -459,7 +515,7 @@ fn check_signing_certificate<'a>(
     } else {
         return Err("the token has no signing-certificate attribute (RFC 3161 s2.4.2)".into());
     };
-    if hash(&algorithm, &der)? != expected {
+    if hash(&algorithm, der)? != expected {
         return Err(
             "the token's signing-certificate attribute names another certificate than the one that signed"
                 .into(),
@@ -551,17 +607,6 @@ fn check_validity(certificate: &Certificate, time: u64) -> Result<(), String> {
 }
 
 /// The digest of `bytes` with the hash `algorithm` names.
-/// A DER error that is about a time's value, not the structure around it.
-fn is_bad_time(error: &der::Error) -> bool {
-    match error.kind() {
-        der::ErrorKind::DateTime => true,
-        der::ErrorKind::Value { tag } => {
-            matches!(tag, der::Tag::UtcTime | der::Tag::GeneralizedTime)
-        }
-        _ => false,
-    }
-}
-
 fn hash(algorithm: &ObjectIdentifier, bytes: &[u8]) -> Result<Vec<u8>, String> {
     Ok(match *algorithm {
         SHA256 => sha2::Sha256::digest(bytes).to_vec(),
