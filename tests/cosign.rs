@@ -4,7 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::harness::{Fixture, Run, SEALED, TestCase, bagit_valid, checker, replace_in, tool};
+use crate::harness::{
+    Fixture, KeySpec, Run, SEALED, TestCase, bagit_valid, checker, replace_in, ssh_keygen_verify,
+    tool,
+};
 
 /// How many organisations co-signed the 2017 Global Magnitsky letter.
 const COALITION: usize = 23;
@@ -23,26 +26,18 @@ fn principal(n: usize) -> String {
 /// `keys/NN` and `keys/NN.pub`, made in parallel.
 static MEMBERS: Fixture = Fixture::new("coalition-of-23", || {
     let case = TestCase::copy_of(&SEALED);
-    std::fs::create_dir_all(case.outside("keys")).unwrap();
-    let children: Vec<_> = (0..COALITION)
-        .map(|n| {
-            Command::new(env!("CARGO_BIN_EXE_dossier"))
-                .args(["key", "generate", "--org", &organisation(n), "--out"])
-                .arg(case.outside(&format!("keys/{n:02}")))
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
+    let organisations: Vec<String> = (0..COALITION).map(organisation).collect();
+    let names: Vec<String> = (0..COALITION).map(|n| format!("{n:02}")).collect();
+    let keys: Vec<KeySpec> = organisations
+        .iter()
+        .zip(&names)
+        .map(|(org, name)| KeySpec {
+            org,
+            name,
+            passphrase: None,
         })
         .collect();
-    for child in children {
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    case.generate_keys(&keys);
     case.dir
 });
 
@@ -90,19 +85,19 @@ impl Coalition {
             .sign_detached_command(dossier, n, out)
             .output()
             .unwrap();
-        run_of(output)
+        output.into()
     }
 
     /// allowed_signers with one line for each of the first `n` organisations.
     fn allowed_signers(&self, n: usize) -> PathBuf {
-        let mut text = String::new();
-        for i in 0..n {
-            let public = std::fs::read_to_string(format!("{}.pub", self.key(i).display())).unwrap();
-            text.push_str(&format!("{} namespaces=\"dossier\" {public}", principal(i)));
-        }
-        let path = self.case.outside("allowed_signers");
-        std::fs::write(&path, text).unwrap();
-        path
+        let principals: Vec<String> = (0..n).map(principal).collect();
+        let names: Vec<String> = (0..n).map(|i| format!("{i:02}")).collect();
+        let lines: Vec<(&str, &str)> = principals
+            .iter()
+            .zip(&names)
+            .map(|(p, k)| (p.as_str(), k.as_str()))
+            .collect();
+        self.case.allowed_signers("", &lines)
     }
 
     /// `dossier ARGS` with paths.
@@ -126,38 +121,6 @@ impl Coalition {
 
 fn role(n: usize) -> &'static str {
     if n == 0 { "lead" } else { "co-signer" }
-}
-
-fn run_of(output: std::process::Output) -> Run {
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
-
-/// `ssh-keygen -Y verify` of a signature over a message; `None` if ssh-keygen is missing.
-fn ssh_keygen_verify(
-    allowed: &Path,
-    principal: &str,
-    signature: &Path,
-    message: &[u8],
-) -> Option<bool> {
-    if !checker("ssh-keygen") {
-        return None;
-    }
-    let mut child = Command::new("ssh-keygen")
-        .args(["-Y", "verify", "-n", "dossier", "-I", principal, "-f"])
-        .arg(allowed)
-        .arg("-s")
-        .arg(signature)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::io::Write::write_all(child.stdin.as_mut().unwrap(), message).unwrap();
-    Some(child.wait_with_output().unwrap().status.success())
 }
 
 /// A statement for the dossier, as docs/dossier-format.md describes it, signed with stock
@@ -217,7 +180,7 @@ fn twenty_three_organisations_sign_in_parallel_and_are_merged_in_one_command() {
         })
         .collect();
     for child in children {
-        let run = run_of(child.wait_with_output().unwrap()).ok();
+        let run = Run::from(child.wait_with_output().unwrap()).ok();
         assert!(
             run.stdout.contains("the dossier was not changed"),
             "{}",
@@ -446,7 +409,7 @@ refused!(
         c.sign_detached(&zip, 0, &dir).ok();
         let other = c.case.outside("other");
         // Organisation 5 signs as lead too.
-        run_of(
+        Run::from(
             c.sign_detached_as(&zip, 5, &other, "lead")
                 .output()
                 .unwrap(),
@@ -477,7 +440,7 @@ refused!(
         ])
         .ok();
         let dir = c.case.outside("in");
-        run_of(c.sign_detached_as(&zip, 5, &dir, "lead").output().unwrap()).ok();
+        Run::from(c.sign_detached_as(&zip, 5, &dir, "lead").output().unwrap()).ok();
         c.sign_detached(&zip, 6, &dir).ok();
         Some(vec![dir])
     },

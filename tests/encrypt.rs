@@ -2,41 +2,30 @@
 //! interop with the stock `age` tool both ways.
 
 use std::path::PathBuf;
-use std::process::Command;
 
-use crate::harness::{Fixture, Run, SEALED, TestCase, checker, tool};
+use crate::harness::{Fixture, KeySpec, Run, SEALED, TestCase, checker, tool};
 
 /// The complete case sealed (`out/VD-2024-full-DATE.zip`) and keys under `keys/`: `nap` and
 /// `stranger` (Ed25519, no passphrase), `qpft` (Ed25519 behind a passphrase).
 static KEYS: Fixture = Fixture::new("encryption-keys", || {
     let case = TestCase::copy_of(&SEALED);
-    for (org, name, passphrase) in [
-        ("Norzhavia Accountability Project", "nap", None),
-        ("Quillwater Press Freedom Trust", "qpft", Some(PASSPHRASE)),
-        ("Someone Else", "stranger", None),
-    ] {
-        let out = case.outside(&format!("keys/{name}"));
-        let mut command = Command::new(env!("CARGO_BIN_EXE_dossier"));
-        command.args([
-            "key",
-            "generate",
-            "--org",
-            org,
-            "--out",
-            out.to_str().unwrap(),
-        ]);
-        if let Some(passphrase) = passphrase {
-            command
-                .arg("--passphrase")
-                .env("DOSSIER_PASSPHRASE", passphrase);
-        }
-        let output = command.output().unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
+    case.generate_keys(&[
+        KeySpec {
+            org: "Norzhavia Accountability Project",
+            name: "nap",
+            passphrase: None,
+        },
+        KeySpec {
+            org: "Quillwater Press Freedom Trust",
+            name: "qpft",
+            passphrase: Some(PASSPHRASE),
+        },
+        KeySpec {
+            org: "Someone Else",
+            name: "stranger",
+            passphrase: None,
+        },
+    ]);
     case.dir
 });
 
@@ -54,7 +43,7 @@ impl Keys {
     }
 
     fn key(&self, name: &str) -> String {
-        self.path(&format!("keys/{name}"))
+        self.case.key(name)
     }
 
     fn path(&self, relative: &str) -> String {
@@ -67,32 +56,19 @@ impl Keys {
 
     /// An allowed_signers file naming nap and qpft, as `key generate` prints their lines.
     fn allowed_signers(&self) -> String {
-        let mut text = String::from("# the coalition\n\n");
-        for (principal, key) in [
-            ("norzhavia-accountability-project", "nap"),
-            ("quillwater-press-freedom-trust", "qpft"),
-        ] {
-            let public = std::fs::read_to_string(format!("{}.pub", self.key(key))).unwrap();
-            text.push_str(&format!("{principal} namespaces=\"dossier\" {public}"));
-        }
-        let path = self.case.outside("allowed_signers");
-        std::fs::write(&path, text).unwrap();
+        let path = self.case.allowed_signers(
+            "# the coalition\n\n",
+            &[
+                ("norzhavia-accountability-project", "nap"),
+                ("quillwater-press-freedom-trust", "qpft"),
+            ],
+        );
         path.to_string_lossy().into_owned()
     }
 
     /// Runs `dossier ARGS` with the passphrase in the environment.
     fn run(&self, args: &[&str]) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_dossier"))
-            .args(args)
-            .current_dir(self.case.dir.path())
-            .env("DOSSIER_PASSPHRASE", PASSPHRASE)
-            .output()
-            .unwrap();
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
+        self.case.run_with_passphrase(args, PASSPHRASE)
     }
 
     /// Encrypts the dossier zip to the allowed_signers file: `out/dossier.zip.age`.

@@ -79,11 +79,7 @@ pub fn dossier_in(dir: &Path, args: &[&str]) -> Run {
         .env("DOSSIER_ACTOR", "test paralegal")
         .output()
         .expect("the binary runs");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    output.into()
 }
 
 /// A temporary folder holding a case folder `case/` (and room for files outside it).
@@ -607,4 +603,113 @@ impl Rng {
     pub fn chance(&mut self, percent: usize) -> bool {
         self.below(100) < percent
     }
+}
+
+impl From<std::process::Output> for Run {
+    fn from(output: std::process::Output) -> Run {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+/// An organisation's key to make with `dossier key generate`: its name, the file name under
+/// `keys/`, and the passphrase protecting it, if any.
+pub struct KeySpec<'a> {
+    pub org: &'a str,
+    pub name: &'a str,
+    pub passphrase: Option<&'a str>,
+}
+
+impl TestCase {
+    /// Makes `keys/NAME` and `keys/NAME.pub` outside the case for every organisation, all at once.
+    pub fn generate_keys(&self, keys: &[KeySpec]) {
+        std::fs::create_dir_all(self.outside("keys")).unwrap();
+        let children: Vec<_> = keys
+            .iter()
+            .map(|key| {
+                let mut command = Command::new(env!("CARGO_BIN_EXE_dossier"));
+                command
+                    .args(["key", "generate", "--org", key.org, "--out"])
+                    .arg(self.outside(&format!("keys/{}", key.name)))
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped());
+                if let Some(passphrase) = key.passphrase {
+                    command
+                        .arg("--passphrase")
+                        .env("DOSSIER_PASSPHRASE", passphrase);
+                }
+                command.spawn().unwrap()
+            })
+            .collect();
+        for child in children {
+            let output = child.wait_with_output().unwrap();
+            assert!(
+                output.status.success(),
+                "{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+    }
+
+    /// The path of the private key `keys/NAME`.
+    pub fn key(&self, name: &str) -> String {
+        self.outside(&format!("keys/{name}"))
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    /// Writes `allowed_signers` outside the case: one line per (principal, key name), limited to
+    /// the "dossier" namespace as `key generate` prints it, after `header`.
+    pub fn allowed_signers(&self, header: &str, lines: &[(&str, &str)]) -> PathBuf {
+        let mut text = header.to_string();
+        for (principal, key) in lines {
+            let public = std::fs::read_to_string(format!("{}.pub", self.key(key))).unwrap();
+            text.push_str(&format!("{principal} namespaces=\"dossier\" {public}"));
+        }
+        let path = self.outside("allowed_signers");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// Runs `dossier -C CASE ARGS` with a key's passphrase in the environment.
+    pub fn run_with_passphrase(&self, args: &[&str], passphrase: &str) -> Run {
+        Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .arg("-C")
+            .arg(self.root())
+            .args(args)
+            .env("DOSSIER_ACTOR", "test paralegal")
+            .env("DOSSIER_PASSPHRASE", passphrase)
+            .output()
+            .unwrap()
+            .into()
+    }
+}
+
+/// `ssh-keygen -Y verify` of a signature over a message in the "dossier" namespace; `None` if
+/// ssh-keygen is not installed.
+pub fn ssh_keygen_verify(
+    allowed: &Path,
+    principal: &str,
+    signature: &Path,
+    message: &[u8],
+) -> Option<bool> {
+    if !checker("ssh-keygen") {
+        return None;
+    }
+    let mut child = Command::new("ssh-keygen")
+        .args(["-Y", "verify", "-n", "dossier", "-I", principal, "-f"])
+        .arg(allowed)
+        .arg("-s")
+        .arg(signature)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // ssh-keygen may exit before reading the message (an unreadable signature): no pipe error.
+    let _ = std::io::Write::write_all(child.stdin.as_mut().unwrap(), message);
+    Some(child.wait_with_output().unwrap().status.success())
 }

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::harness::{Run, TestCase, checker, tool};
+use crate::harness::{KeySpec, Run, TestCase, ssh_keygen_verify, tool};
 
 pub(crate) const NAP: &str = "Norzhavia Accountability Project";
 pub(crate) const QPFT: &str = "Quillwater Press Freedom Trust";
@@ -18,26 +18,23 @@ impl Coalition {
     pub(crate) fn new() -> Coalition {
         let case = TestCase::complete();
         case.build(&["--unpacked"]).ok();
-        for (org, name) in [(NAP, "nap"), (QPFT, "qpft")] {
-            let out = case.outside(&format!("keys/{name}"));
-            case.run(&[
-                "key",
-                "generate",
-                "--org",
-                org,
-                "--out",
-                out.to_str().unwrap(),
-            ])
-            .ok();
-        }
+        case.generate_keys(&[
+            KeySpec {
+                org: NAP,
+                name: "nap",
+                passphrase: None,
+            },
+            KeySpec {
+                org: QPFT,
+                name: "qpft",
+                passphrase: None,
+            },
+        ]);
         Coalition { case }
     }
 
     pub(crate) fn key(&self, name: &str) -> String {
-        self.case
-            .outside(&format!("keys/{name}"))
-            .to_string_lossy()
-            .into_owned()
+        self.case.key(name)
     }
 
     pub(crate) fn sign(&self, dossier: &Path, key: &str, org: &str, role: &str) -> Run {
@@ -55,17 +52,13 @@ impl Coalition {
 
     /// allowed_signers naming both organisations' keys.
     pub(crate) fn allowed_signers(&self) -> PathBuf {
-        let mut text = String::new();
-        for (principal, key) in [
-            ("norzhavia-accountability-project", "nap"),
-            ("quillwater-press-freedom-trust", "qpft"),
-        ] {
-            let public = std::fs::read_to_string(format!("{}.pub", self.key(key))).unwrap();
-            text.push_str(&format!("{principal} namespaces=\"dossier\" {public}"));
-        }
-        let path = self.case.outside("allowed_signers");
-        std::fs::write(&path, text).unwrap();
-        path
+        self.case.allowed_signers(
+            "",
+            &[
+                ("norzhavia-accountability-project", "nap"),
+                ("quillwater-press-freedom-trust", "qpft"),
+            ],
+        )
     }
 
     pub(crate) fn verify(&self, dossier: &Path, extra: &[&str]) -> Run {
@@ -78,36 +71,6 @@ impl Coalition {
 /// The last line of a report: the verdict.
 fn last_line(run: &Run) -> &str {
     run.stdout.lines().last().unwrap_or("")
-}
-
-/// `ssh-keygen -Y verify` of a signature file over a message; `None` without ssh-keygen.
-fn ssh_keygen_verify(
-    allowed: &Path,
-    principal: &str,
-    signature: &Path,
-    message: &[u8],
-) -> Option<bool> {
-    if !checker("ssh-keygen") {
-        return None;
-    }
-    let mut child = std::process::Command::new("ssh-keygen")
-        .args([
-            "-Y",
-            "verify",
-            "-f",
-            allowed.to_str().unwrap(),
-            "-I",
-            principal,
-        ])
-        .args(["-n", "dossier", "-s", signature.to_str().unwrap()])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // ssh-keygen may exit before reading the message (an unreadable signature): no pipe error.
-    let _ = std::io::Write::write_all(child.stdin.as_mut().unwrap(), message);
-    Some(child.wait_with_output().unwrap().status.success())
 }
 
 #[test]

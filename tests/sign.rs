@@ -3,7 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::harness::{Fixture, SEALED, TestCase, bagit_valid, checker, replace_in, tool};
+use crate::harness::{
+    Fixture, KeySpec, SEALED, TestCase, bagit_valid, checker, replace_in, ssh_keygen_verify, tool,
+};
 
 const NAP: &str = "Norzhavia Accountability Project";
 const QPFT: &str = "Quillwater Press Freedom Trust";
@@ -12,32 +14,18 @@ const QPFT: &str = "Quillwater Press Freedom Trust";
 /// `keys/qpft` behind a passphrase.
 static COALITION: Fixture = Fixture::new("coalition", || {
     let case = TestCase::copy_of(&SEALED);
-    case.run(&[
-        "key",
-        "generate",
-        "--org",
-        NAP,
-        "--out",
-        &case.outside("keys/nap").to_string_lossy(),
-    ])
-    .ok();
-    let with_passphrase = Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .args([
-            "key",
-            "generate",
-            "--org",
-            QPFT,
-            "--out",
-            &case.outside("keys/qpft").to_string_lossy(),
-        ])
-        .env("DOSSIER_PASSPHRASE", "correct horse battery")
-        .output()
-        .unwrap();
-    assert!(
-        with_passphrase.status.success(),
-        "{}",
-        String::from_utf8_lossy(&with_passphrase.stderr)
-    );
+    case.generate_keys(&[
+        KeySpec {
+            org: NAP,
+            name: "nap",
+            passphrase: None,
+        },
+        KeySpec {
+            org: QPFT,
+            name: "qpft",
+            passphrase: Some("correct horse battery"),
+        },
+    ]);
     case.dir
 });
 
@@ -54,10 +42,7 @@ impl Coalition {
     }
 
     fn key(&self, name: &str) -> String {
-        self.case
-            .outside(&format!("keys/{name}"))
-            .to_string_lossy()
-            .into_owned()
+        self.case.key(name)
     }
 
     fn sign(&self, dossier: &Path, key: &str, org: &str, extra: &[&str]) -> crate::harness::Run {
@@ -83,38 +68,18 @@ impl Coalition {
             "--org",
             QPFT,
         ];
-        passphrase_run(&self.case, &args, passphrase)
+        self.case.run_with_passphrase(&args, passphrase)
     }
 
     /// allowed_signers naming both organisations' keys.
     fn allowed_signers(&self) -> PathBuf {
-        let mut text = String::new();
-        for (principal, key) in [
-            ("norzhavia-accountability-project", "nap"),
-            ("quillwater-press-freedom-trust", "qpft"),
-        ] {
-            let public = std::fs::read_to_string(format!("{}.pub", self.key(key))).unwrap();
-            text.push_str(&format!("{principal} namespaces=\"dossier\" {}", public));
-        }
-        let path = self.case.outside("allowed_signers");
-        std::fs::write(&path, text).unwrap();
-        path
-    }
-}
-
-fn passphrase_run(case: &TestCase, args: &[&str], passphrase: &str) -> crate::harness::Run {
-    let root = case.root();
-    let mut all = vec!["-C", root.to_str().unwrap()];
-    all.extend_from_slice(args);
-    let output = Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .args(&all)
-        .env("DOSSIER_PASSPHRASE", passphrase)
-        .output()
-        .unwrap();
-    crate::harness::Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        self.case.allowed_signers(
+            "",
+            &[
+                ("norzhavia-accountability-project", "nap"),
+                ("quillwater-press-freedom-trust", "qpft"),
+            ],
+        )
     }
 }
 
@@ -202,38 +167,6 @@ fn two_organisations_sign_and_verify_lists_both_valid() {
             }
         }
     }
-}
-
-/// `ssh-keygen -Y verify`; `None` if ssh-keygen is not installed.
-fn ssh_keygen_verify(
-    allowed: &Path,
-    principal: &str,
-    signature: &Path,
-    message: &[u8],
-) -> Option<bool> {
-    if !checker("ssh-keygen") {
-        return None;
-    }
-    let mut child = Command::new("ssh-keygen")
-        .args([
-            "-Y",
-            "verify",
-            "-f",
-            allowed.to_str().unwrap(),
-            "-I",
-            principal,
-            "-n",
-            "dossier",
-            "-s",
-            signature.to_str().unwrap(),
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::io::Write::write_all(child.stdin.as_mut().unwrap(), message).unwrap();
-    Some(child.wait_with_output().unwrap().status.success())
 }
 
 #[test]
@@ -540,17 +473,11 @@ fn two_organisations_signing_at_once_both_land() {
     const LLAC: &str = "Lantern Legal Aid Collective";
     for round in 0..3 {
         let c = Coalition::new();
-        let third = c.case.outside("keys/llac");
-        c.case
-            .run(&[
-                "key",
-                "generate",
-                "--org",
-                LLAC,
-                "--out",
-                third.to_str().unwrap(),
-            ])
-            .ok();
+        c.case.generate_keys(&[KeySpec {
+            org: LLAC,
+            name: "llac",
+            passphrase: None,
+        }]);
         let zip = c.case.zip("full");
         let root = c.case.root();
         let start = |key: String, org: &str, role: &str| {
@@ -574,16 +501,13 @@ fn two_organisations_signing_at_once_both_land() {
             );
         }
         // allowed_signers as an auditor writes it from the two public keys.
-        let mut text = String::new();
-        for (principal, key) in [
-            ("norzhavia-accountability-project", "nap"),
-            ("lantern-legal-aid-collective", "llac"),
-        ] {
-            let public = std::fs::read_to_string(format!("{}.pub", c.key(key))).unwrap();
-            text.push_str(&format!("{principal} namespaces=\"dossier\" {public}"));
-        }
-        let allowed = c.case.outside("allowed_signers");
-        std::fs::write(&allowed, text).unwrap();
+        let allowed = c.case.allowed_signers(
+            "",
+            &[
+                ("norzhavia-accountability-project", "nap"),
+                ("lantern-legal-aid-collective", "llac"),
+            ],
+        );
         let report = c
             .case
             .run(&[

@@ -777,24 +777,8 @@ pub struct SignatoryEditArgs {
     /// A new name for the organisation
     #[arg(long = "name", value_name = "NAME")]
     pub new_name: Option<String>,
-    /// lead (files the referral) or co-signer
-    #[arg(long, value_name = "lead|co-signer")]
-    pub role: Option<String>,
-    /// Country as an ISO 3166-1 alpha-2 code
-    #[arg(long, value_name = "CC")]
-    pub country: Option<String>,
-    /// Contact person
-    #[arg(long, value_name = "NAME")]
-    pub contact: Option<String>,
-    /// E-mail of the contact person
-    #[arg(long, value_name = "E")]
-    pub email: Option<String>,
-    /// Telephone of the contact person
-    #[arg(long, value_name = "P")]
-    pub phone: Option<String>,
-    /// One line on who the organisation is, printed in the cover letter's signature block
-    #[arg(long, value_name = "D")]
-    pub description: Option<String>,
+    #[command(flatten)]
+    pub details: SignatoryDetailArgs,
 }
 
 #[derive(Debug, Args)]
@@ -810,6 +794,13 @@ pub struct SignatoryRemoveArgs {
 pub struct SignatoryAddArgs {
     /// The organisation's name, as it signs
     pub name: String,
+    #[command(flatten)]
+    pub details: SignatoryDetailArgs,
+}
+
+/// What `signatory add` records and `signatory edit` corrects, beside the name.
+#[derive(Debug, Args)]
+pub struct SignatoryDetailArgs {
     /// lead (files the referral) or co-signer
     #[arg(long, value_name = "lead|co-signer")]
     pub role: Option<String>,

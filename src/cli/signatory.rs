@@ -5,7 +5,9 @@ use std::path::Path;
 use crate::case::Workspace;
 use crate::case::edit::{SignatoryEdit, edit_signatory, remove_signatory};
 use crate::case::records::{SignatorySpec, add_signatory};
-use crate::cli::args::{ListArgs, SignatoryAddArgs, SignatoryEditArgs, SignatoryRemoveArgs};
+use crate::cli::args::{
+    ListArgs, SignatoryAddArgs, SignatoryDetailArgs, SignatoryEditArgs, SignatoryRemoveArgs,
+};
 use crate::cli::output::write_table;
 use crate::error::Result;
 
@@ -13,20 +15,25 @@ use super::{Outcome, Output};
 
 pub fn add(root: &Path, args: SignatoryAddArgs, out: &mut Output) -> Result<Outcome> {
     let mut ws = Workspace::open(root)?;
-    let spec = SignatorySpec {
-        name: args.name,
-        role: args.role,
-        country: args.country,
-        contact: args.contact,
-        email: args.email,
-        phone: args.phone,
-        description: args.description,
-    };
+    let spec = spec_of(args.name, args.details);
     add_signatory(&mut ws.case, &spec)?;
     let case = ws.commit()?;
     let signatory = case.signatories.last().expect("just added");
     out.line(format!("{}  {}", signatory.name, signatory.role.as_str()))?;
     Ok(Outcome::Clean)
+}
+
+/// The signatory's details as `add` and `edit` take them (an empty name: unchanged by `edit`).
+fn spec_of(name: String, details: SignatoryDetailArgs) -> SignatorySpec {
+    SignatorySpec {
+        name,
+        role: details.role,
+        country: details.country,
+        contact: details.contact,
+        email: details.email,
+        phone: details.phone,
+        description: details.description,
+    }
 }
 
 pub fn list(root: &Path, args: ListArgs, out: &mut Output) -> Result<Outcome> {
@@ -60,15 +67,7 @@ pub fn list(root: &Path, args: ListArgs, out: &mut Output) -> Result<Outcome> {
 pub fn edit(root: &Path, args: SignatoryEditArgs, out: &mut Output) -> Result<Outcome> {
     let mut ws = Workspace::open(root)?;
     let edit = SignatoryEdit {
-        spec: SignatorySpec {
-            name: args.new_name.unwrap_or_default(),
-            role: args.role,
-            country: args.country,
-            contact: args.contact,
-            email: args.email,
-            phone: args.phone,
-            description: args.description,
-        },
+        spec: spec_of(args.new_name.unwrap_or_default(), args.details),
     };
     let changes = edit_signatory(&mut ws, &args.name, &edit)?;
     ws.commit()?;
