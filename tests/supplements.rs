@@ -223,7 +223,13 @@ fn a_supplement_names_the_earlier_dossier_and_says_what_changed_in_every_place()
             "Events added (1)",
             "V-002  2019-04-02 Transfer of detainees",
         ]);
-    for regime in ["us-glomag", "uk-ghr"] {
+    // A first dossier's cover says nothing of the kind.
+    if let Some(pages) = pdf_text(&case.bag("full").join("data/submission-us-glomag.pdf")) {
+        assert!(!pages.join(" ").contains("SUPPLEMENTARY SUBMISSION"));
+    }
+    let regimes = json["case"]["regimes"].as_array().unwrap();
+    assert!(regimes.len() >= 2, "{regimes:?}");
+    for regime in regimes.iter().map(|r| r.as_str().unwrap()) {
         let Some(pages) = pdf_text(&bag.join(format!("data/submission-{regime}.pdf"))) else {
             return;
         };
@@ -231,6 +237,29 @@ fn a_supplement_names_the_earlier_dossier_and_says_what_changed_in_every_place()
             .iter()
             .position(|p| p.contains("Proposed for designation"))
             .expect("a cover page");
+        // The cover itself says it is a supplement, and of which dossier, for a cover read alone.
+        let first = &pages[cover];
+        for needed in [
+            "SUPPLEMENTARY SUBMISSION".to_string(),
+            format!("Supplements the earlier dossier VD-2024-full-{DATE}.zip, sealed on {DATE}"),
+            format!("Dossier fingerprint of the earlier dossier (SHA-256) {fingerprint}"),
+        ] {
+            assert!(
+                first.contains(&needed),
+                "{regime}: the cover lacks `{needed}`: {first}"
+            );
+        }
+        // So does the cover letter, whether it is the default one or the case's own.
+        let all = pages.join(" ");
+        assert!(all.contains("Re: Supplementary submission: "), "{regime}");
+        let letter = format!(
+            "This is a supplementary submission to our dossier VD-2024-full-{DATE}.zip, sealed on {DATE} (dossier fingerprint {}",
+            &fingerprint[..16]
+        );
+        assert!(
+            all.contains(&letter),
+            "{regime}: the letter lacks `{letter}`"
+        );
         let section = &pages[cover + 1];
         assert!(
             section.contains("Supplementary submission This submission supplements"),

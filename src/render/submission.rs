@@ -414,7 +414,12 @@ fn letter(flow: &mut Flow, input: &Submission, subjects: &[&Subject]) {
     flow.paragraph(
         &[Span::new(
             format!(
-                "Re: {}, request for the designation of {} under the {}",
+                "Re: {}{}, request for the designation of {} under the {}",
+                if input.supplement.is_some() {
+                    "Supplementary submission: "
+                } else {
+                    ""
+                },
                 input.case.title,
                 if subjects.is_empty() {
                     "the persons and entities named in the enclosed submission".to_string()
@@ -438,6 +443,21 @@ fn letter(flow: &mut Flow, input: &Submission, subjects: &[&Subject]) {
     match input.narrative.file(super::LETTER_FILE) {
         Some(body) => blocks(flow, body, true),
         None => default_letter(flow, input, subjects, lead.copied()),
+    }
+    // Whatever the letter's own words, it says which earlier dossier it supplements.
+    if let Some(diff) = input.supplement {
+        let from = &diff.from;
+        let fingerprint = from.dossier_fingerprint.as_deref().unwrap_or("");
+        flow.paragraph(
+            &plain(format!(
+                "This is a supplementary submission to our dossier {}.zip, sealed on {} (dossier fingerprint {}…). The section after the cover lists what changed since; everything not listed there is as submitted then.",
+                from.name,
+                from.date,
+                fingerprint.get(..16).unwrap_or(fingerprint)
+            )),
+            0.0,
+            3.0,
+        );
     }
     // The closing stays with the first signatures, with room to sign between them.
     flow.keep(text::line_height(BODY) + SIGNING_SPACE + 25.0);
@@ -574,6 +594,7 @@ fn cover(flow: &mut Flow, input: &Submission, section: &Section, subjects: &[&Su
         0.0,
         8.0,
     );
+    supplement_notice(flow, input);
     flow.paragraph(&labelled("Addressed to", t.authority.as_str()), 0.0, 2.0);
     flow.paragraph(
         &labelled("Regime", format!("{} ({})", t.name, t.jurisdiction)),
@@ -659,6 +680,45 @@ fn cover(flow: &mut Flow, input: &Submission, section: &Section, subjects: &[&Su
         )],
         0.0,
         1.0,
+    );
+}
+
+/// On the cover of a supplementary submission: that it is one, and which earlier dossier it
+/// supplements (name, sealing date, dossier fingerprint), so that a cover read alone, or filed
+/// apart from the rest, cannot be taken for a first submission.
+fn supplement_notice(flow: &mut Flow, input: &Submission) {
+    let Some(diff) = input.supplement else {
+        return;
+    };
+    let from = &diff.from;
+    flow.paragraph(
+        &[Span::new("SUPPLEMENTARY SUBMISSION", Look::new(12).bold())],
+        0.0,
+        1.0,
+    );
+    flow.paragraph(
+        &plain(format!(
+            "Supplements the earlier dossier {}.zip, sealed on {}; the section after this cover lists what changed since.",
+            from.name, from.date
+        )),
+        0.0,
+        1.0,
+    );
+    flow.paragraph(
+        &[Span::new(
+            "Dossier fingerprint of the earlier dossier (SHA-256)",
+            strong(),
+        )],
+        0.0,
+        0.5,
+    );
+    flow.paragraph(
+        &[Span::new(
+            from.dossier_fingerprint.as_deref().unwrap_or(""),
+            Look::new(BODY),
+        )],
+        0.0,
+        8.0,
     );
 }
 
