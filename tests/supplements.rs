@@ -431,3 +431,83 @@ fn a_dossier_compared_with_itself_has_no_changes() {
         }
     }
 }
+
+/// Rewrites the bag's bag-info.txt with `edit` and recomputes its tagmanifest line, as someone
+/// would who knows the format: only a check of what bag-info.txt says can then catch it.
+fn rewrite_bag_info(bag: &Path, edit: impl FnOnce(String) -> String) {
+    use sha2::Digest;
+    let info = edit(bag_info(bag));
+    std::fs::write(bag.join("bag-info.txt"), &info).unwrap();
+    let sha: String = sha2::Sha256::digest(info.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let tags = std::fs::read_to_string(bag.join("tagmanifest-sha256.txt")).unwrap();
+    let tags: String = tags
+        .lines()
+        .map(|line| match line.split_once("  ") {
+            Some((_, "bag-info.txt")) => format!("{sha}  bag-info.txt\n"),
+            _ => format!("{line}\n"),
+        })
+        .collect();
+    std::fs::write(bag.join("tagmanifest-sha256.txt"), tags).unwrap();
+}
+
+#[test]
+fn verify_finds_bag_info_and_dossier_json_disagreeing_on_the_earlier_dossier() {
+    let case = changed_case();
+    supplement(&case, &case.zip("full"), &["--unpacked"]).ok();
+    let bag = later_bag(&case, "full");
+    let recorded = dossier_json(&bag)["supplements"]["dossier_fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let verify = |bag: &Path| case.run(&["verify", bag.to_str().unwrap()]);
+    verify(&bag).ok();
+    let pristine = bag_info(&bag);
+    let forged = "0".repeat(64);
+
+    // Another earlier dossier named in bag-info.txt: both values named.
+    rewrite_bag_info(&bag, |info| info.replace(&recorded, &forged));
+    if let Some(valid) = bagit_valid(&bag) {
+        assert!(
+            valid,
+            "bagit.py should not see this: the tag manifest is consistent"
+        );
+    }
+    verify(&bag).exits(1).stdout_has(&[
+        "bag-info.txt",
+        &format!(
+            "gives Supplements-Fingerprint `{forged}` but data/dossier.json says supplements.dossier_fingerprint `{recorded}`"
+        ),
+    ]);
+
+    // The supplement's fields taken out of bag-info.txt: dossier.json alone says it.
+    rewrite_bag_info(&bag, |_| {
+        pristine
+            .lines()
+            .filter(|l| !l.starts_with("Supplements-"))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    });
+    verify(&bag).exits(1).stdout_has(&[
+        &format!(
+            "has no Supplements-Fingerprint but data/dossier.json says supplements.dossier_fingerprint `{recorded}`"
+        ),
+        &format!("has no Supplements-Dossier but data/dossier.json says supplements.name `VD-2024-full-{DATE}`"),
+    ]);
+
+    // And a first dossier whose bag-info.txt claims an earlier one.
+    let first = case.bag("full");
+    case.run(&["verify", first.to_str().unwrap()]).ok();
+    rewrite_bag_info(&first, |info| {
+        format!("{info}Supplements-Dossier: VD-2024-full-2026-01-01\n")
+    });
+    verify(&first).exits(1).stdout_has(&[
+        "gives Supplements-Dossier `VD-2024-full-2026-01-01` but data/dossier.json records no supplements.name",
+    ]);
+
+    // Put back as built, the bag verifies again.
+    rewrite_bag_info(&bag, |_| pristine);
+    verify(&bag).ok();
+}
