@@ -511,3 +511,91 @@ fn verify_finds_bag_info_and_dossier_json_disagreeing_on_the_earlier_dossier() {
     rewrite_bag_info(&bag, |_| pristine);
     verify(&bag).ok();
 }
+
+#[test]
+fn the_viewer_names_the_earlier_dossier_and_what_was_withdrawn_or_removed_as_the_profile_allows() {
+    let case = changed_case();
+    case.run(&["subject", "add", "Ilya Vostrenko (fictional)"])
+        .ok();
+    case.run(&[
+        "subject",
+        "remove",
+        "S-002",
+        "--reason",
+        "mistaken identity: a namesake",
+    ])
+    .ok();
+    let prev = case.zip("full");
+    let fingerprint = sha256sum(&case.bag("full").join("manifest-sha256.txt"));
+    for profile in ["full", "public"] {
+        supplement(&case, &prev, &["--profile", profile, "--unpacked"]).ok();
+        let bag = later_bag(&case, profile);
+        let recorded = dossier_json(&bag)["supplements"]["dossier_fingerprint"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        if let Some(by_sha256sum) = &fingerprint {
+            assert_eq!(&recorded, by_sha256sum);
+        }
+        let page = bag.join("data/index.html");
+        let html = std::fs::read_to_string(&page).unwrap();
+        // The public page carries nothing of the confidential E-003 but its id, not even why
+        // it was withdrawn.
+        let secrets = ["clerk who leaked", "Leaked order", "Colonel X", "order 117"];
+        if profile == "public" {
+            for secret in secrets {
+                assert!(!html.contains(secret), "the public viewer holds {secret}");
+            }
+        } else {
+            assert!(html.contains("the clerk who leaked it was identified"));
+        }
+        let Some(dom) = crate::viewer::rendered(&page, "") else {
+            continue;
+        };
+        let text = crate::viewer::unescape(&dom);
+        assert!(text.contains("SUPPLEMENTARY SUBMISSION"), "{profile}");
+        assert!(
+            text.contains(&format!(
+                "a supplementary submission to the earlier dossier <strong>VD-2024-full-{DATE}.zip</strong>, sealed {DATE} (full profile)"
+            )),
+            "{profile}: {text}"
+        );
+        assert!(
+            text.contains(&format!("id=\"supplements-fingerprint\">{recorded}<")),
+            "{profile}"
+        );
+        assert!(text.contains("<a href=\"#retired\">Withdrawn and removed</a>"));
+        let start = text.find("<section id=\"retired\">").unwrap();
+        let section = &text[start..start + text[start..].find("</section>").unwrap()];
+        assert!(section.contains("Withdrawn and removed (3)"), "{section}");
+        let row = |id: &str| {
+            let at = section
+                .find(&format!("data-id=\"{id}\""))
+                .unwrap_or_else(|| panic!("{profile}: {id} is not listed: {section}"));
+            &section[at..at + section[at..].find("</tr>").unwrap()]
+        };
+        let e2 = row("E-002");
+        assert!(
+            e2.contains("exhibit withdrawn") && e2.contains("the photographer withdrew consent")
+        );
+        let s2 = row("S-002");
+        assert!(s2.contains("subject removed") && s2.contains("mistaken identity: a namesake"));
+        let e3 = row("E-003");
+        assert!(e3.contains("exhibit withdrawn"), "{e3}");
+        if profile == "public" {
+            assert!(e3.contains("reason withheld from this profile"), "{e3}");
+            for secret in secrets {
+                assert!(!text.contains(secret), "the public page shows {secret}");
+            }
+        } else {
+            assert!(
+                e3.contains("the clerk who leaked it was identified"),
+                "{e3}"
+            );
+        }
+        crate::viewer::screenshot(&page, &format!("viewer-supplement-{profile}"));
+    }
+    // A first dossier's page has neither.
+    let first = std::fs::read_to_string(case.bag("full").join("data/index.html")).unwrap();
+    assert!(first.contains("\"supplements\":null,\"retired\":[]"));
+}
