@@ -300,12 +300,11 @@ fn supplement(flow: &mut Flow, input: &Submission) {
         1.0,
     );
     flow.paragraph(&labelled("Sealed on", from.date.as_str()), 0.0, 1.0);
-    flow.paragraph(
+    flow.label(
         &[Span::new(
             "Dossier fingerprint of the earlier dossier (SHA-256)",
             strong(),
         )],
-        0.0,
         0.5,
     );
     flow.paragraph(
@@ -621,7 +620,7 @@ fn cover(flow: &mut Flow, input: &Submission, section: &Section, subjects: &[&Su
         0.0,
         6.0,
     );
-    flow.paragraph(&[Span::new("Submitted by", strong())], 0.0, 1.0);
+    flow.label(&[Span::new("Submitted by", strong())], 1.0);
     let mut signatories: Vec<_> = input.case.signatories.iter().collect();
     signatories.sort_by_key(|s| s.role != SignatoryRole::Lead);
     if signatories.is_empty() {
@@ -660,11 +659,7 @@ fn cover(flow: &mut Flow, input: &Submission, section: &Section, subjects: &[&Su
         0.0,
         2.0,
     );
-    flow.paragraph(
-        &[Span::new("Exhibit fingerprint (SHA-256)", strong())],
-        0.0,
-        0.5,
-    );
+    flow.label(&[Span::new("Exhibit fingerprint (SHA-256)", strong())], 0.5);
     flow.paragraph(
         &[Span::new(input.exhibit_fingerprint, Look::new(10))],
         0.0,
@@ -704,12 +699,11 @@ fn supplement_notice(flow: &mut Flow, input: &Submission) {
         0.0,
         1.0,
     );
-    flow.paragraph(
+    flow.label(
         &[Span::new(
             "Dossier fingerprint of the earlier dossier (SHA-256)",
             strong(),
         )],
-        0.0,
         0.5,
     );
     flow.paragraph(
@@ -909,7 +903,7 @@ impl Fields<'_> {
         } else if values.len() == 1 || values.iter().all(|v| v.chars().count() < 40) {
             flow.paragraph(&labelled(label, values.join("; ")), 0.0, 1.2);
         } else {
-            flow.paragraph(&[Span::new(format!("{label}:"), strong())], 0.0, 0.5);
+            flow.label(&[Span::new(format!("{label}:"), strong())], 0.5);
             for value in values {
                 flow.item("•", &plain(value), 5.0, 0.5);
             }
@@ -1146,7 +1140,7 @@ fn subject_events(flow: &mut Flow, input: &Submission, subject: &Subject) {
     if events.is_empty() {
         return;
     }
-    flow.paragraph(&[Span::new("Events", strong())], 0.0, 0.5);
+    flow.label(&[Span::new("Events", strong())], 0.5);
     for e in events {
         let role = e
             .subjects
@@ -1329,11 +1323,7 @@ fn legal_analysis(
         if let Some(quotation) = clause.quotation() {
             flow.paragraph(&plain(format!("“{quotation}”")), 4.0, 1.5);
         }
-        flow.paragraph(
-            &[Span::new("Proposed under this clause", strong())],
-            0.0,
-            0.5,
-        );
+        flow.label(&[Span::new("Proposed under this clause", strong())], 0.5);
         for (i, criterion) in meeting {
             let subject = subjects[i];
             let page = profiles
@@ -1708,11 +1698,7 @@ fn custody_summary(flow: &mut Flow, input: &Submission) {
         2.0,
     );
     if let Some(head) = head {
-        flow.paragraph(
-            &[Span::new("SHA-256 of the last entry", strong())],
-            0.0,
-            0.5,
-        );
+        flow.label(&[Span::new("SHA-256 of the last entry", strong())], 0.5);
         flow.paragraph(&plain(head.last), 0.0, 3.0);
     }
     let mut actions: BTreeMap<&str, (usize, &str, &str)> = BTreeMap::new();
@@ -1766,7 +1752,7 @@ fn custody_summary(flow: &mut Flow, input: &Submission) {
         *actors.entry(e.actor.as_str()).or_default() += 1;
     }
     if !actors.is_empty() {
-        flow.paragraph(&[Span::new("Recorded by", strong())], 0.0, 0.5);
+        flow.label(&[Span::new("Recorded by", strong())], 0.5);
         for (actor, count) in actors {
             flow.item("•", &plain(format!("{actor}: {count} entries")), 5.0, 0.5);
         }
