@@ -785,9 +785,11 @@ fn a_folder_dossier_takes_signatures_all_or_nothing_when_a_write_fails_or_the_ru
             .collect::<Vec<_>>()
             .join(" ");
         // A write that fails: an error naming the file, and the folder exactly as before.
-        unable_to_write(&c, args, false)
-            .exits(2)
-            .stderr_has(&["File too large"]);
+        unable_to_write(&c, args, false).exits(2).stderr_has(&[
+            "cannot write a new copy of",
+            "/signatures/",
+            "File too large",
+        ]);
         assert_eq!(tree(&bag), before, "{args_text} changed the folder");
         // A run killed at its first write leaves its unfinished folder beside signatures/,
         // which is as before; the next command that changes the dossier clears it first.

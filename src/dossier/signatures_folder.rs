@@ -129,15 +129,17 @@ fn fill(
             ));
         }
         let to = new.join(&name);
-        std::fs::copy(&from, &to).map_err(|e| Error::io("copy", &from, e))?;
+        // Errors name the file in signatures/, not the hidden copy removed on the way out.
+        std::fs::copy(&from, &to).map_err(|e| Error::io("write a new copy of", &from, e))?;
         sync(&to)?;
     }
     for (name, bytes) in add {
         let to = new.join(name);
-        let mut file = std::fs::File::create(&to).map_err(|e| Error::io("create", &to, e))?;
+        let shown = current.join(name);
+        let mut file = std::fs::File::create(&to).map_err(|e| Error::io("create", &shown, e))?;
         file.write_all(bytes)
             .and_then(|()| file.sync_all())
-            .map_err(|e| Error::io("write", &to, e))?;
+            .map_err(|e| Error::io("write", &shown, e))?;
         std::fs::set_permissions(&to, disk::default_permissions())
             .map_err(|e| Error::io("set the permissions of", &to, e))?;
     }
