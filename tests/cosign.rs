@@ -678,3 +678,135 @@ fn detached_signing_never_overwrites_and_leaves_nothing_behind() {
         &["is inside the dossier"],
     );
 }
+
+/// Every folder and file under `dir` (relative), with the bytes of each file.
+fn tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Option<Vec<u8>>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            let bytes = (!e.file_type().is_dir()).then(|| std::fs::read(e.path()).unwrap());
+            (e.path().strip_prefix(dir).unwrap().to_path_buf(), bytes)
+        })
+        .collect()
+}
+
+/// `dossier ARGS` as a process that can write no byte to any file (`ulimit -f 0`, which binds
+/// root too). Its first write fails (EFBIG), or with `killed` kills it (SIGXFSZ), as a crash
+/// would in the middle of the change.
+fn unable_to_write(c: &Coalition, args: &[&dyn AsRef<std::ffi::OsStr>], killed: bool) -> Run {
+    let ignore = if killed { "" } else { "trap '' XFSZ; " };
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -f 0; {ignore}exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_dossier"))
+        .arg("-C")
+        .arg(c.case.root())
+        .args(args.iter().map(|a| a.as_ref()))
+        .output()
+        .unwrap();
+    run_of(output)
+}
+
+#[test]
+fn a_folder_dossier_takes_signatures_all_or_nothing_when_a_write_fails_or_the_run_dies() {
+    let c = Coalition::new();
+    let bag = c.case.bag("full");
+    // Two signatures are in the dossier already (the lead's and one more); two are waiting.
+    let first = c.case.outside("first");
+    for n in 0..2 {
+        c.sign_detached(&bag, n, &first).ok();
+    }
+    c.run(&[&"signatures", &"add", &bag, &first]).ok();
+    let waiting = c.case.outside("in");
+    for n in 2..4 {
+        c.sign_detached(&bag, n, &waiting).ok();
+    }
+    let before = tree(&bag);
+    let key = c.key(4);
+    let org = organisation(4);
+    let org_1 = organisation(1);
+    let org_9 = organisation(9);
+    let changes: [&[&dyn AsRef<std::ffi::OsStr>]; 3] = [
+        &[&"signatures", &"add", &bag, &waiting],
+        &[&"signatures", &"remove", &bag, &"--org", &org_1],
+        &[
+            &"sign",
+            &bag,
+            &"--key",
+            &key,
+            &"--org",
+            &org,
+            &"--date",
+            &"2026-11-22",
+        ],
+    ];
+    for args in changes {
+        let args_text = args[..2]
+            .iter()
+            .map(|a| a.as_ref().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join(" ");
+        // A write that fails: an error naming the file, and the folder exactly as before.
+        unable_to_write(&c, args, false).exits(2).stderr_has(&[
+            "cannot write a new copy of",
+            "/signatures/",
+            "File too large",
+        ]);
+        assert_eq!(tree(&bag), before, "{args_text} changed the folder");
+        // A run killed at its first write leaves its unfinished folder beside signatures/,
+        // which is as before; the next command that changes the dossier clears it first.
+        let run = unable_to_write(&c, args, true);
+        assert_ne!(run.code, 0, "{args_text} was not stopped");
+        let after = tree(&bag);
+        let left: Vec<&PathBuf> = after.keys().filter(|p| !before.contains_key(*p)).collect();
+        assert!(
+            !left.is_empty()
+                && left
+                    .iter()
+                    .all(|p| p.starts_with(left[0]) && p.to_string_lossy().starts_with(".dossier-")),
+            "a killed run should leave only its own folder: {left:?}"
+        );
+        assert!(
+            after
+                .iter()
+                .all(|(p, b)| left.contains(&p) || before.get(p) == Some(b)),
+            "{args_text}, killed, changed the dossier"
+        );
+        c.run(&[&"signatures", &"remove", &bag, &"--org", &org_9])
+            .exits(2)
+            .stderr_has(&["carries no signature of"]);
+        assert_eq!(
+            tree(&bag),
+            before,
+            "the next command did not clear what was left"
+        );
+    }
+    // Without a limit, the same commands work and leave nothing beside.
+    c.run(&[&"signatures", &"add", &bag, &waiting])
+        .ok()
+        .stdout_has(&["added 2 signatures"]);
+    c.run(&[&"signatures", &"remove", &bag, &"--org", &org_1])
+        .ok();
+    c.run(&[
+        &"sign",
+        &bag,
+        &"--key",
+        &key,
+        &"--org",
+        &org,
+        &"--date",
+        &"2026-11-22",
+    ])
+    .ok();
+    let names: Vec<String> = std::fs::read_dir(&bag)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
+    let allowed = c.allowed_signers(5);
+    c.run(&[&"verify", &bag, &"--allowed-signers", &allowed])
+        .ok()
+        .stdout_has(&["4 of 4 signatures valid"]);
+}

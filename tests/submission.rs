@@ -474,6 +474,43 @@ fn seal_under_every_regime() -> tempfile::TempDir {
     dir
 }
 
+#[test]
+fn no_page_ends_with_a_label_whose_text_is_on_the_next_page() {
+    // The labels printed on a line of their own, above what they label.
+    let standalone = [
+        "Submitted by",
+        "Exhibit fingerprint (SHA-256)",
+        "Events",
+        "Proposed under this clause",
+        "SHA-256 of the last entry",
+        "Recorded by",
+    ];
+    let (dir, regimes) = sample_under_every_regime();
+    for profile in ["full", "public"] {
+        for regime in &regimes {
+            let pdf = dir.join(format!(
+                "out/NZ-LANTERN-2019-{profile}-{DATE}/data/submission-{regime}.pdf"
+            ));
+            let Some(text) = pdftotext_layout(&pdf) else {
+                return;
+            };
+            for (n, page) in text.split('\u{c}').enumerate() {
+                // The last line of the page's body: above the footer ("... Page N of M").
+                let last = page
+                    .lines()
+                    .map(str::trim)
+                    .rfind(|l| !l.is_empty() && !l.contains(&format!("Page {} of", n + 1)))
+                    .unwrap_or("");
+                assert!(
+                    !last.ends_with(':') && !standalone.contains(&last),
+                    "{profile} {regime}: page {} ends with the label `{last}`",
+                    n + 1
+                );
+            }
+        }
+    }
+}
+
 /// The legal analysis section of a submission's text: from its heading to the next section's.
 fn legal_analysis<'a>(text: &'a str, regime: &str) -> &'a str {
     let template = template(regime);

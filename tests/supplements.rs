@@ -223,7 +223,13 @@ fn a_supplement_names_the_earlier_dossier_and_says_what_changed_in_every_place()
             "Events added (1)",
             "V-002  2019-04-02 Transfer of detainees",
         ]);
-    for regime in ["us-glomag", "uk-ghr"] {
+    // A first dossier's cover says nothing of the kind.
+    if let Some(pages) = pdf_text(&case.bag("full").join("data/submission-us-glomag.pdf")) {
+        assert!(!pages.join(" ").contains("SUPPLEMENTARY SUBMISSION"));
+    }
+    let regimes = json["case"]["regimes"].as_array().unwrap();
+    assert!(regimes.len() >= 2, "{regimes:?}");
+    for regime in regimes.iter().map(|r| r.as_str().unwrap()) {
         let Some(pages) = pdf_text(&bag.join(format!("data/submission-{regime}.pdf"))) else {
             return;
         };
@@ -231,6 +237,29 @@ fn a_supplement_names_the_earlier_dossier_and_says_what_changed_in_every_place()
             .iter()
             .position(|p| p.contains("Proposed for designation"))
             .expect("a cover page");
+        // The cover itself says it is a supplement, and of which dossier, for a cover read alone.
+        let first = &pages[cover];
+        for needed in [
+            "SUPPLEMENTARY SUBMISSION".to_string(),
+            format!("Supplements the earlier dossier VD-2024-full-{DATE}.zip, sealed on {DATE}"),
+            format!("Dossier fingerprint of the earlier dossier (SHA-256) {fingerprint}"),
+        ] {
+            assert!(
+                first.contains(&needed),
+                "{regime}: the cover lacks `{needed}`: {first}"
+            );
+        }
+        // So does the cover letter, whether it is the default one or the case's own.
+        let all = pages.join(" ");
+        assert!(all.contains("Re: Supplementary submission: "), "{regime}");
+        let letter = format!(
+            "This is a supplementary submission to our dossier VD-2024-full-{DATE}.zip, sealed on {DATE} (dossier fingerprint {}",
+            &fingerprint[..16]
+        );
+        assert!(
+            all.contains(&letter),
+            "{regime}: the letter lacks `{letter}`"
+        );
         let section = &pages[cover + 1];
         assert!(
             section.contains("Supplementary submission This submission supplements"),
@@ -401,4 +430,172 @@ fn a_dossier_compared_with_itself_has_no_changes() {
             assert_eq!(list, &serde_json::json!([]), "{group} {kind}");
         }
     }
+}
+
+/// Rewrites the bag's bag-info.txt with `edit` and recomputes its tagmanifest line, as someone
+/// would who knows the format: only a check of what bag-info.txt says can then catch it.
+fn rewrite_bag_info(bag: &Path, edit: impl FnOnce(String) -> String) {
+    use sha2::Digest;
+    let info = edit(bag_info(bag));
+    std::fs::write(bag.join("bag-info.txt"), &info).unwrap();
+    let sha: String = sha2::Sha256::digest(info.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let tags = std::fs::read_to_string(bag.join("tagmanifest-sha256.txt")).unwrap();
+    let tags: String = tags
+        .lines()
+        .map(|line| match line.split_once("  ") {
+            Some((_, "bag-info.txt")) => format!("{sha}  bag-info.txt\n"),
+            _ => format!("{line}\n"),
+        })
+        .collect();
+    std::fs::write(bag.join("tagmanifest-sha256.txt"), tags).unwrap();
+}
+
+#[test]
+fn verify_finds_bag_info_and_dossier_json_disagreeing_on_the_earlier_dossier() {
+    let case = changed_case();
+    supplement(&case, &case.zip("full"), &["--unpacked"]).ok();
+    let bag = later_bag(&case, "full");
+    let recorded = dossier_json(&bag)["supplements"]["dossier_fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let verify = |bag: &Path| case.run(&["verify", bag.to_str().unwrap()]);
+    verify(&bag).ok();
+    let pristine = bag_info(&bag);
+    let forged = "0".repeat(64);
+
+    // Another earlier dossier named in bag-info.txt: both values named.
+    rewrite_bag_info(&bag, |info| info.replace(&recorded, &forged));
+    if let Some(valid) = bagit_valid(&bag) {
+        assert!(
+            valid,
+            "bagit.py should not see this: the tag manifest is consistent"
+        );
+    }
+    verify(&bag).exits(1).stdout_has(&[
+        "bag-info.txt",
+        &format!(
+            "gives Supplements-Fingerprint `{forged}` but data/dossier.json says supplements.dossier_fingerprint `{recorded}`"
+        ),
+    ]);
+
+    // The supplement's fields taken out of bag-info.txt: dossier.json alone says it.
+    rewrite_bag_info(&bag, |_| {
+        pristine
+            .lines()
+            .filter(|l| !l.starts_with("Supplements-"))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    });
+    verify(&bag).exits(1).stdout_has(&[
+        &format!(
+            "has no Supplements-Fingerprint but data/dossier.json says supplements.dossier_fingerprint `{recorded}`"
+        ),
+        &format!("has no Supplements-Dossier but data/dossier.json says supplements.name `VD-2024-full-{DATE}`"),
+    ]);
+
+    // And a first dossier whose bag-info.txt claims an earlier one.
+    let first = case.bag("full");
+    case.run(&["verify", first.to_str().unwrap()]).ok();
+    rewrite_bag_info(&first, |info| {
+        format!("{info}Supplements-Dossier: VD-2024-full-2026-01-01\n")
+    });
+    verify(&first).exits(1).stdout_has(&[
+        "gives Supplements-Dossier `VD-2024-full-2026-01-01` but data/dossier.json records no supplements.name",
+    ]);
+
+    // Put back as built, the bag verifies again.
+    rewrite_bag_info(&bag, |_| pristine);
+    verify(&bag).ok();
+}
+
+#[test]
+fn the_viewer_names_the_earlier_dossier_and_what_was_withdrawn_or_removed_as_the_profile_allows() {
+    let case = changed_case();
+    case.run(&["subject", "add", "Ilya Vostrenko (fictional)"])
+        .ok();
+    case.run(&[
+        "subject",
+        "remove",
+        "S-002",
+        "--reason",
+        "mistaken identity: a namesake",
+    ])
+    .ok();
+    let prev = case.zip("full");
+    let fingerprint = sha256sum(&case.bag("full").join("manifest-sha256.txt"));
+    for profile in ["full", "public"] {
+        supplement(&case, &prev, &["--profile", profile, "--unpacked"]).ok();
+        let bag = later_bag(&case, profile);
+        let recorded = dossier_json(&bag)["supplements"]["dossier_fingerprint"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        if let Some(by_sha256sum) = &fingerprint {
+            assert_eq!(&recorded, by_sha256sum);
+        }
+        let page = bag.join("data/index.html");
+        let html = std::fs::read_to_string(&page).unwrap();
+        // The public page carries nothing of the confidential E-003 but its id, not even why
+        // it was withdrawn.
+        let secrets = ["clerk who leaked", "Leaked order", "Colonel X", "order 117"];
+        if profile == "public" {
+            for secret in secrets {
+                assert!(!html.contains(secret), "the public viewer holds {secret}");
+            }
+        } else {
+            assert!(html.contains("the clerk who leaked it was identified"));
+        }
+        let Some(dom) = crate::viewer::rendered(&page, "") else {
+            continue;
+        };
+        let text = crate::viewer::unescape(&dom);
+        assert!(text.contains("SUPPLEMENTARY SUBMISSION"), "{profile}");
+        assert!(
+            text.contains(&format!(
+                "a supplementary submission to the earlier dossier <strong>VD-2024-full-{DATE}.zip</strong>, sealed {DATE} (full profile)"
+            )),
+            "{profile}: {text}"
+        );
+        assert!(
+            text.contains(&format!("id=\"supplements-fingerprint\">{recorded}<")),
+            "{profile}"
+        );
+        assert!(text.contains("<a href=\"#retired\">Withdrawn and removed</a>"));
+        let start = text.find("<section id=\"retired\">").unwrap();
+        let section = &text[start..start + text[start..].find("</section>").unwrap()];
+        assert!(section.contains("Withdrawn and removed (3)"), "{section}");
+        let row = |id: &str| {
+            let at = section
+                .find(&format!("data-id=\"{id}\""))
+                .unwrap_or_else(|| panic!("{profile}: {id} is not listed: {section}"));
+            &section[at..at + section[at..].find("</tr>").unwrap()]
+        };
+        let e2 = row("E-002");
+        assert!(
+            e2.contains("exhibit withdrawn") && e2.contains("the photographer withdrew consent")
+        );
+        let s2 = row("S-002");
+        assert!(s2.contains("subject removed") && s2.contains("mistaken identity: a namesake"));
+        let e3 = row("E-003");
+        assert!(e3.contains("exhibit withdrawn"), "{e3}");
+        if profile == "public" {
+            assert!(e3.contains("reason withheld from this profile"), "{e3}");
+            for secret in secrets {
+                assert!(!text.contains(secret), "the public page shows {secret}");
+            }
+        } else {
+            assert!(
+                e3.contains("the clerk who leaked it was identified"),
+                "{e3}"
+            );
+        }
+        crate::viewer::screenshot(&page, &format!("viewer-supplement-{profile}"));
+    }
+    // A first dossier's page has neither.
+    let first = std::fs::read_to_string(case.bag("full").join("data/index.html")).unwrap();
+    assert!(first.contains("\"supplements\":null,\"retired\":[]"));
 }

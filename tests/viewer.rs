@@ -44,7 +44,7 @@ fn chromium(args: &[&str]) -> Option<std::process::Output> {
 
 /// The DOM of `page` once its script has run. With `fragment` `#check=...`, the page reads the
 /// named files beside it (which a browser allows only when started to) as if they were dropped.
-fn rendered(page: &Path, fragment: &str) -> Option<String> {
+pub(crate) fn rendered(page: &Path, fragment: &str) -> Option<String> {
     let url = format!("file://{}{fragment}", page.display());
     let output = chromium(&[
         "--allow-file-access-from-files",
@@ -62,7 +62,7 @@ fn rendered(page: &Path, fragment: &str) -> Option<String> {
 
 /// Takes a 1280-pixel-wide screenshot of `page` into `target/tmp/<name>.png`, for a person to look
 /// at, and checks it is a PNG of that size.
-fn screenshot(page: &Path, name: &str) {
+pub(crate) fn screenshot(page: &Path, name: &str) {
     let png = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}.png"));
     let _ = std::fs::remove_file(&png);
     let url = format!("file://{}", page.display());
@@ -86,7 +86,7 @@ fn exhibit_links(dom: &str) -> BTreeSet<String> {
 }
 
 /// The text of the DOM as a reader sees it (the entities Chromium writes, decoded).
-fn unescape(html: &str) -> String {
+pub(crate) fn unescape(html: &str) -> String {
     html.replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&quot;", "\"")

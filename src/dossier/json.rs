@@ -134,6 +134,66 @@ pub struct Supplements {
     pub profile: Profile,
 }
 
+impl Supplements {
+    /// The `bag-info.txt` fields that name the earlier dossier, written by `seal` and compared
+    /// by `verify` ([`supplements_mismatches`]): one format, written and read here.
+    pub fn bag_info_fields(&self) -> [(&'static str, String); 3] {
+        [
+            (SUPPLEMENTS_LABELS[0], self.name.clone()),
+            (SUPPLEMENTS_LABELS[1], self.date.clone()),
+            (SUPPLEMENTS_LABELS[2], self.dossier_fingerprint.clone()),
+        ]
+    }
+}
+
+/// The labels of bag-info.txt that name the earlier dossier of a supplement, in the order of
+/// [`Supplements`]' name, date and dossier fingerprint.
+pub const SUPPLEMENTS_LABELS: [&str; 3] = [
+    "Supplements-Dossier",
+    "Supplements-Date",
+    "Supplements-Fingerprint",
+];
+
+/// Where bag-info.txt's `Supplements-*` fields (`info`) and dossier.json's `supplements`
+/// disagree, one message per field naming both values: a field one of them has and the other
+/// lacks is a mismatch too. bag-info.txt is covered by the tag manifest only, which anyone can
+/// recompute, so it must agree with the sealed data to mean anything.
+pub fn supplements_mismatches(
+    sealed: Option<&SummarySupplements>,
+    info: &[(String, String)],
+) -> Vec<String> {
+    let recorded = [
+        sealed.and_then(|s| s.name.as_deref()),
+        sealed.and_then(|s| s.date.as_deref()),
+        sealed.and_then(|s| s.dossier_fingerprint.as_deref()),
+    ];
+    let json_field = ["name", "date", "dossier_fingerprint"];
+    SUPPLEMENTS_LABELS
+        .iter()
+        .zip(recorded)
+        .zip(json_field)
+        .filter_map(|((label, recorded), field)| {
+            let given = info
+                .iter()
+                .find(|(l, _)| l == label)
+                .map(|(_, v)| v.as_str());
+            match (given, recorded) {
+                (Some(given), Some(recorded)) if given == recorded => None,
+                (None, None) => None,
+                (Some(given), Some(recorded)) => Some(format!(
+                    "gives {label} `{given}` but data/dossier.json says supplements.{field} `{recorded}`"
+                )),
+                (Some(given), None) => Some(format!(
+                    "gives {label} `{given}` but data/dossier.json records no supplements.{field}: only one of them says this dossier supplements an earlier one"
+                )),
+                (None, Some(recorded)) => Some(format!(
+                    "has no {label} but data/dossier.json says supplements.{field} `{recorded}`: only one of them says this dossier supplements an earlier one"
+                )),
+            }
+        })
+        .collect()
+}
+
 /// The case's own fields, as sealed.
 #[derive(Serialize, Deserialize)]
 pub struct CaseHeader<'a> {
@@ -392,6 +452,17 @@ pub struct DossierSummary {
     pub exhibits: Vec<SummaryExhibit>,
     #[serde(default)]
     pub signatories: Vec<SummarySignatory>,
+    /// Read leniently, each field optional: a tampered one is reported, not unreadable.
+    #[serde(default)]
+    pub supplements: Option<SummarySupplements>,
+}
+
+/// The earlier dossier, as `verify` reads it from dossier.json to compare with bag-info.txt.
+#[derive(Deserialize)]
+pub struct SummarySupplements {
+    pub name: Option<String>,
+    pub date: Option<String>,
+    pub dossier_fingerprint: Option<String>,
 }
 
 #[derive(Deserialize)]

@@ -2,7 +2,8 @@
 //!
 //! `json` owns `data/dossier.json` (written by `seal`, read by `verify` and `export`), `bag` the
 //! BagIt tag files and manifest lines, `archive` the zip; `verify` proves a dossier intact,
-//! `sign` adds a coalition member's signature, `sshsig` is the SSH signature format both use,
+//! `sign` adds a coalition member's signature (`signatures_folder` changes an unpacked
+//! dossier's `signatures/` in one step), `sshsig` is the SSH signature format both use,
 //! `allowed_signers` the OpenSSH file saying whose key may sign for whom, `encryption` encrypts
 //! a dossier to the coalition's SSH keys (age files) and decrypts it, `diff` compares two
 //! dossiers (for `dossier diff` and a supplementary submission); `tsp` is the RFC 3161
@@ -16,6 +17,7 @@ pub mod diff;
 pub mod encryption;
 pub mod json;
 pub mod sign;
+pub mod signatures_folder;
 pub mod sshsig;
 pub mod timestamp;
 pub mod tsp;

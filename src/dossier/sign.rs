@@ -19,6 +19,7 @@ use ssh_key::{HashAlg, PrivateKey};
 use crate::display::plural;
 use crate::dossier::archive::{ZipIn, rewrite_zip};
 use crate::dossier::bag::SIGNATURES_DIR;
+use crate::dossier::signatures_folder;
 use crate::dossier::sshsig::{self, Statement, Verdict, sign, slug};
 use crate::dossier::verify::{Status, VerifyReport, read_signatures, verify};
 use crate::error::{Error, Result};
@@ -114,6 +115,7 @@ pub fn sign_dossier(
     replace: bool,
     progress: &ProgressBar,
 ) -> Result<Signed> {
+    recover_folder(path)?;
     let statement = statement_for(path, organisation, role, date, progress)?;
     let (statement_name, signature_name) = statement.file_names();
     let statement_file = format!("{SIGNATURES_DIR}{statement_name}");
@@ -137,9 +139,11 @@ pub fn sign_dossier(
     if path.is_dir() {
         let dir = path.join(SIGNATURES_DIR);
         already(dir.join(&signature_name).exists() || dir.join(&statement_name).exists())?;
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io("create the folder", &dir, e))?;
-        crate::disk::write_atomically(&dir.join(&statement_name), text.as_bytes())?;
-        crate::disk::write_atomically(&dir.join(&signature_name), pem.as_bytes())?;
+        let add = [
+            (statement_name, text.clone().into_bytes()),
+            (signature_name, pem.into_bytes()),
+        ];
+        signatures_folder::change(path, &[], &add, replace)?;
     } else {
         let prefix = format!("{}/", statement.dossier);
         let names = [
@@ -166,6 +170,15 @@ pub fn sign_dossier(
         signature_file,
         key_fingerprint: key.public_key().fingerprint(HashAlg::Sha256).to_string(),
     })
+}
+
+/// Of an unpacked dossier, finishes or undoes a change of `signatures/` that a killed run left,
+/// before the dossier is verified (its leftovers would be files the manifests do not name).
+fn recover_folder(path: &Path) -> Result<()> {
+    if path.is_dir() {
+        signatures_folder::recover(path)?;
+    }
+    Ok(())
 }
 
 /// What `sign --detached` did: the two files it wrote, outside the dossier.
@@ -363,6 +376,7 @@ struct Incoming {
 /// that already signed, one that signs twice among the files and a second lead are refused. The
 /// dossier must verify intact first.
 pub fn add_signatures(path: &Path, given: &[PathBuf], progress: &ProgressBar) -> Result<Added> {
+    recover_folder(path)?;
     let report = verify(path, None, progress)?;
     require_intact(path, &report, "no signature was added")?;
     let fingerprint = fingerprint_of(&report);
@@ -701,8 +715,7 @@ fn write_signatures(path: &Path, bag: &str, incoming: &[Incoming]) -> Result<()>
         files.push((signature_name, i.signature_bytes.clone()));
     }
     if path.is_dir() {
-        place_files(&path.join(SIGNATURES_DIR), &files, false)?;
-        return Ok(());
+        return signatures_folder::change(path, &[], &files, false);
     }
     // The entries' time: the latest statement date, so that the same files give the same zip.
     let date = incoming
@@ -735,6 +748,7 @@ pub struct Removed {
 /// Removes `organisation`'s signature (its statement and `.sig`) from the dossier at `path`, in
 /// one rewrite of a zip. `organisation` is matched as a principal: by name or by `<org>`.
 pub fn remove_signature(path: &Path, organisation: &str, date: NaiveDate) -> Result<Removed> {
+    recover_folder(path)?;
     let listing = read_signatures(path, None)?;
     let wanted = slug(organisation);
     let found = listing.signatures.iter().find(|s| {
@@ -774,13 +788,11 @@ pub fn remove_signature(path: &Path, organisation: &str, date: NaiveDate) -> Res
         ));
     }
     if path.is_dir() {
-        crate::disk::critical(|| {
-            for file in &files {
-                let full = path.join(file);
-                std::fs::remove_file(&full).map_err(|e| Error::io("remove", &full, e))?;
-            }
-            Ok::<(), Error>(())
-        })?;
+        let names: Vec<String> = files
+            .iter()
+            .map(|f| f.trim_start_matches(SIGNATURES_DIR).to_string())
+            .collect();
+        signatures_folder::change(path, &names, &[], false)?;
     } else {
         let names: Vec<String> = files
             .iter()

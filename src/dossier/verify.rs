@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use indicatif::ProgressBar;
 use serde::Serialize;
 
-use super::json::{DossierJson, DossierSummary};
+use super::json::{self, DossierJson, DossierSummary};
 use crate::case::custody;
 use crate::dossier::allowed_signers::AllowedSigners;
 use crate::dossier::archive::ZipIn;
@@ -1056,6 +1056,9 @@ fn check_dossier_json(
                 &format!("gives {label} `{given}` but data/dossier.json says `{value}`"),
             ));
         }
+    }
+    for mismatch in json::supplements_mismatches(sealed.supplements.as_ref(), info) {
+        problems.push(problem(bag::BAG_INFO_TXT, &mismatch));
     }
     let by_path: HashMap<&str, &str> = manifest
         .iter()

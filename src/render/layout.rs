@@ -333,6 +333,27 @@ impl<'f> Flow<'f> {
         self.y += after;
     }
 
+    /// A label on a line of its own ("Exculpatory information:", "Recorded by") that is never
+    /// the last line of a page: it starts a page unless the first line of what follows fits
+    /// under it, and if what follows starts a new page anyway (a list item kept whole), the
+    /// label moves there with it, as a heading does.
+    pub fn label(&mut self, spans: &[Span], after: f64) {
+        let lines = text::wrap(self.fonts, spans, WIDTH);
+        let height: f64 = lines.iter().map(|l| text::line_height(l.size.max(1))).sum();
+        self.keep(height + after + text::line_height(10));
+        let block = self.block(Role::Paragraph);
+        let (top, start) = (self.y, self.page().items.len());
+        self.place_lines(lines, 0.0, after, block);
+        self.heading = Some(Placed {
+            page: self.pages.len() - 1,
+            start,
+            end: self.page().items.len(),
+            top,
+            bottom: self.y,
+            mark: None,
+        });
+    }
+
     /// A list item: `marker` in the gutter, the text `indent` mm from the margin. An item of up
     /// to a third of a page is kept on one page; a longer one starts with at least two lines.
     /// Items that follow each other make one list; an item indented further starts a list

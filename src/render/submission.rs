@@ -302,12 +302,11 @@ fn supplement(flow: &mut Flow, input: &Submission) {
         1.0,
     );
     flow.paragraph(&labelled("Sealed on", from.date.as_str()), 0.0, 1.0);
-    flow.paragraph(
+    flow.label(
         &[Span::new(
             "Dossier fingerprint of the earlier dossier (SHA-256)",
             strong(),
         )],
-        0.0,
         0.5,
     );
     flow.paragraph(
@@ -523,7 +522,12 @@ fn letter(flow: &mut Flow, input: &Submission, subjects: &[&Subject]) {
     flow.paragraph(
         &[Span::new(
             format!(
-                "Re: {}, request for the designation of {} under the {}",
+                "Re: {}{}, request for the designation of {} under the {}",
+                if input.supplement.is_some() {
+                    "Supplementary submission: "
+                } else {
+                    ""
+                },
                 input.case.title,
                 if subjects.is_empty() {
                     "the persons and entities named in the enclosed submission".to_string()
@@ -547,6 +551,21 @@ fn letter(flow: &mut Flow, input: &Submission, subjects: &[&Subject]) {
     match input.narrative.file(super::LETTER_FILE) {
         Some(body) => blocks(flow, body, true),
         None => default_letter(flow, input, subjects, lead.copied()),
+    }
+    // Whatever the letter's own words, it says which earlier dossier it supplements.
+    if let Some(diff) = input.supplement {
+        let from = &diff.from;
+        let fingerprint = from.dossier_fingerprint.as_deref().unwrap_or("");
+        flow.paragraph(
+            &plain(format!(
+                "This is a supplementary submission to our dossier {}.zip, sealed on {} (dossier fingerprint {}…). The section after the cover lists what changed since; everything not listed there is as submitted then.",
+                from.name,
+                from.date,
+                fingerprint.get(..16).unwrap_or(fingerprint)
+            )),
+            0.0,
+            3.0,
+        );
     }
     // The closing stays with the first signatures, with room to sign between them.
     flow.keep(text::line_height(BODY) + SIGNING_SPACE + 25.0);
@@ -683,6 +702,7 @@ fn cover(flow: &mut Flow, input: &Submission, section: &Section, subjects: &[&Su
         0.0,
         8.0,
     );
+    supplement_notice(flow, input);
     flow.paragraph(&labelled("Addressed to", t.authority.as_str()), 0.0, 2.0);
     flow.paragraph(
         &labelled("Regime", format!("{} ({})", t.name, t.jurisdiction)),
@@ -709,7 +729,7 @@ fn cover(flow: &mut Flow, input: &Submission, section: &Section, subjects: &[&Su
         0.0,
         6.0,
     );
-    flow.paragraph(&[Span::new("Submitted by", strong())], 0.0, 1.0);
+    flow.label(&[Span::new("Submitted by", strong())], 1.0);
     let mut signatories: Vec<_> = input.case.signatories.iter().collect();
     signatories.sort_by_key(|s| s.role != SignatoryRole::Lead);
     if signatories.is_empty() {
@@ -748,11 +768,7 @@ fn cover(flow: &mut Flow, input: &Submission, section: &Section, subjects: &[&Su
         0.0,
         2.0,
     );
-    flow.paragraph(
-        &[Span::new("Exhibit fingerprint (SHA-256)", strong())],
-        0.0,
-        0.5,
-    );
+    flow.label(&[Span::new("Exhibit fingerprint (SHA-256)", strong())], 0.5);
     flow.paragraph(
         &[Span::new(input.exhibit_fingerprint, Look::new(10))],
         0.0,
@@ -768,6 +784,44 @@ fn cover(flow: &mut Flow, input: &Submission, section: &Section, subjects: &[&Su
         )],
         0.0,
         1.0,
+    );
+}
+
+/// On the cover of a supplementary submission: that it is one, and which earlier dossier it
+/// supplements (name, sealing date, dossier fingerprint), so that a cover read alone, or filed
+/// apart from the rest, cannot be taken for a first submission.
+fn supplement_notice(flow: &mut Flow, input: &Submission) {
+    let Some(diff) = input.supplement else {
+        return;
+    };
+    let from = &diff.from;
+    flow.paragraph(
+        &[Span::new("SUPPLEMENTARY SUBMISSION", Look::new(12).bold())],
+        0.0,
+        1.0,
+    );
+    flow.paragraph(
+        &plain(format!(
+            "Supplements the earlier dossier {}.zip, sealed on {}; the section after this cover lists what changed since.",
+            from.name, from.date
+        )),
+        0.0,
+        1.0,
+    );
+    flow.label(
+        &[Span::new(
+            "Dossier fingerprint of the earlier dossier (SHA-256)",
+            strong(),
+        )],
+        0.5,
+    );
+    flow.paragraph(
+        &[Span::new(
+            from.dossier_fingerprint.as_deref().unwrap_or(""),
+            Look::new(BODY),
+        )],
+        0.0,
+        8.0,
     );
 }
 
@@ -958,7 +1012,7 @@ impl Fields<'_> {
         } else if values.len() == 1 || values.iter().all(|v| v.chars().count() < 40) {
             flow.paragraph(&labelled(label, values.join("; ")), 0.0, 1.2);
         } else {
-            flow.paragraph(&[Span::new(format!("{label}:"), strong())], 0.0, 0.5);
+            flow.label(&[Span::new(format!("{label}:"), strong())], 0.5);
             for value in values {
                 flow.item("•", &plain(value), 5.0, 0.5);
             }
@@ -1195,7 +1249,7 @@ fn subject_events(flow: &mut Flow, input: &Submission, subject: &Subject) {
     if events.is_empty() {
         return;
     }
-    flow.paragraph(&[Span::new("Events", strong())], 0.0, 0.5);
+    flow.label(&[Span::new("Events", strong())], 0.5);
     for e in events {
         let role = e
             .subjects
@@ -1378,11 +1432,7 @@ fn legal_analysis(
         if let Some(quotation) = clause.quotation() {
             flow.paragraph(&plain(format!("“{quotation}”")), 4.0, 1.5);
         }
-        flow.paragraph(
-            &[Span::new("Proposed under this clause", strong())],
-            0.0,
-            0.5,
-        );
+        flow.label(&[Span::new("Proposed under this clause", strong())], 0.5);
         for (i, criterion) in meeting {
             let subject = subjects[i];
             let page = profiles
@@ -1757,11 +1807,7 @@ fn custody_summary(flow: &mut Flow, input: &Submission) {
         2.0,
     );
     if let Some(head) = head {
-        flow.paragraph(
-            &[Span::new("SHA-256 of the last entry", strong())],
-            0.0,
-            0.5,
-        );
+        flow.label(&[Span::new("SHA-256 of the last entry", strong())], 0.5);
         flow.paragraph(&plain(head.last), 0.0, 3.0);
     }
     let mut actions: BTreeMap<&str, (usize, &str, &str)> = BTreeMap::new();
@@ -1815,7 +1861,7 @@ fn custody_summary(flow: &mut Flow, input: &Submission) {
         *actors.entry(e.actor.as_str()).or_default() += 1;
     }
     if !actors.is_empty() {
-        flow.paragraph(&[Span::new("Recorded by", strong())], 0.0, 0.5);
+        flow.label(&[Span::new("Recorded by", strong())], 0.5);
         for (actor, count) in actors {
             flow.item("•", &plain(format!("{actor}: {count} entries")), 5.0, 0.5);
         }

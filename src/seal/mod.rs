@@ -580,13 +580,11 @@ fn bag_info(
         ]
         .into_iter()
         .chain(options.draft.then(|| (bag::DRAFT_LABEL, "yes".to_string())))
-        .chain(supplements.into_iter().flat_map(|s| {
-            [
-                ("Supplements-Dossier", s.name.clone()),
-                ("Supplements-Date", s.date.clone()),
-                ("Supplements-Fingerprint", s.dossier_fingerprint.clone()),
-            ]
-        }))
+        .chain(
+            supplements
+                .into_iter()
+                .flat_map(Supplements::bag_info_fields),
+        )
         .collect::<Vec<_>>(),
     )
 }

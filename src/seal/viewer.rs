@@ -3,16 +3,18 @@
 //! Owns the viewer's page (`viewer.html`: inline CSS and script, nothing fetched from the network)
 //! and the data it embeds: a compact digest of `dossier.json` (case, regimes, subjects, timeline,
 //! signatories and the exhibit index, one array per exhibit so that 10,000 exhibits stay a few
-//! megabytes), written as a JSON island that the page's script renders with text nodes only.
-//! It does not decide what a profile withholds: it shows the [`SealedExhibit`]s `seal` made, so
-//! the public viewer holds nothing of a withheld exhibit but its id, hash and size.
+//! megabytes; the earlier dossier a supplement supplements, and what was withdrawn or removed,
+//! with why), written as a JSON island that the page's script renders with text nodes only.
+//! It does not decide what a profile withholds: it shows the [`SealedExhibit`]s and
+//! [`RetiredRecord`]s `seal` made, so the public viewer holds nothing of a withheld exhibit but
+//! its id, hash and size, nor the reason a confidential exhibit was withdrawn.
 
 use std::io::Write;
 
 use serde::Serialize;
 
 use crate::case::{Event, Signatory, Subject};
-use crate::dossier::json::{CaseHeader, DossierJson, Profile};
+use crate::dossier::json::{CaseHeader, DossierJson, Profile, RetiredRecord, Supplements};
 use crate::template::Template;
 
 /// The viewer's path inside the bag.
@@ -22,8 +24,9 @@ pub const PATH: &str = "data/index.html";
 const PAGE: &str = include_str!("viewer.html");
 const DATA_MARK: &str = "@DOSSIER_DATA@";
 
-/// The version of the embedded data's layout (`viewer` in the JSON island).
-const VIEWER_DATA: u32 = 1;
+/// The version of the embedded data's layout (`viewer` in the JSON island). 2 added
+/// `supplements` and `retired`.
+const VIEWER_DATA: u32 = 2;
 
 /// Writes `data/index.html` for the dossier `name` described by `dossier`.
 pub(super) fn write_viewer(
@@ -59,6 +62,11 @@ struct ViewerData<'a> {
     /// `[id, sha256, size, file name in data/exhibits/ (null if withheld), title, collected
     /// (YYYY-MM-DD), source, media type, withheld]`.
     exhibits: Vec<ExhibitRow<'a>>,
+    /// The earlier dossier this one supplements: name, date, dossier fingerprint, profile.
+    supplements: Option<&'a Supplements>,
+    /// Exhibits withdrawn, subjects and events removed: id, reason (none where the profile
+    /// withholds it), when (UTC), confidential.
+    retired: &'a [RetiredRecord],
 }
 
 type ExhibitRow<'a> = (
@@ -166,6 +174,8 @@ impl<'a> ViewerData<'a> {
             events,
             signatories: &dossier.signatories,
             exhibits,
+            supplements: dossier.supplements.as_ref(),
+            retired: &dossier.retired,
         }
     }
 }
