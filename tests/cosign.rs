@@ -705,7 +705,7 @@ fn unable_to_write(c: &Coalition, args: &[&dyn AsRef<std::ffi::OsStr>], killed: 
         .args(args.iter().map(|a| a.as_ref()))
         .output()
         .unwrap();
-    run_of(output)
+    Run::from(output)
 }
 
 #[test]
