@@ -302,21 +302,7 @@ fn supplement(flow: &mut Flow, input: &Submission) {
         1.0,
     );
     flow.paragraph(&labelled("Sealed on", from.date.as_str()), 0.0, 1.0);
-    flow.label(
-        &[Span::new(
-            "Dossier fingerprint of the earlier dossier (SHA-256)",
-            strong(),
-        )],
-        0.5,
-    );
-    flow.paragraph(
-        &[Span::new(
-            from.dossier_fingerprint.as_deref().unwrap_or(""),
-            Look::new(BODY),
-        )],
-        0.0,
-        1.0,
-    );
+    earlier_fingerprint(flow, from, 1.0);
     flow.paragraph(
         &[Span::new(
             "The SHA-256 of the earlier dossier's manifest-sha256.txt, which its signatories signed; it is also in this dossier's bag-info.txt (Supplements-Fingerprint) and data/dossier.json.",
@@ -357,6 +343,26 @@ fn supplement(flow: &mut Flow, input: &Submission) {
             }
         }
     }
+}
+
+/// The earlier dossier's fingerprint under its label, as the cover and the supplementary
+/// submission section print it, followed by `after` mm of space.
+fn earlier_fingerprint(flow: &mut Flow, from: &crate::dossier::diff::DossierRef, after: f64) {
+    flow.label(
+        &[Span::new(
+            "Dossier fingerprint of the earlier dossier (SHA-256)",
+            strong(),
+        )],
+        0.5,
+    );
+    flow.paragraph(
+        &[Span::new(
+            from.dossier_fingerprint.as_deref().unwrap_or(""),
+            Look::new(BODY),
+        )],
+        0.0,
+        after,
+    );
 }
 
 /// The section id of the filing record: where the template lists it, else after the cover (and
@@ -808,21 +814,7 @@ fn supplement_notice(flow: &mut Flow, input: &Submission) {
         0.0,
         1.0,
     );
-    flow.label(
-        &[Span::new(
-            "Dossier fingerprint of the earlier dossier (SHA-256)",
-            strong(),
-        )],
-        0.5,
-    );
-    flow.paragraph(
-        &[Span::new(
-            from.dossier_fingerprint.as_deref().unwrap_or(""),
-            Look::new(BODY),
-        )],
-        0.0,
-        8.0,
-    );
+    earlier_fingerprint(flow, from, 8.0);
 }
 
 fn blocks(flow: &mut Flow, blocks: &[Block], skip_title: bool) {
