@@ -380,6 +380,37 @@ fn a_later_dossier_carries_the_filing_record_and_its_pdf_prints_the_regimes_trai
     // The first dossier, sealed before anything was recorded, has no such section.
     let first = pdf_text(&bag.join("data/submission-us-glomag.pdf")).unwrap();
     assert!(!first.contains("Filing record"), "{first}");
+
+    // The offline viewer lists the same record, in date order, without the notes.
+    let Some(dom) = crate::viewer::rendered(&later.join("data/index.html"), "") else {
+        return;
+    };
+    let table = &dom[dom.find("id=\"filing-list\"").expect("no filing record")..];
+    let table = &table[..table.find("</table>").unwrap()];
+    let ids: Vec<&str> = table
+        .split("data-id=\"")
+        .skip(1)
+        .map(|rest| &rest[..5])
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "F-001", "F-002", "F-003", "F-005", "F-006", "F-004", "F-007", "F-008"
+        ],
+        "{table}"
+    );
+    for text in [
+        "Follow-up",
+        "OFAC-2026-117",
+        "sealed on 2026-11-21",
+        &fingerprint,
+    ] {
+        assert!(table.contains(text), "no {text:?} in:\n{table}");
+    }
+    assert!(!dom.contains("sent by e-mail"), "a note is shown:\n{dom}");
+    assert!(dom.contains("href=\"#filing\""), "no link to the record");
+    let first = crate::viewer::rendered(&bag.join("data/index.html"), "").unwrap();
+    assert!(!first.contains("id=\"filing-list\"") && !first.contains("href=\"#filing\""));
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! and the data it embeds: a compact digest of `dossier.json` (case, regimes, subjects, timeline,
 //! signatories and the exhibit index, one array per exhibit so that 10,000 exhibits stay a few
 //! megabytes; the earlier dossier a supplement supplements, and what was withdrawn or removed,
-//! with why), written as a JSON island that the page's script renders with text nodes only.
+//! with why; the filing record without its internal notes), written as a JSON island that the page's script renders with text nodes only.
 //! It does not decide what a profile withholds: it shows the [`SealedExhibit`]s and
 //! [`RetiredRecord`]s `seal` made, so the public viewer holds nothing of a withheld exhibit but
 //! its id, hash and size, nor the reason a confidential exhibit was withdrawn.
@@ -13,7 +13,8 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::case::{Event, Signatory, Subject};
+use crate::case::{Event, FiledDossier, FilingEntry, FilingState, Signatory, Subject};
+use crate::date::CaseDate;
 use crate::dossier::json::{CaseHeader, DossierJson, Profile, RetiredRecord, Supplements};
 use crate::template::Template;
 
@@ -25,8 +26,8 @@ const PAGE: &str = include_str!("viewer.html");
 const DATA_MARK: &str = "@DOSSIER_DATA@";
 
 /// The version of the embedded data's layout (`viewer` in the JSON island). 2 added
-/// `supplements` and `retired`.
-const VIEWER_DATA: u32 = 2;
+/// `supplements` and `retired`; 3 added `filing`.
+const VIEWER_DATA: u32 = 3;
 
 /// Writes `data/index.html` for the dossier `name` described by `dossier`.
 pub(super) fn write_viewer(
@@ -67,6 +68,21 @@ struct ViewerData<'a> {
     /// Exhibits withdrawn, subjects and events removed: id, reason (none where the profile
     /// withholds it), when (UTC), confidential.
     retired: &'a [RetiredRecord],
+    /// The filing record as it stood at sealing, in date order, without the team's notes.
+    filing: Vec<FilingRow<'a>>,
+}
+
+/// An entry of the filing record as the page shows it: what the PDF's "Filing record" prints;
+/// the team's note is internal and left out, as there.
+#[derive(Serialize)]
+struct FilingRow<'a> {
+    id: &'a str,
+    regime: &'a str,
+    state: FilingState,
+    date: &'a CaseDate,
+    dossier: Option<&'a FiledDossier>,
+    #[serde(rename = "ref")]
+    reference: Option<&'a str>,
 }
 
 type ExhibitRow<'a> = (
@@ -176,8 +192,26 @@ impl<'a> ViewerData<'a> {
             exhibits,
             supplements: dossier.supplements.as_ref(),
             retired: &dossier.retired,
+            filing: filing_rows(&dossier.filing),
         }
     }
+}
+
+/// The filing record in date order (the record keeps the order entries were made in).
+fn filing_rows(record: &[FilingEntry]) -> Vec<FilingRow<'_>> {
+    let mut rows: Vec<FilingRow> = record
+        .iter()
+        .map(|e| FilingRow {
+            id: &e.id,
+            regime: &e.regime,
+            state: e.state,
+            date: &e.date,
+            dossier: e.dossier.as_ref(),
+            reference: e.reference.as_deref(),
+        })
+        .collect();
+    rows.sort_by_key(|r| r.date);
+    rows
 }
 
 /// Writes JSON so that it can sit inside a `<script>` element: `<`, `>` and `&` (which serde_json
