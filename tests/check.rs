@@ -490,3 +490,54 @@ fn user_assigned_country_codes_are_accepted_with_a_warning_naming_record_and_fie
         "{out}"
     );
 }
+
+#[test]
+fn public_text_naming_confidential_sources_is_reported_once_per_exhibit_whatever_the_case() {
+    let case = TestCase::complete();
+    for (file, source) in [
+        (
+            "statement-1.txt",
+            "Witness C-03, former guard (identity known to the lead only)",
+        ),
+        ("statement-2.txt", "Witness C-03"),
+        ("statement-3.txt", "Witness C-07; cell mate"),
+    ] {
+        let path = case.outside(file);
+        std::fs::write(&path, format!("{file} (fictional)")).unwrap();
+        case.run(&[
+            "exhibit",
+            "add",
+            path.to_str().unwrap(),
+            "--confidential",
+            "--source",
+            source,
+            "--event",
+            "V-001",
+        ])
+        .ok();
+    }
+    case.run(&[
+        "event",
+        "edit",
+        "V-001",
+        "--description",
+        "WITNESS C-07 saw it, and so did witness c-03.",
+    ])
+    .ok();
+    let report = case.run(&["check", "--json"]).ok().json();
+    let named: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["message"].as_str())
+        .filter(|m| m.contains("would reveal who it is"))
+        .collect();
+    assert_eq!(
+        named,
+        [
+            "V-001 description names `Witness C-03`, the source of confidential exhibit E-003: the public version would reveal who it is",
+            "V-001 description names `Witness C-03`, the source of confidential exhibit E-004: the public version would reveal who it is",
+            "V-001 description names `Witness C-07`, the source of confidential exhibit E-005: the public version would reveal who it is",
+        ]
+    );
+}

@@ -4,6 +4,7 @@
 //! Owns the entry format, appending and finding the first broken link. It does not decide when
 //! to append (intake and check do) and does not know the case's records beyond exhibit ids.
 
+use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::io::{Seek, SeekFrom, Write};
 use std::path::Path;
@@ -147,13 +148,15 @@ impl Log {
         })
     }
 
-    /// The latest intake entry recorded for an exhibit (a copy entry precedes it).
-    pub fn intake_of(&self, exhibit: &str) -> Option<&Entry> {
+    /// The latest intake entry recorded for each exhibit (a copy entry precedes it), by exhibit
+    /// id: one pass over the log, however many exhibits are looked up.
+    pub fn intakes(&self) -> HashMap<&str, &Entry> {
         self.lines
             .iter()
             .filter_map(|line| line.entry.as_ref().ok())
-            .filter(|e| e.exhibit.as_deref() == Some(exhibit))
-            .rfind(|e| e.action == "intake")
+            .filter(|e| e.action == "intake")
+            .filter_map(|e| Some((e.exhibit.as_deref()?, e)))
+            .collect()
     }
 }
 
@@ -478,7 +481,7 @@ mod tests {
         assert_eq!(log.first_break(), None);
         assert_eq!(log.head().unwrap(), head2);
         assert_eq!(head.unwrap().entries, 1);
-        assert_eq!(log.intake_of("E-002").unwrap().action, "intake");
+        assert_eq!(log.intakes()["E-002"].action, "intake");
 
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::write(&path, text.replacen("E-002", "E-009", 1)).unwrap();

@@ -368,6 +368,21 @@ impl Case {
             .filter(move |e| e.exhibits.iter().any(|x| x == exhibit))
     }
 
+    /// The ids of the events each exhibit supports, in the events' order: `events_of` of every
+    /// exhibit at once, in one pass over the events.
+    pub fn events_by_exhibit(&self) -> std::collections::HashMap<&str, Vec<&str>> {
+        let mut map: std::collections::HashMap<&str, Vec<&str>> = Default::default();
+        for event in &self.events {
+            for exhibit in &event.exhibits {
+                let events = map.entry(exhibit.as_str()).or_default();
+                if events.last() != Some(&event.id.as_str()) {
+                    events.push(event.id.as_str());
+                }
+            }
+        }
+        map
+    }
+
     /// Fails with a helpful message unless the exhibit exists.
     pub fn require_exhibit(&self, id: &str, context: &str) -> Result<()> {
         require(self.exhibit(id).is_some(), context, "exhibit", id, || {

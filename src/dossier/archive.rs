@@ -367,75 +367,61 @@ impl ZipIn {
     /// `path` is what messages call it.
     pub fn from_file(file: File, path: &Path) -> Result<ZipIn> {
         let file = SharedFile::from_file(file).map_err(|e| Error::io("open", path, e))?;
-        let mut archive = open_archive(file.clone(), path)?;
+        let archive = open_archive(file.clone(), path)?;
         let mut problems = Vec::new();
         let mut safe = true;
-        if archive.has_duplicate_names() {
+        let duplicates = archive.has_duplicate_names();
+        if duplicates {
             safe = false;
             problems.push(
                 "the zip lists some entries more than once: tools may extract a different file than the one verified"
                     .to_string(),
             );
         }
+        // The zip layer's check of every local header against the directory reads one header
+        // per entry: it runs on a thread of its own while this one reads the directory for the
+        // layout check and lists the entries (on 100,000 small exhibits, opening the zip was the
+        // largest part of verify that no other core could take over).
+        let (consistency, layout, listing) = std::thread::scope(|scope| {
+            let checking = scope.spawn(|| {
+                let mut archive = archive.clone();
+                let consistency = archive.validate_header_consistency();
+                // Where each entry's data starts, as the check found it reading the local
+                // headers: the layout check then need not read them again.
+                let data_starts: HashMap<u64, u64> = if consistency.is_ok() && !duplicates {
+                    (0..archive.len())
+                        .filter_map(|i| {
+                            let entry = archive.by_index_raw(i).ok()?;
+                            Some((entry.header_start(), entry.data_start()?))
+                        })
+                        .collect()
+                } else {
+                    HashMap::new()
+                };
+                (consistency, data_starts)
+            });
+            let layout = read_layout(&file);
+            let listing = list_entries(&archive, path);
+            let checked = checking.join().expect("the header check does not panic");
+            (checked, layout, listing)
+        });
+        let (consistency, data_starts) = consistency;
         // Duplicates are reported above; this catches overlapping entries and lying local headers.
-        if let Err(e) = archive.validate_header_consistency()
-            && !archive.has_duplicate_names()
+        if let Err(e) = consistency
+            && !duplicates
         {
             safe = false;
             problems.push(format!(
                 "the zip's headers disagree with its directory, or its entries overlap ({e})"
             ));
         }
-        // Where each entry's data starts, as the consistency check found it reading the local
-        // headers: the layout check then need not read them again.
-        let data_starts: HashMap<u64, u64> = if safe {
-            (0..archive.len())
-                .filter_map(|i| {
-                    let entry = archive.by_index_raw(i).ok()?;
-                    Some((entry.header_start(), entry.data_start()?))
-                })
-                .collect()
-        } else {
-            HashMap::new()
-        };
-        problems
-            .extend(layout_problems(&file, &data_starts).map_err(|e| Error::io("read", path, e))?);
-        let mut entries = Vec::with_capacity(archive.len());
-        for index in 0..archive.len() {
-            // The directory's own record: listing reads nothing more from the file.
-            let entry = archive.by_index_data(index).map_err(|e| {
-                Error::input(
-                    format!(
-                        "{}: cannot read entry {index} of the zip ({e})",
-                        path.display()
-                    ),
-                    "the zip is damaged: ask for a new copy of the dossier",
-                )
-            })?;
-            let raw = entry.name_raw().to_vec();
-            let shown = String::from_utf8_lossy(&raw).into_owned();
-            let impossible = match entry.compression() {
-                CompressionMethod::Stored => entry.size() != entry.compressed_size(),
-                _ => entry.size() / DEFLATE_MAX_RATIO > entry.compressed_size(),
-            };
-            if impossible {
-                safe = false;
-                problems.push(format!(
-                    "{shown}: claims {} bytes from {} compressed, more than compression allows: a zip bomb",
-                    entry.size(),
-                    entry.compressed_size()
-                ));
-            }
-            entries.push(ZipEntry {
-                index,
-                name: String::from_utf8(raw.clone()).ok(),
-                shown,
-                size: entry.size(),
-                compressed_size: entry.compressed_size(),
-                is_dir: entry.is_dir(),
-                is_symlink: entry.is_symlink(),
-            });
-        }
+        let layout = layout.map_err(|e| Error::io("read", path, e))?;
+        problems.extend(
+            layout_problems(&file, layout, &data_starts).map_err(|e| Error::io("read", path, e))?,
+        );
+        let (entries, bombs) = listing?;
+        safe &= bombs.is_empty();
+        problems.extend(bombs);
         Ok(ZipIn {
             archive,
             entries,
@@ -483,6 +469,50 @@ impl ZipIn {
             |archive, &(index, limit)| hash_entry(archive, index, limit, progress),
         )
     }
+}
+
+/// The entries as the central directory lists them (reading nothing more from the file), and a
+/// problem for each that claims more bytes than its compressed size can hold (a zip bomb).
+fn list_entries(
+    archive: &ZipArchive<SharedFile>,
+    path: &Path,
+) -> Result<(Vec<ZipEntry>, Vec<String>)> {
+    let mut entries = Vec::with_capacity(archive.len());
+    let mut bombs = Vec::new();
+    for index in 0..archive.len() {
+        let entry = archive.by_index_data(index).map_err(|e| {
+            Error::input(
+                format!(
+                    "{}: cannot read entry {index} of the zip ({e})",
+                    path.display()
+                ),
+                "the zip is damaged: ask for a new copy of the dossier",
+            )
+        })?;
+        let raw = entry.name_raw().to_vec();
+        let shown = String::from_utf8_lossy(&raw).into_owned();
+        let impossible = match entry.compression() {
+            CompressionMethod::Stored => entry.size() != entry.compressed_size(),
+            _ => entry.size() / DEFLATE_MAX_RATIO > entry.compressed_size(),
+        };
+        if impossible {
+            bombs.push(format!(
+                "{shown}: claims {} bytes from {} compressed, more than compression allows: a zip bomb",
+                entry.size(),
+                entry.compressed_size()
+            ));
+        }
+        entries.push(ZipEntry {
+            index,
+            name: String::from_utf8(raw).ok(),
+            shown,
+            size: entry.size(),
+            compressed_size: entry.compressed_size(),
+            is_dir: entry.is_dir(),
+            is_symlink: entry.is_symlink(),
+        });
+    }
+    Ok((entries, bombs))
 }
 
 fn hash_entry(
@@ -711,18 +741,22 @@ fn read_directory(
     Ok(listed)
 }
 
-/// What makes a zip more than a sequence of entries and their directory: bytes before the first
-/// entry (a prepended stub), between entries, after the end record, a comment, encrypted
-/// entries, versions beyond what a dossier uses. Each is a problem naming what and where.
-///
-/// `data_starts` maps the start of a local header to the start of its entry's data, where the
-/// header was read already; other headers are read here.
-fn layout_problems(file: &SharedFile, data_starts: &HashMap<u64, u64>) -> io::Result<Vec<String>> {
+/// What the layout check reads before it needs the local headers: the end record, the problems
+/// it shows and the entries the directory lists, in the order of their local headers.
+struct Layout {
+    problems: Vec<String>,
+    /// None where the check stops early (no end record, a directory past where it is).
+    found: Option<(EndRecord, u64, Vec<Listed>)>,
+}
+
+/// Reads the end record and the central directory for [`layout_problems`].
+fn read_layout(file: &SharedFile) -> io::Result<Layout> {
     let mut problems = Vec::new();
     let Some(end) = find_end_record(file)? else {
-        return Ok(vec![
-            "the zip has no end-of-central-directory record".into(),
-        ]);
+        return Ok(Layout {
+            problems: vec!["the zip has no end-of-central-directory record".into()],
+            found: None,
+        });
     };
     let fix = FIX;
     if end.comment > 0 {
@@ -743,10 +777,38 @@ fn layout_problems(file: &SharedFile, data_starts: &HashMap<u64, u64>) -> io::Re
     }
     let Some(shift) = end.directory_start.checked_sub(end.claimed_start) else {
         problems.push("the zip's end record puts the central directory past where it is".into());
-        return Ok(problems);
+        return Ok(Layout {
+            problems,
+            found: None,
+        });
     };
     let mut listed = read_directory(file, &end, &mut problems)?;
     listed.sort_by_key(|l| l.local);
+    Ok(Layout {
+        problems,
+        found: Some((end, shift, listed)),
+    })
+}
+
+/// What makes a zip more than a sequence of entries and their directory: bytes before the first
+/// entry (a prepended stub), between entries, after the end record, a comment, encrypted
+/// entries, versions beyond what a dossier uses. Each is a problem naming what and where.
+///
+/// `data_starts` maps the start of a local header to the start of its entry's data, where the
+/// header was read already; other headers are read here.
+fn layout_problems(
+    file: &SharedFile,
+    layout: Layout,
+    data_starts: &HashMap<u64, u64>,
+) -> io::Result<Vec<String>> {
+    let Layout {
+        mut problems,
+        found,
+    } = layout;
+    let Some((end, shift, listed)) = found else {
+        return Ok(problems);
+    };
+    let fix = FIX;
     let mut cursor = 0;
     for entry in &listed {
         let start = entry.local + shift;
@@ -834,11 +896,8 @@ mod tests {
     fn layout_of(bytes: &[u8]) -> Vec<String> {
         let file = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(file.path(), bytes).unwrap();
-        layout_problems(
-            &SharedFile::from_file(File::open(file.path()).unwrap()).unwrap(),
-            &HashMap::new(),
-        )
-        .unwrap()
+        let file = SharedFile::from_file(File::open(file.path()).unwrap()).unwrap();
+        layout_problems(&file, read_layout(&file).unwrap(), &HashMap::new()).unwrap()
     }
 
     #[test]

@@ -646,12 +646,12 @@ fn exhibits_csv(case: &Case, exhibits: &[SealedExhibit]) -> Result<Vec<u8>> {
         )
     };
     writer.write_record(header).map_err(failed)?;
+    let events_of = case.events_by_exhibit();
     for e in exhibits {
         // Of a withheld exhibit only its id, hash and size are told, not what it supports.
-        let events: Vec<&str> = if e.withheld {
-            Vec::new()
-        } else {
-            case.events_of(&e.id).map(|v| v.id.as_str()).collect()
+        let events: &[&str] = match events_of.get(e.id.as_str()) {
+            Some(events) if !e.withheld => events,
+            _ => &[],
         };
         let confidentiality = e.confidentiality.map_or("confidential", |c| match c {
             Confidentiality::Public => "public",
