@@ -177,6 +177,18 @@ fn lock_case(root: &Path, access: Access) -> Result<Option<Lock>> {
     )
 }
 
+/// Locks a sealed dossier (zip or folder) while a command rewrites it, telling on stderr while
+/// waiting: two rewrites at once would each start from the other's.
+fn lock_dossier(dossier: &Path) -> Result<Option<Lock>> {
+    let mut waiting = || eprintln!("waiting for another dossier command on this dossier...");
+    lock::lock_dossier(
+        dossier,
+        &command_line(),
+        lock::timeout_from_env(),
+        &mut waiting,
+    )
+}
+
 /// This command as typed, to name the holder of a lock.
 fn command_line() -> String {
     std::env::args().collect::<Vec<_>>().join(" ")

@@ -2,7 +2,6 @@
 
 use std::path::Path;
 
-use crate::case::lock;
 use crate::cli::args::SignArgs;
 use crate::dossier::sign::{sign_detached, sign_dossier};
 use crate::dossier::sshsig::{Statement, load_key};
@@ -57,13 +56,7 @@ pub fn run(root: &Path, args: SignArgs, out: &mut Output) -> Result<Outcome> {
         return Ok(Outcome::Clean);
     }
     // Two organisations signing one dossier at once: each rewrite starts from the other's.
-    let mut waiting = || eprintln!("waiting for another dossier command on this dossier...");
-    let _lock = lock::lock_dossier(
-        &dossier,
-        &super::command_line(),
-        lock::timeout_from_env(),
-        &mut waiting,
-    )?;
+    let _lock = super::lock_dossier(&dossier)?;
     let signed = sign_dossier(
         &dossier,
         &key,

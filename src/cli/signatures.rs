@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::case::lock::{self, Lock};
 use crate::cli::args::{
     SignaturesAddArgs, SignaturesCommand, SignaturesListArgs, SignaturesRemoveArgs,
 };
@@ -27,21 +26,10 @@ pub fn run(root: &Path, command: SignaturesCommand, out: &mut Output) -> Result<
     }
 }
 
-/// The dossier's lock, held while it is rewritten (as `sign` holds it).
-fn lock_dossier(dossier: &Path) -> Result<Option<Lock>> {
-    let mut waiting = || eprintln!("waiting for another dossier command on this dossier...");
-    lock::lock_dossier(
-        dossier,
-        &super::command_line(),
-        lock::timeout_from_env(),
-        &mut waiting,
-    )
-}
-
 fn add(root: &Path, args: SignaturesAddArgs, out: &mut Output) -> Result<Outcome> {
     let dossier = root.join(&args.path);
     let files: Vec<PathBuf> = args.files.iter().map(|f| root.join(f)).collect();
-    let _lock = lock_dossier(&dossier)?;
+    let _lock = super::lock_dossier(&dossier)?;
     let progress = progress_bar();
     progress.set_message("verifying before adding signatures");
     let added = add_signatures(&dossier, &files, &progress)?;
@@ -201,7 +189,7 @@ fn read_allowed_signers(file: &Path, verify_time: Option<&str>) -> Result<Allowe
 
 fn remove(root: &Path, args: SignaturesRemoveArgs, out: &mut Output) -> Result<Outcome> {
     let dossier = root.join(&args.path);
-    let _lock = lock_dossier(&dossier)?;
+    let _lock = super::lock_dossier(&dossier)?;
     let removed = remove_signature(&dossier, &args.org, chrono::Utc::now().date_naive())?;
     if args.json {
         out.json(&removed)?;

@@ -3,7 +3,6 @@
 
 use std::path::Path;
 
-use crate::case::lock;
 use crate::cli::args::{TimestampAddArgs, TimestampRequestArgs};
 use crate::dossier::timestamp::{add_timestamp, request_timestamp};
 use crate::dossier::tsp::SignatureVerdict;
@@ -50,13 +49,7 @@ pub fn request(root: &Path, args: TimestampRequestArgs, out: &mut Output) -> Res
 pub fn add(root: &Path, args: TimestampAddArgs, out: &mut Output) -> Result<Outcome> {
     let dossier = root.join(&args.path);
     // The same lock `sign` takes: two rewrites at once would each start from the other's.
-    let mut waiting = || eprintln!("waiting for another dossier command on this dossier...");
-    let _lock = lock::lock_dossier(
-        &dossier,
-        &super::command_line(),
-        lock::timeout_from_env(),
-        &mut waiting,
-    )?;
+    let _lock = super::lock_dossier(&dossier)?;
     let progress = progress_bar();
     progress.set_message("verifying before adding the timestamp");
     let added = add_timestamp(&dossier, &root.join(&args.response), &progress)?;
