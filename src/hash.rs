@@ -87,6 +87,47 @@ fn stream_into(
     })
 }
 
+/// Hands the first `limit` bytes of `reader` to `parse`, hashing them as they pass, then hashes
+/// whatever `parse` left unread: one pass gives what `parse` made of a file and the file's
+/// digest. `parse` failing does not stop the hashing; a read error does.
+pub fn sha256_while_reading<T>(
+    reader: impl Read,
+    limit: u64,
+    parse: impl FnOnce(&mut dyn Read) -> io::Result<T>,
+    progress: &ProgressBar,
+) -> io::Result<(io::Result<T>, FileDigest)> {
+    struct Hashing<'a, R> {
+        inner: R,
+        hasher: Sha256,
+        size: u64,
+        progress: &'a ProgressBar,
+    }
+    impl<R: Read> Read for Hashing<'_, R> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.inner.read(buf)?;
+            self.hasher.update(&buf[..n]);
+            self.size += n as u64;
+            self.progress.inc(n as u64);
+            Ok(n)
+        }
+    }
+    let mut hashing = Hashing {
+        inner: reader,
+        hasher: Sha256::new(),
+        size: 0,
+        progress,
+    };
+    let parsed = parse(&mut Read::take(&mut hashing, limit));
+    io::copy(&mut hashing, &mut io::sink())?;
+    Ok((
+        parsed,
+        FileDigest {
+            sha256: to_hex(&hashing.hasher.finalize()),
+            size: hashing.size,
+        },
+    ))
+}
+
 /// Copies everything from `reader` to `sink` while a second thread hashes the same bytes, so that
 /// hashing and writing (compression, CRC, disk) overlap on two cores. Memory stays bounded: at
 /// most a few chunks are in flight.
@@ -243,6 +284,42 @@ mod tests {
         assert_eq!(out, data);
         assert_eq!(digest.sha256, sha256_bytes(&data));
         assert_eq!(digest.size, data.len() as u64);
+    }
+
+    #[test]
+    fn hashing_while_parsing_covers_what_the_parser_left_and_survives_its_failure() {
+        let data = b"{\"a\": 1} and more bytes past the limit";
+        let (parsed, digest) = sha256_while_reading(
+            &data[..],
+            8,
+            |reader| {
+                let mut text = String::new();
+                reader.read_to_string(&mut text)?;
+                Ok(text)
+            },
+            &ProgressBar::hidden(),
+        )
+        .unwrap();
+        assert_eq!(
+            parsed.unwrap(),
+            "{\"a\": 1}",
+            "the parser sees only the limit"
+        );
+        assert_eq!(
+            digest.sha256,
+            sha256_bytes(data),
+            "the digest covers everything"
+        );
+        assert_eq!(digest.size, data.len() as u64);
+        let (parsed, digest) = sha256_while_reading(
+            &data[..],
+            8,
+            |_| Err::<(), _>(io::Error::other("not JSON")),
+            &ProgressBar::hidden(),
+        )
+        .unwrap();
+        assert!(parsed.is_err());
+        assert_eq!(digest.sha256, sha256_bytes(data));
     }
 
     #[test]

@@ -460,6 +460,30 @@ impl ZipIn {
         })
     }
 
+    /// As [`ZipIn::read_shared`], while hashing the whole entry (to one byte past `limit`, as
+    /// [`ZipIn::sha256_entries`] does): what `parse` made of it, its digest and whether its
+    /// CRC-32 matched, from one pass.
+    pub fn read_hashed<T>(
+        &self,
+        index: usize,
+        limit: u64,
+        parse: impl FnOnce(&mut dyn Read) -> io::Result<T>,
+        progress: &ProgressBar,
+    ) -> io::Result<(io::Result<T>, FileDigest, bool)> {
+        let mut crc = crc32fast::Hasher::new();
+        let (parsed, digest, expected) =
+            with_content(&mut self.archive.clone(), index, |content, expected| {
+                let checked = CrcReader {
+                    inner: content.take(limit + 1),
+                    crc: &mut crc,
+                };
+                let (parsed, digest) =
+                    crate::hash::sha256_while_reading(checked, limit, parse, progress)?;
+                Ok((parsed, digest, expected))
+            })?;
+        Ok((parsed, digest, crc.finalize() == expected))
+    }
+
     /// Hashes entries several at once. `jobs` are (index, limit): an entry is never read past
     /// its limit. Each result carries whether the entry's CRC-32 matched its content.
     pub fn sha256_entries(

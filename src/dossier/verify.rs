@@ -139,40 +139,76 @@ impl SignatureCounts {
 /// Where the bag's files are read from.
 enum Source {
     Folder(PathBuf),
-    Zip {
-        zip: ZipIn,
-        index: HashMap<String, usize>,
-    },
+    Zip(ZipIn),
 }
 
+/// A file of the bag: its declared size, and its number, unique in the bag (its entry in the
+/// zip, or its place in the folder's listing), below [`Bag::count`].
+#[derive(Debug, Clone, Copy)]
+struct BagFile {
+    size: u64,
+    number: usize,
+}
+
+/// A file's digest and whether its CRC-32 in the zip matched its content (always true in a
+/// folder); or why it could not be read.
+type Hashed = Result<(FileDigest, bool), String>;
+
+const UNSAFE_ZIP: &str = "not read: the zip's structure is unsafe (see the problems)";
+
 impl Source {
-    /// Hands a file to `read`, cut at `size` bytes. Each read has a cursor of its own, so one
-    /// thread can read a file while others hash the rest.
+    /// Hands a file to `read`, cut at its declared size. Each read has a cursor of its own, so
+    /// one thread can read a file while others hash the rest.
     fn read<T>(
         &self,
         path: &str,
-        size: u64,
+        file: BagFile,
         read: impl FnOnce(&mut dyn std::io::Read) -> std::io::Result<T>,
     ) -> Result<T, String> {
         match self {
             Source::Folder(root) => std::fs::File::open(root.join(path))
-                .and_then(|f| read(&mut std::io::Read::take(f, size)))
+                .and_then(|f| read(&mut std::io::Read::take(f, file.size)))
                 .map_err(|e| e.to_string()),
-            Source::Zip { zip, .. } if !zip.safe => {
-                Err("not read: the zip's structure is unsafe".to_string())
+            Source::Zip(zip) if !zip.safe => Err(UNSAFE_ZIP.to_string()),
+            Source::Zip(zip) => zip
+                .read_shared(file.number, file.size, read)
+                .map_err(|e| e.to_string()),
+        }
+    }
+
+    /// As [`Source::read`], hashing the file in the same pass as [`Bag::hash`] would: what
+    /// `parse` made of it, and its digest.
+    fn read_hashed<T>(
+        &self,
+        path: &str,
+        file: BagFile,
+        parse: impl FnOnce(&mut dyn std::io::Read) -> std::io::Result<T>,
+        progress: &ProgressBar,
+    ) -> (Result<T, String>, Hashed) {
+        let read = match self {
+            Source::Folder(root) => std::fs::File::open(root.join(path)).and_then(|f| {
+                crate::hash::sha256_while_reading(f, file.size, parse, progress)
+                    .map(|(parsed, digest)| (parsed, digest, true))
+            }),
+            Source::Zip(zip) if !zip.safe => Err(std::io::Error::other(UNSAFE_ZIP)),
+            Source::Zip(zip) => zip.read_hashed(file.number, file.size, parse, progress),
+        };
+        match read {
+            Ok((parsed, digest, crc_ok)) => {
+                (parsed.map_err(|e| e.to_string()), Ok((digest, crc_ok)))
             }
-            Source::Zip { zip, index } => zip
-                .read_shared(index[path], size, read)
-                .map_err(|e| e.to_string()),
+            Err(e) => (Err(e.to_string()), Err(e.to_string())),
         }
     }
 }
 
-/// The bag opened for verification: its files with their sizes, and problems found on the way.
+/// The bag opened for verification: its files, and problems found on the way.
 struct Bag {
     name: String,
     source: Source,
-    files: BTreeMap<String, u64>,
+    files: BTreeMap<String, BagFile>,
+    /// Every file's number is below it.
+    count: usize,
     problems: Vec<Problem>,
 }
 
@@ -233,7 +269,13 @@ impl Bag {
             || (),
             |(), (_, entry)| entry.metadata().map(|m| m.len()).unwrap_or(0),
         );
-        let files: BTreeMap<String, u64> = found.into_iter().map(|(p, _)| p).zip(sizes).collect();
+        let count = found.len();
+        let files: BTreeMap<String, BagFile> = found
+            .into_iter()
+            .zip(sizes)
+            .enumerate()
+            .map(|(number, ((path, _), size))| (path, BagFile { size, number }))
+            .collect();
         let name = root
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -242,6 +284,7 @@ impl Bag {
             name,
             source: Source::Folder(root.to_path_buf()),
             files,
+            count,
             problems,
         })
     }
@@ -291,7 +334,6 @@ impl Bag {
             }
         };
         let mut files = BTreeMap::new();
-        let mut index = HashMap::new();
         // The listing is consumed here: the bag keeps only what it needs of it.
         let entries = std::mem::take(&mut zip.entries);
         let prefix = format!("{name}/");
@@ -324,15 +366,19 @@ impl Bag {
                 problems.push(problem(path, "is a symbolic link entry: not read"));
                 continue;
             }
-            if files.insert(path.to_string(), entry.size).is_some() {
+            let file = BagFile {
+                size: entry.size,
+                number: entry.index,
+            };
+            if files.insert(path.to_string(), file).is_some() {
                 problems.push(problem(path, "appears more than once in the zip"));
             }
-            index.insert(path.to_string(), entry.index);
         }
         Ok(Bag {
             name,
-            source: Source::Zip { zip, index },
+            source: Source::Zip(zip),
             files,
+            count: entries.len(),
             problems,
         })
     }
@@ -340,7 +386,7 @@ impl Bag {
     /// A tag file's bytes; `None` if it is not in the bag. Never more than its declared size,
     /// nor more than a limit fit for what the file is.
     fn read_tag(&self, path: &str) -> Option<Result<Vec<u8>, String>> {
-        let size = *self.files.get(path)?;
+        let size = self.files.get(path)?.size;
         let limit = match path {
             bag::BAGIT_TXT | bag::BAG_INFO_TXT => SMALL_TAG_LIMIT,
             p if p.starts_with(bag::SIGNATURES_DIR) => SMALL_TAG_LIMIT,
@@ -359,23 +405,13 @@ impl Bag {
         })
     }
 
-    /// Parses a JSON tag or payload file as it streams, no further than its declared size.
+    /// Parses a JSON tag or payload file, no further than its declared size.
     fn read_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> Option<Result<T, String>> {
-        // serde_json parses bytes in memory about twice as fast as through a reader, so a file
-        // of a usual size (52 MB for 100,000 exhibits) is read whole first; a larger one, which
-        // only a hostile zip declares, is streamed to keep memory bounded.
-        const IN_MEMORY: u64 = 64 << 20;
-        let in_memory = self.files.get(path).is_some_and(|&size| size <= IN_MEMORY);
-        self.read_with(path, |reader| {
-            if in_memory {
-                let mut bytes = Vec::new();
-                reader.read_to_end(&mut bytes)?;
-                serde_json::from_slice(&bytes).map_err(std::io::Error::other)
-            } else {
-                serde_json::from_reader(std::io::BufReader::new(reader))
-                    .map_err(std::io::Error::other)
-            }
-        })
+        let &file = self.files.get(path)?;
+        Some(
+            self.source
+                .read(path, file, |reader| parse_json(reader, file.size)),
+        )
     }
 
     /// Hands a file of the bag to `read`, cut at its declared size (a file that grew or an
@@ -385,50 +421,50 @@ impl Bag {
         path: &str,
         read: impl FnOnce(&mut dyn std::io::Read) -> std::io::Result<T>,
     ) -> Option<Result<T, String>> {
-        let size = *self.files.get(path)?;
-        Some(self.source.read(path, size, read))
+        let &file = self.files.get(path)?;
+        Some(self.source.read(path, file, read))
     }
 
-    /// Hashes files several at once; each is read no further than its declared size.
-    fn hash(
-        &self,
-        paths: &[&str],
-        problems: &mut Vec<Problem>,
-        progress: &ProgressBar,
-    ) -> Vec<Result<FileDigest, String>> {
+    /// Hashes files several at once, in the order given; each is read no further than its
+    /// declared size (one byte past it in a zip, to tell a longer entry).
+    fn hash(&self, jobs: &[(&str, BagFile)], progress: &ProgressBar) -> Vec<Hashed> {
         match &self.source {
             Source::Folder(root) => {
-                let full: Vec<PathBuf> = paths.iter().map(|p| root.join(p)).collect();
+                let full: Vec<PathBuf> = jobs.iter().map(|(p, _)| root.join(p)).collect();
                 crate::hash::sha256_files(&full, progress)
+                    .into_iter()
+                    .map(|r| r.map(|d| (d, true)).map_err(|e| e.to_string()))
+                    .collect()
+            }
+            Source::Zip(zip) if !zip.safe => {
+                jobs.iter().map(|_| Err(UNSAFE_ZIP.to_string())).collect()
+            }
+            Source::Zip(zip) => {
+                let entries: Vec<(usize, u64)> =
+                    jobs.iter().map(|(_, f)| (f.number, f.size)).collect();
+                zip.sha256_entries(&entries, progress)
                     .into_iter()
                     .map(|r| r.map_err(|e| e.to_string()))
                     .collect()
             }
-            Source::Zip { zip, .. } if !zip.safe => paths
-                .iter()
-                .map(|_| {
-                    Err("not read: the zip's structure is unsafe (see the problems)".to_string())
-                })
-                .collect(),
-            Source::Zip { zip, index } => {
-                let jobs: Vec<(usize, u64)> =
-                    paths.iter().map(|p| (index[*p], self.files[*p])).collect();
-                let results = zip.sha256_entries(&jobs, progress);
-                paths
-                    .iter()
-                    .zip(results)
-                    .map(|(path, r)| match r {
-                        Ok((digest, crc_ok)) => {
-                            if !crc_ok {
-                                problems.push(problem(path, "its CRC-32 in the zip does not match its content: unzip reports it as damaged"));
-                            }
-                            Ok(digest)
-                        }
-                        Err(e) => Err(e.to_string()),
-                    })
-                    .collect()
-            }
         }
+    }
+}
+
+/// Parses JSON of `size` bytes from `reader`. serde_json parses bytes in memory about twice as
+/// fast as through a reader, so a file of a usual size (52 MB for 100,000 exhibits) is read whole
+/// first; a larger one, which only a hostile zip declares, is streamed to keep memory bounded.
+fn parse_json<T: serde::de::DeserializeOwned>(
+    reader: &mut dyn std::io::Read,
+    size: u64,
+) -> std::io::Result<T> {
+    const IN_MEMORY: u64 = 64 << 20;
+    if size <= IN_MEMORY {
+        let mut bytes = Vec::with_capacity(size as usize);
+        reader.read_to_end(&mut bytes)?;
+        serde_json::from_slice(&bytes).map_err(std::io::Error::other)
+    } else {
+        serde_json::from_reader(std::io::BufReader::new(reader)).map_err(std::io::Error::other)
     }
 }
 
@@ -474,36 +510,65 @@ fn verify_bag(
 ) -> Result<VerifyReport> {
     let mut problems = std::mem::take(&mut bag.problems);
     check_bagit_txt(&mut bag, &mut problems);
-    let payload = read_manifest(&mut bag, &mut problems, bag::MANIFEST, true);
-    let tags = read_manifest(&mut bag, &mut problems, bag::TAG_MANIFEST, false);
+    // Which files the manifests name, by number: to tell repeated lines and unexpected files.
+    let mut named = vec![false; bag.count];
+    let payload = read_manifest(&bag, &mut problems, bag::MANIFEST, &mut named, progress);
+    let tags = read_manifest(&bag, &mut problems, bag::TAG_MANIFEST, &mut named, progress);
     let fingerprint = payload.as_ref().map(|m| m.sha256.clone());
     // Only a manifest read whole gives the exhibit fingerprint.
     let whole = payload.as_ref().is_some_and(|m| m.whole);
-    let manifest = payload.map(|m| m.lines).unwrap_or_default();
-    let tag_manifest = tags.map(|m| m.lines).unwrap_or_default();
+    let mut payload = payload.unwrap_or_default();
+    let tags = tags.unwrap_or_default();
     let info = read_bag_info(&mut bag, &mut problems);
     let oversized = find_oversized(&bag, &info, &mut problems);
-    let (files, data) = std::thread::scope(|scope| {
+    // Files hashed as they are parsed, not hashed again: the manifest, dossier.json and the
+    // custody log. Every other file a manifest names and the bag holds is hashed here.
+    let mut known: Vec<(&str, Hashed)> = Vec::new();
+    known.extend(payload.digest.take().map(|d| (bag::MANIFEST, d)));
+    let parsed_elsewhere = data_files_read(&bag);
+    let listed: Vec<(&ManifestLine, Option<BagFile>)> = payload
+        .lines
+        .iter()
+        .zip(payload.found.iter().copied())
+        .chain(tags.lines.iter().zip(tags.found.iter().copied()))
+        .collect();
+    let jobs: Vec<(&str, BagFile)> = listed
+        .iter()
+        .filter_map(|&(line, found)| Some((line.path.as_str(), found?)))
+        .filter(|(path, _)| !oversized.contains(*path))
+        .filter(|(path, _)| {
+            !parsed_elsewhere.contains(path) && !known.iter().any(|(k, _)| k == path)
+        })
+        .collect();
+    progress.set_length(
+        listed
+            .iter()
+            .filter_map(|(_, found)| found.map(|f| f.size))
+            .sum(),
+    );
+    let (hashed, data) = std::thread::scope(|scope| {
         // dossier.json and the custody log are parsed while the files are hashed; what they
         // say counts only if their hashes match (`check_data_files`).
-        let reading = scope.spawn(|| read_data_files(&bag));
-        let files = check_files(
-            &bag,
-            &manifest,
-            &tag_manifest,
-            &oversized,
-            &mut problems,
-            progress,
-        );
-        (
-            files,
-            reading
-                .join()
-                .expect("reading the data files does not panic"),
-        )
+        let reading = scope.spawn(|| read_data_files(&bag, progress));
+        let hashed = bag.hash(&jobs, progress);
+        let data = reading
+            .join()
+            .expect("reading the data files does not panic");
+        (hashed, data)
     });
+    known.extend(data.digests.iter().map(|(p, d)| (*p, d.clone())));
+    let files = check_files(
+        &bag,
+        &listed,
+        hashed,
+        known,
+        &named,
+        &oversized,
+        &mut problems,
+    );
+    let manifest = &payload.lines;
 
-    let exhibit_fingerprint = whole.then(|| bag::exhibit_fingerprint(&manifest));
+    let exhibit_fingerprint = whole.then(|| bag::exhibit_fingerprint(manifest));
     check_bag_info(&bag, &info, &mut problems, exhibit_fingerprint.as_deref());
     let case = info
         .iter()
@@ -512,7 +577,7 @@ fn verify_bag(
     check_data_files(
         data,
         &files,
-        &manifest,
+        manifest,
         exhibit_fingerprint.as_deref(),
         &info,
         &mut problems,
@@ -671,8 +736,9 @@ fn find_oversized(
         .and_then(|(_, v)| v.split('.').next()?.parse::<u64>().ok());
     let mut oversized = HashSet::new();
     if let Some(total) = oxum_octets {
-        for (path, size) in bag.files.iter().filter(|(p, _)| p.starts_with("data/")) {
-            if *size > total {
+        for (path, file) in bag.files.iter().filter(|(p, _)| p.starts_with("data/")) {
+            let size = file.size;
+            if size > total {
                 problems.push(problem(
                     path,
                     &format!(
@@ -686,42 +752,50 @@ fn find_oversized(
     oversized
 }
 
-/// Hashes every file the manifests list and that is there, and judges each; files no manifest
-/// names (besides the tag manifest and signatures) are unexpected. Sorted by path.
+/// Judges every file the manifests list, from its digest (`hashed`, in the order of the listed
+/// files the bag holds, but for the oversized and the `known`); files no manifest names
+/// (besides the tag manifest and signatures) are unexpected. Sorted by path.
 fn check_files(
     bag: &Bag,
-    manifest: &[ManifestLine],
-    tag_manifest: &[ManifestLine],
+    listed: &[(&ManifestLine, Option<BagFile>)],
+    hashed: Vec<Hashed>,
+    mut known: Vec<(&str, Hashed)>,
+    named: &[bool],
     oversized: &HashSet<String>,
     problems: &mut Vec<Problem>,
-    progress: &ProgressBar,
 ) -> Vec<FileCheck> {
-    let listed: Vec<&ManifestLine> = manifest.iter().chain(tag_manifest).collect();
-    let present: Vec<&str> = listed
-        .iter()
-        .map(|l| l.path.as_str())
-        .filter(|p| bag.files.contains_key(*p) && !oversized.contains(*p))
-        .collect();
-    progress.set_length(present.iter().map(|p| bag.files[*p]).sum());
-    let digests: HashMap<&str, Result<FileDigest, String>> = present
-        .iter()
-        .copied()
-        .zip(bag.hash(&present, problems, progress))
-        .collect();
-    let mut files: Vec<FileCheck> = listed
-        .iter()
-        .map(|line| {
-            let declared = bag.files.get(line.path.as_str()).copied();
-            let oversized = oversized.contains(&line.path);
-            file_check(line, declared, digests.get(line.path.as_str()), oversized)
-        })
-        .collect();
-    let named: HashSet<&str> = listed.iter().map(|l| l.path.as_str()).collect();
-    for path in bag.files.keys() {
+    let mut hashed = hashed.into_iter();
+    let mut files = Vec::with_capacity(bag.files.len());
+    for &(line, found) in listed {
+        let oversized = oversized.contains(&line.path);
+        let digest = match found {
+            Some(_) if !oversized => Some(
+                match known.iter().position(|(path, _)| *path == line.path) {
+                    Some(at) => known.swap_remove(at).1,
+                    None => hashed.next().expect("a digest for every file hashed"),
+                },
+            ),
+            _ => None,
+        };
+        if let Some(Ok((_, false))) = digest {
+            problems.push(problem(
+                &line.path,
+                "its CRC-32 in the zip does not match its content: unzip reports it as damaged",
+            ));
+        }
+        let digest = digest.map(|d| d.map(|(d, _)| d));
+        files.push(file_check(
+            line,
+            found.map(|f| f.size),
+            digest.as_ref(),
+            oversized,
+        ));
+    }
+    for (path, file) in &bag.files {
         let tag_file = path == bag::TAG_MANIFEST
             || path.starts_with(bag::SIGNATURES_DIR)
             || path.starts_with(bag::TIMESTAMPS_DIR);
-        if !named.contains(path.as_str()) && !tag_file {
+        if !named[file.number] && !tag_file {
             files.push(FileCheck::new(path, Status::Unexpected));
         }
     }
@@ -774,25 +848,57 @@ fn file_check(
 }
 
 /// `data/dossier.json` and the custody log's first break, as read before their hashes are
-/// known; `None` where the file is not in the bag.
+/// known; `None` where the file is not in the bag. Each is hashed as it is read (`digests`).
 struct DataFiles {
     sealed: Option<Result<DossierSummary, String>>,
     custody: Option<Result<Option<custody::Break>, String>>,
+    digests: Vec<(&'static str, Hashed)>,
+}
+
+/// The data files [`read_data_files`] reads (and hashes): those in the bag, but a custody log
+/// larger than a tag file may be.
+fn data_files_read(bag: &Bag) -> Vec<&'static str> {
+    [DOSSIER_JSON, CUSTODY]
+        .into_iter()
+        .filter(|path| match bag.files.get(*path) {
+            Some(file) => *path != CUSTODY || file.size <= TAG_LIMIT,
+            None => false,
+        })
+        .collect()
 }
 
 /// Reads dossier.json and the custody log as they stream, each no further than its declared
-/// size (a log larger than a tag file may be is not read).
-fn read_data_files(bag: &Bag) -> DataFiles {
-    let custody = match bag.files.get(CUSTODY) {
-        Some(&size) if size > TAG_LIMIT => None,
-        _ => bag.read_with(CUSTODY, |reader| {
-            custody::first_break_in_reader(reader, true)
-        }),
+/// size, hashing them on the way.
+fn read_data_files(bag: &Bag, progress: &ProgressBar) -> DataFiles {
+    let mut data = DataFiles {
+        sealed: None,
+        custody: None,
+        digests: Vec::new(),
     };
-    DataFiles {
-        sealed: bag.read_json::<DossierSummary>(DOSSIER_JSON),
-        custody,
+    for path in data_files_read(bag) {
+        let file = bag.files[path];
+        let digest = if path == DOSSIER_JSON {
+            let (sealed, digest) = bag.source.read_hashed(
+                path,
+                file,
+                |reader| parse_json::<DossierSummary>(reader, file.size),
+                progress,
+            );
+            data.sealed = Some(sealed);
+            digest
+        } else {
+            let (custody, digest) = bag.source.read_hashed(
+                path,
+                file,
+                |reader| custody::first_break_in_reader(reader, true),
+                progress,
+            );
+            data.custody = Some(custody);
+            digest
+        };
+        data.digests.push((path, digest));
     }
+    data
 }
 
 const DOSSIER_JSON: &str = "data/dossier.json";
@@ -839,9 +945,14 @@ fn check_data_files(
 }
 
 /// A manifest as `verify` reads it: the lines kept, and the SHA-256 of its bytes.
+#[derive(Default)]
 struct Manifest {
     lines: Vec<ManifestLine>,
+    /// The file each line names, if the bag holds it.
+    found: Vec<Option<BagFile>>,
     sha256: String,
+    /// The manifest file's own digest, from the same read.
+    digest: Option<Hashed>,
     /// False if some lines naming missing files were only counted.
     whole: bool,
 }
@@ -853,21 +964,27 @@ struct Manifest {
 const MISSING_KEPT: usize = 10_000;
 
 /// Reads a manifest as it streams (never whole in memory), turning refused lines, misplaced
-/// paths and repeated lines into problems; `None` (and a problem) if it is missing or unreadable.
+/// paths and repeated lines into problems, and marking the files it names in `named`; `None`
+/// (and a problem) if it is missing or unreadable.
 fn read_manifest(
-    bag: &mut Bag,
+    bag: &Bag,
     problems: &mut Vec<Problem>,
     file: &str,
-    payload: bool,
+    named: &mut [bool],
+    progress: &ProgressBar,
 ) -> Option<Manifest> {
-    let Some(&size) = bag.files.get(file) else {
+    let payload = file == bag::MANIFEST;
+    let Some(&entry) = bag.files.get(file) else {
         problems.push(problem(file, "is missing"));
         return None;
     };
-    if size > TAG_LIMIT {
+    if entry.size > TAG_LIMIT {
         problems.push(problem(
             file,
-            &format!("cannot be read: {size} bytes, more than the {TAG_LIMIT} a manifest may have"),
+            &format!(
+                "cannot be read: {} bytes, more than the {TAG_LIMIT} a manifest may have",
+                entry.size
+            ),
         ));
         return None;
     }
@@ -875,9 +992,11 @@ fn read_manifest(
     // one by one, the rest only counted (never stored).
     let mut shown: Vec<(String, String)> = Vec::new();
     let mut refused = 0;
-    let mut seen = HashSet::new();
+    // Lines naming a file the bag holds mark it in `named`; the missing ones kept are here.
+    let mut missing = HashSet::new();
     let mut kept = Vec::new();
-    let (mut missing_kept, mut missing_counted) = (0, 0);
+    let mut found = Vec::new();
+    let mut missing_counted = 0;
     let files = &bag.files;
     // Called for every refused line: the message is made only for those shown.
     let mut refuse = |make: &dyn Fn() -> (String, String)| {
@@ -886,32 +1005,44 @@ fn read_manifest(
             shown.push(make());
         }
     };
-    let read = bag.source.read(file, size, |reader| {
-        bag::read_manifest(reader, |number, line| {
-            let line = match line {
-                Ok(line) => line,
-                Err(why) => {
-                    return refuse(&|| (format!("{file}:{number}"), format!("refused: {why}")));
-                }
-            };
-            if line.path.starts_with("data/") != payload {
-                let why = if payload {
-                    "lists a file outside data/"
-                } else {
-                    "lists a payload file"
+    let (read, digest) = bag.source.read_hashed(
+        file,
+        entry,
+        |reader| {
+            bag::read_manifest(reader, |number, line| {
+                let line = match line {
+                    Ok(line) => line,
+                    Err(why) => {
+                        return refuse(&|| (format!("{file}:{number}"), format!("refused: {why}")));
+                    }
                 };
-                refuse(&|| (file.to_string(), format!("{why}: {}", line.path)));
-            } else if seen.contains(&line.path) {
-                refuse(&|| (file.to_string(), format!("lists twice: {}", line.path)));
-            } else if files.contains_key(&line.path) || missing_kept < MISSING_KEPT {
-                missing_kept += usize::from(!files.contains_key(&line.path));
-                seen.insert(line.path.clone());
-                kept.push(line);
-            } else {
-                missing_counted += 1;
-            }
-        })
-    });
+                if line.path.starts_with("data/") != payload {
+                    let why = if payload {
+                        "lists a file outside data/"
+                    } else {
+                        "lists a payload file"
+                    };
+                    refuse(&|| (file.to_string(), format!("{why}: {}", line.path)));
+                } else if let Some(&there) = files.get(&line.path) {
+                    if std::mem::replace(&mut named[there.number], true) {
+                        refuse(&|| (file.to_string(), format!("lists twice: {}", line.path)));
+                    } else {
+                        kept.push(line);
+                        found.push(Some(there));
+                    }
+                } else if missing.contains(&line.path) {
+                    refuse(&|| (file.to_string(), format!("lists twice: {}", line.path)));
+                } else if missing.len() < MISSING_KEPT {
+                    missing.insert(line.path.clone());
+                    kept.push(line);
+                    found.push(None);
+                } else {
+                    missing_counted += 1;
+                }
+            })
+        },
+        progress,
+    );
     let sha256 = match read {
         Ok(sha256) => sha256,
         Err(e) => {
@@ -941,7 +1072,9 @@ fn read_manifest(
     }
     Some(Manifest {
         lines: kept,
+        found,
         sha256,
+        digest: Some(digest),
         whole: missing_counted == 0,
     })
 }
@@ -994,7 +1127,7 @@ fn check_bag_info(
         .files
         .iter()
         .filter(|(p, _)| p.starts_with("data/"))
-        .map(|(_, s)| *s);
+        .map(|(_, f)| f.size);
     let actual = bag::payload_oxum(payload);
     if let Some(oxum) = get("Payload-Oxum")
         && oxum != actual
@@ -1174,8 +1307,15 @@ pub fn read_signatures(path: &Path, allowed: Option<&AllowedSigners>) -> Result<
     let mut bag = open_dossier(path, Bag::open(path)?)?;
     // Problems of the manifest or bag-info are `verify`'s to report: only the signatures' count.
     let mut elsewhere = Vec::new();
-    let fingerprint =
-        read_manifest(&mut bag, &mut elsewhere, bag::MANIFEST, true).map(|m| m.sha256);
+    let mut named = vec![false; bag.count];
+    let fingerprint = read_manifest(
+        &bag,
+        &mut elsewhere,
+        bag::MANIFEST,
+        &mut named,
+        &ProgressBar::hidden(),
+    )
+    .map(|m| m.sha256);
     let case = read_bag_info(&mut bag, &mut elsewhere)
         .into_iter()
         .find(|(l, _)| l == "External-Identifier")
