@@ -545,42 +545,57 @@ fn verify_bag(
             .filter_map(|(_, found)| found.map(|f| f.size))
             .sum(),
     );
-    let (hashed, data) = std::thread::scope(|scope| {
-        // dossier.json and the custody log are parsed while the files are hashed; what they
-        // say counts only if their hashes match (`check_data_files`).
-        let reading = scope.spawn(|| read_data_files(&bag, progress));
+    let (hashed, (data, exhibit_fingerprint)) = std::thread::scope(|scope| {
+        // dossier.json and the custody log are parsed, and dossier.json compared with the
+        // manifest, while the files are hashed; what they say counts only if their hashes
+        // match (`check_data_files`).
+        let reading = scope.spawn(|| {
+            let exhibit_fingerprint = whole.then(|| bag::exhibit_fingerprint(&payload.lines));
+            let compare = |sealed: &DossierSummary| {
+                let mut problems = Vec::new();
+                check_dossier_json(
+                    sealed,
+                    &payload.lines,
+                    exhibit_fingerprint.as_deref(),
+                    &info,
+                    &mut problems,
+                );
+                problems
+            };
+            (
+                read_data_files(&bag, compare, progress),
+                exhibit_fingerprint,
+            )
+        });
         let hashed = bag.hash(&jobs, progress);
         let data = reading
             .join()
             .expect("reading the data files does not panic");
         (hashed, data)
     });
+    drop(jobs);
+    drop(listed);
     known.extend(data.digests.iter().map(|(p, d)| (*p, d.clone())));
+    let listed = payload
+        .lines
+        .into_iter()
+        .zip(payload.found)
+        .chain(tags.lines.into_iter().zip(tags.found));
     let files = check_files(
         &bag,
-        &listed,
+        listed,
         hashed,
         known,
         &named,
         &oversized,
         &mut problems,
     );
-    let manifest = &payload.lines;
-
-    let exhibit_fingerprint = whole.then(|| bag::exhibit_fingerprint(manifest));
     check_bag_info(&bag, &info, &mut problems, exhibit_fingerprint.as_deref());
     let case = info
         .iter()
         .find(|(l, _)| l == "External-Identifier")
         .map(|(_, v)| v.clone());
-    check_data_files(
-        data,
-        &files,
-        manifest,
-        exhibit_fingerprint.as_deref(),
-        &info,
-        &mut problems,
-    );
+    check_data_files(data, &files, &mut problems);
     let signatures = check_signatures(
         &mut bag,
         fingerprint.as_deref().unwrap_or(""),
@@ -756,7 +771,7 @@ fn find_oversized(
 /// (besides the tag manifest and signatures) are unexpected. Sorted by path.
 fn check_files(
     bag: &Bag,
-    listed: &[(&ManifestLine, Option<BagFile>)],
+    listed: impl Iterator<Item = (ManifestLine, Option<BagFile>)>,
     hashed: Vec<Hashed>,
     mut known: Vec<(&str, Hashed)>,
     named: &[bool],
@@ -765,7 +780,7 @@ fn check_files(
 ) -> Vec<FileCheck> {
     let mut hashed = hashed.into_iter();
     let mut files = Vec::with_capacity(bag.files.len());
-    for &(line, found) in listed {
+    for (line, found) in listed {
         let oversized = oversized.contains(&line.path);
         let digest = match found {
             Some(_) if !oversized => Some(
@@ -783,12 +798,7 @@ fn check_files(
             ));
         }
         let digest = digest.map(|d| d.map(|(d, _)| d));
-        files.push(file_check(
-            line,
-            found.map(|f| f.size),
-            digest.as_ref(),
-            oversized,
-        ));
+        files.push(file_check(line, found.map(|f| f.size), digest, oversized));
     }
     for (path, file) in &bag.files {
         let tag_file = path == bag::TAG_MANIFEST
@@ -804,13 +814,19 @@ fn check_files(
 
 /// The verdict on one listed file from its hash (`None`: not hashed) and its declared size.
 fn file_check(
-    line: &ManifestLine,
+    line: ManifestLine,
     declared: Option<u64>,
-    digest: Option<&Result<FileDigest, String>>,
+    digest: Option<Result<FileDigest, String>>,
     oversized: bool,
 ) -> FileCheck {
-    let check = FileCheck::new(&line.path, Status::Ok);
-    let expected = Some(line.sha256.clone());
+    let check = FileCheck {
+        path: line.path,
+        status: Status::Ok,
+        expected: None,
+        found: None,
+        detail: None,
+    };
+    let expected = Some(line.sha256);
     match digest {
         None if oversized => FileCheck {
             status: Status::Unreadable,
@@ -826,14 +842,14 @@ fn file_check(
         Some(Err(e)) => FileCheck {
             status: Status::Unreadable,
             expected,
-            detail: Some(e.clone()),
+            detail: Some(e),
             ..check
         },
-        Some(Ok(d)) if d.sha256 == line.sha256 && Some(d.size) == declared => check,
+        Some(Ok(d)) if Some(&d.sha256) == expected.as_ref() && Some(d.size) == declared => check,
         Some(Ok(d)) => FileCheck {
             status: Status::Failed,
             expected,
-            found: Some(d.sha256.clone()),
+            found: Some(d.sha256),
             detail: (Some(d.size) != declared).then(|| {
                 format!(
                     "{} bytes where {} were declared",
@@ -849,7 +865,8 @@ fn file_check(
 /// `data/dossier.json` and the custody log's first break, as read before their hashes are
 /// known; `None` where the file is not in the bag. Each is hashed as it is read (`digests`).
 struct DataFiles {
-    sealed: Option<Result<DossierSummary, String>>,
+    /// Where dossier.json disagrees with the manifest and bag-info.txt.
+    sealed: Option<Result<Vec<Problem>, String>>,
     custody: Option<Result<Option<custody::Break>, String>>,
     digests: Vec<(&'static str, Hashed)>,
 }
@@ -866,9 +883,13 @@ fn data_files_read(bag: &Bag) -> Vec<&'static str> {
         .collect()
 }
 
-/// Reads dossier.json and the custody log as they stream, each no further than its declared
-/// size, hashing them on the way.
-fn read_data_files(bag: &Bag, progress: &ProgressBar) -> DataFiles {
+/// Reads dossier.json (then passed to `compare`) and the custody log as they stream, each no
+/// further than its declared size, hashing them on the way.
+fn read_data_files(
+    bag: &Bag,
+    compare: impl Fn(&DossierSummary) -> Vec<Problem>,
+    progress: &ProgressBar,
+) -> DataFiles {
     let mut data = DataFiles {
         sealed: None,
         custody: None,
@@ -883,7 +904,7 @@ fn read_data_files(bag: &Bag, progress: &ProgressBar) -> DataFiles {
                 |reader| parse_json::<DossierSummary>(reader, file.size),
                 progress,
             );
-            data.sealed = Some(sealed);
+            data.sealed = Some(sealed.map(|sealed| compare(&sealed)));
             digest
         } else {
             let (custody, digest) = bag.source.read_hashed(
@@ -905,14 +926,7 @@ const CUSTODY: &str = "data/custody.jsonl";
 
 /// Checks dossier.json against the manifest and bag-info.txt, and the custody log's chain.
 /// Only a file whose hash matched its manifest line counts.
-fn check_data_files(
-    data: DataFiles,
-    files: &[FileCheck],
-    manifest: &[ManifestLine],
-    exhibit_fingerprint: Option<&str>,
-    info: &[(String, String)],
-    problems: &mut Vec<Problem>,
-) {
+fn check_data_files(data: DataFiles, files: &[FileCheck], problems: &mut Vec<Problem>) {
     let ok = |path: &str| {
         files
             .iter()
@@ -920,9 +934,7 @@ fn check_data_files(
     };
     if ok(DOSSIER_JSON) {
         match data.sealed {
-            Some(Ok(sealed)) => {
-                check_dossier_json(&sealed, manifest, exhibit_fingerprint, info, problems)
-            }
+            Some(Ok(disagreements)) => problems.extend(disagreements),
             Some(Err(e)) => problems.push(problem(
                 "data/dossier.json",
                 &format!("is not a dossier description ({e})"),
