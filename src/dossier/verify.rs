@@ -429,8 +429,8 @@ impl Bag {
     fn hash(&self, jobs: &[(&str, BagFile)], progress: &ProgressBar) -> Vec<Hashed> {
         match &self.source {
             Source::Folder(root) => {
-                let full: Vec<PathBuf> = jobs.iter().map(|(p, _)| root.join(p)).collect();
-                crate::hash::sha256_files(&full, progress)
+                let paths: Vec<&str> = jobs.iter().map(|(p, _)| *p).collect();
+                crate::hash::sha256_files_under(root, &paths, progress)
                     .into_iter()
                     .map(|r| r.map(|d| (d, true)).map_err(|e| e.to_string()))
                     .collect()
@@ -508,74 +508,70 @@ fn verify_bag(
     progress: &ProgressBar,
 ) -> Result<VerifyReport> {
     let mut problems = std::mem::take(&mut bag.problems);
-    check_bagit_txt(&mut bag, &mut problems);
     // Which files the manifests name, by number: to tell repeated lines and unexpected files.
     let mut named = vec![false; bag.count];
-    let payload = read_manifest(&bag, &mut problems, bag::MANIFEST, &mut named, progress);
-    let tags = read_manifest(&bag, &mut problems, bag::TAG_MANIFEST, &mut named, progress);
-    let fingerprint = payload.as_ref().map(|m| m.sha256.clone());
-    // Only a manifest read whole gives the exhibit fingerprint.
-    let whole = payload.as_ref().is_some_and(|m| m.whole);
-    let mut payload = payload.unwrap_or_default();
-    let tags = tags.unwrap_or_default();
-    let info = read_bag_info(&mut bag, &mut problems);
-    let oversized = find_oversized(&bag, &info, &mut problems);
-    // Files hashed as they are parsed, not hashed again: the manifest, dossier.json and the
-    // custody log. Every other file a manifest names and the bag holds is hashed here.
-    let mut known: Vec<(&str, Hashed)> = Vec::new();
-    known.extend(payload.digest.take().map(|d| (bag::MANIFEST, d)));
-    let parsed_elsewhere = data_files_read(&bag);
-    let listed: Vec<(&ManifestLine, Option<BagFile>)> = payload
-        .lines
-        .iter()
-        .zip(payload.found.iter().copied())
-        .chain(tags.lines.iter().zip(tags.found.iter().copied()))
-        .collect();
-    let jobs: Vec<(&str, BagFile)> = listed
-        .iter()
-        .filter_map(|&(line, found)| Some((line.path.as_str(), found?)))
-        .filter(|(path, _)| !oversized.contains(*path))
-        .filter(|(path, _)| {
-            !parsed_elsewhere.contains(path) && !known.iter().any(|(k, _)| k == path)
-        })
-        .collect();
-    progress.set_length(
-        listed
-            .iter()
-            .filter_map(|(_, found)| found.map(|f| f.size))
-            .sum(),
-    );
-    let (hashed, (data, exhibit_fingerprint)) = std::thread::scope(|scope| {
-        // dossier.json and the custody log are parsed, and dossier.json compared with the
-        // manifest, while the files are hashed; what they say counts only if their hashes
+    let mut payload = Manifest::default();
+    let mut tags = Manifest::default();
+    let mut fingerprint = None;
+    let mut info = Vec::new();
+    let mut oversized = HashSet::new();
+    let (hashed, data, exhibit_fingerprint) = std::thread::scope(|scope| {
+        // dossier.json and the custody log are parsed (and hashed) from the start, while the
+        // manifests are read and the files hashed; what they say counts only if their hashes
         // match (`check_data_files`).
-        let reading = scope.spawn(|| {
+        let parsing = scope.spawn(|| read_data_files(&bag, progress));
+        check_bagit_txt(&bag, &mut problems);
+        let read = read_manifest(&bag, &mut problems, bag::MANIFEST, &mut named, progress);
+        fingerprint = read.as_ref().map(|m| m.sha256.clone());
+        // Only a manifest read whole gives the exhibit fingerprint.
+        let whole = read.as_ref().is_some_and(|m| m.whole);
+        payload = read.unwrap_or_default();
+        tags = read_manifest(&bag, &mut problems, bag::TAG_MANIFEST, &mut named, progress)
+            .unwrap_or_default();
+        info = read_bag_info(&bag, &mut problems);
+        oversized = find_oversized(&bag, &info, &mut problems);
+        // Files hashed as they are parsed, not hashed again: the manifest, dossier.json and
+        // the custody log. Every other file a manifest names and the bag holds is hashed here.
+        let manifest_digest = payload.digest.take();
+        let parsed_elsewhere = data_files_read(&bag);
+        let (payload, tags, info) = (&payload, &tags, &info);
+        let listed = || {
+            let payload = payload.lines.iter().zip(payload.found.iter().copied());
+            payload.chain(tags.lines.iter().zip(tags.found.iter().copied()))
+        };
+        let jobs: Vec<(&str, BagFile)> = listed()
+            .filter_map(|(line, found)| Some((line.path.as_str(), found?)))
+            .filter(|(path, _)| !oversized.contains(*path))
+            .filter(|(path, _)| *path != bag::MANIFEST || manifest_digest.is_none())
+            .filter(|(path, _)| !parsed_elsewhere.contains(path))
+            .collect();
+        progress.set_length(listed().filter_map(|(_, f)| f.map(|f| f.size)).sum());
+        // dossier.json is compared with the manifest and bag-info once both are read, while
+        // the files are hashed.
+        let comparing = scope.spawn(move || {
             let exhibit_fingerprint = whole.then(|| bag::exhibit_fingerprint(&payload.lines));
-            let compare = |sealed: &DossierSummary| {
-                let mut problems = Vec::new();
+            let mut data = parsing
+                .join()
+                .expect("reading the data files does not panic");
+            if let Some(Ok(sealed)) = &data.sealed {
                 check_dossier_json(
                     sealed,
                     &payload.lines,
                     exhibit_fingerprint.as_deref(),
-                    &info,
-                    &mut problems,
+                    info,
+                    &mut data.disagreements,
                 );
-                problems
-            };
-            (
-                read_data_files(&bag, compare, progress),
-                exhibit_fingerprint,
-            )
+            }
+            data.digests
+                .extend(manifest_digest.map(|d| (bag::MANIFEST, d)));
+            (data, exhibit_fingerprint)
         });
         let hashed = bag.hash(&jobs, progress);
-        let data = reading
+        let (data, exhibit_fingerprint) = comparing
             .join()
-            .expect("reading the data files does not panic");
-        (hashed, data)
+            .expect("comparing dossier.json does not panic");
+        (hashed, data, exhibit_fingerprint)
     });
-    drop(jobs);
-    drop(listed);
-    known.extend(data.digests.iter().map(|(p, d)| (*p, d.clone())));
     let listed = payload
         .lines
         .into_iter()
@@ -585,7 +581,7 @@ fn verify_bag(
         &bag,
         listed,
         hashed,
-        known,
+        &data.digests,
         &named,
         &oversized,
         &mut problems,
@@ -597,18 +593,14 @@ fn verify_bag(
         .map(|(_, v)| v.clone());
     check_data_files(data, &files, &mut problems);
     let signatures = check_signatures(
-        &mut bag,
+        &bag,
         fingerprint.as_deref().unwrap_or(""),
         allowed,
         &mut problems,
     );
     let signature_counts = SignatureCounts::of(&signatures, allowed.is_some());
     check_leads(&signatures, &mut problems);
-    let timestamps = check_timestamps(
-        &mut bag,
-        fingerprint.as_deref().unwrap_or(""),
-        &mut problems,
-    );
+    let timestamps = check_timestamps(&bag, fingerprint.as_deref().unwrap_or(""), &mut problems);
     let intact = problems.is_empty()
         && files.iter().all(|f| f.status == Status::Ok)
         && signature_counts.acceptable();
@@ -640,7 +632,7 @@ fn verify_bag(
 /// or that attests another fingerprint is a problem. Signatures are checked only with a CA file
 /// (`timestamp::check_timestamp_signatures`).
 fn check_timestamps(
-    bag: &mut Bag,
+    bag: &Bag,
     fingerprint: &str,
     problems: &mut Vec<Problem>,
 ) -> Vec<TimestampCheck> {
@@ -707,7 +699,7 @@ fn open_dossier(path: &Path, bag: Bag) -> Result<Bag> {
 }
 
 /// A tag file the bag must have; a missing or unreadable one is a problem and no bytes.
-fn read_required(bag: &mut Bag, problems: &mut Vec<Problem>, file: &str) -> Option<Vec<u8>> {
+fn read_required(bag: &Bag, problems: &mut Vec<Problem>, file: &str) -> Option<Vec<u8>> {
     match bag.read_tag(file) {
         None => {
             problems.push(problem(file, "is missing"));
@@ -722,7 +714,7 @@ fn read_required(bag: &mut Bag, problems: &mut Vec<Problem>, file: &str) -> Opti
 }
 
 /// Checks that bagit.txt declares BagIt 1.0 in UTF-8, as dossier writes it.
-fn check_bagit_txt(bag: &mut Bag, problems: &mut Vec<Problem>) {
+fn check_bagit_txt(bag: &Bag, problems: &mut Vec<Problem>) {
     if let Some(bytes) = read_required(bag, problems, bag::BAGIT_TXT) {
         // RFC 8493 s2.1.1: exactly these two lines, in this order.
         if bytes != bag::bagit_txt().as_bytes()
@@ -773,7 +765,7 @@ fn check_files(
     bag: &Bag,
     listed: impl Iterator<Item = (ManifestLine, Option<BagFile>)>,
     hashed: Vec<Hashed>,
-    mut known: Vec<(&str, Hashed)>,
+    known: &[(&str, Hashed)],
     named: &[bool],
     oversized: &HashSet<String>,
     problems: &mut Vec<Problem>,
@@ -783,12 +775,12 @@ fn check_files(
     for (line, found) in listed {
         let oversized = oversized.contains(&line.path);
         let digest = match found {
-            Some(_) if !oversized => Some(
-                match known.iter().position(|(path, _)| *path == line.path) {
-                    Some(at) => known.swap_remove(at).1,
+            Some(_) if !oversized => {
+                Some(match known.iter().find(|(path, _)| *path == line.path) {
+                    Some((_, digest)) => digest.clone(),
                     None => hashed.next().expect("a digest for every file hashed"),
-                },
-            ),
+                })
+            }
             _ => None,
         };
         if let Some(Ok((_, false))) = digest {
@@ -865,8 +857,9 @@ fn file_check(
 /// `data/dossier.json` and the custody log's first break, as read before their hashes are
 /// known; `None` where the file is not in the bag. Each is hashed as it is read (`digests`).
 struct DataFiles {
+    sealed: Option<Result<DossierSummary, String>>,
     /// Where dossier.json disagrees with the manifest and bag-info.txt.
-    sealed: Option<Result<Vec<Problem>, String>>,
+    disagreements: Vec<Problem>,
     custody: Option<Result<Option<custody::Break>, String>>,
     digests: Vec<(&'static str, Hashed)>,
 }
@@ -883,15 +876,12 @@ fn data_files_read(bag: &Bag) -> Vec<&'static str> {
         .collect()
 }
 
-/// Reads dossier.json (then passed to `compare`) and the custody log as they stream, each no
-/// further than its declared size, hashing them on the way.
-fn read_data_files(
-    bag: &Bag,
-    compare: impl Fn(&DossierSummary) -> Vec<Problem>,
-    progress: &ProgressBar,
-) -> DataFiles {
+/// Reads dossier.json and the custody log as they stream, each no further than its declared
+/// size, hashing them on the way.
+fn read_data_files(bag: &Bag, progress: &ProgressBar) -> DataFiles {
     let mut data = DataFiles {
         sealed: None,
+        disagreements: Vec::new(),
         custody: None,
         digests: Vec::new(),
     };
@@ -904,7 +894,7 @@ fn read_data_files(
                 |reader| parse_json::<DossierSummary>(reader, file.size),
                 progress,
             );
-            data.sealed = Some(sealed.map(|sealed| compare(&sealed)));
+            data.sealed = Some(sealed);
             digest
         } else {
             let (custody, digest) = bag.source.read_hashed(
@@ -934,7 +924,7 @@ fn check_data_files(data: DataFiles, files: &[FileCheck], problems: &mut Vec<Pro
     };
     if ok(DOSSIER_JSON) {
         match data.sealed {
-            Some(Ok(disagreements)) => problems.extend(disagreements),
+            Some(Ok(_)) => problems.extend(data.disagreements),
             Some(Err(e)) => problems.push(problem(
                 "data/dossier.json",
                 &format!("is not a dossier description ({e})"),
@@ -1092,7 +1082,7 @@ fn read_manifest(
 
 /// Checks bag-info.txt and returns its fields.
 /// bag-info.txt's fields, in order; a missing or unreadable file is a problem and no fields.
-fn read_bag_info(bag: &mut Bag, problems: &mut Vec<Problem>) -> Vec<(String, String)> {
+fn read_bag_info(bag: &Bag, problems: &mut Vec<Problem>) -> Vec<(String, String)> {
     match bag.read_tag(bag::BAG_INFO_TXT) {
         None => {
             problems.push(problem(bag::BAG_INFO_TXT, "is missing"));
@@ -1249,7 +1239,7 @@ fn check_dossier_json(
 
 /// Judges every signature under `signatures/`: `<slug>.sig` over `<slug>.statement.txt`.
 fn check_signatures(
-    bag: &mut Bag,
+    bag: &Bag,
     fingerprint: &str,
     allowed: Option<&AllowedSigners>,
     problems: &mut Vec<Problem>,
@@ -1315,7 +1305,7 @@ pub struct SignatureListing {
 /// of its manifest as it is now, without hashing its files: whether those still match the
 /// manifest is `verify`'s question.
 pub fn read_signatures(path: &Path, allowed: Option<&AllowedSigners>) -> Result<SignatureListing> {
-    let mut bag = open_dossier(path, Bag::open(path)?)?;
+    let bag = open_dossier(path, Bag::open(path)?)?;
     // Problems of the manifest or bag-info are `verify`'s to report: only the signatures' count.
     let mut elsewhere = Vec::new();
     let mut named = vec![false; bag.count];
@@ -1327,13 +1317,13 @@ pub fn read_signatures(path: &Path, allowed: Option<&AllowedSigners>) -> Result<
         &ProgressBar::hidden(),
     )
     .map(|m| m.sha256);
-    let case = read_bag_info(&mut bag, &mut elsewhere)
+    let case = read_bag_info(&bag, &mut elsewhere)
         .into_iter()
         .find(|(l, _)| l == "External-Identifier")
         .map(|(_, v)| v);
     let mut problems = Vec::new();
     let signatures = check_signatures(
-        &mut bag,
+        &bag,
         fingerprint.as_deref().unwrap_or(""),
         allowed,
         &mut problems,
