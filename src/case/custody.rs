@@ -169,8 +169,8 @@ fn is_record_id(text: &str) -> bool {
     })
 }
 
-/// The log's lines, parsed one at a time.
-fn lines(bytes: &[u8], sealed: bool) -> impl Iterator<Item = Line> + '_ {
+/// The log's lines, parsed one at a time (`sealed`: as in [`Log::parse`]).
+pub fn lines(bytes: &[u8], sealed: bool) -> impl Iterator<Item = Line> + '_ {
     let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
     body.split(|&b| b == b'\n')
         .filter(move |_| !body.is_empty())

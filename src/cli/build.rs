@@ -53,6 +53,10 @@ pub fn run(root: &Path, args: BuildArgs, out: &mut Output) -> Result<Outcome> {
         }
         return Ok(Outcome::Problems);
     }
+    // Only the count of errors is needed past here: the log and the findings (100,000 of each
+    // for as many exhibits) are not held while the dossier is sealed.
+    let errors = report.errors;
+    drop((log, report));
     progress.set_message("sealing");
     let sealed = build(root, &case, &options, &progress)?;
     progress.finish_and_clear();
@@ -64,7 +68,7 @@ pub fn run(root: &Path, args: BuildArgs, out: &mut Output) -> Result<Outcome> {
     if args.draft {
         out.line(format!(
             "  DRAFT - NOT FOR FILING ({} found by `dossier check`)",
-            crate::display::plural(report.errors, "error")
+            crate::display::plural(errors, "error")
         ))?;
     }
     if let Some(folder) = &sealed.unpacked {

@@ -58,6 +58,14 @@ impl Generated {
         Generated::spill(dir, |out| out.write_all(&bytes))
     }
 
+    /// As [`Generated::new`], for bytes kept elsewhere: copied only if they are small.
+    pub fn copied(bytes: &[u8], dir: &Path) -> Result<Generated> {
+        if bytes.len() < SPILL_FROM {
+            return Ok(Generated::Bytes(bytes.to_vec()));
+        }
+        Generated::spill(dir, |out| out.write_all(bytes))
+    }
+
     /// Writes generated content straight into a hidden temporary file in `dir`, hashing it on the
     /// way: a dossier.json of 100,000 exhibits never sits whole in memory.
     pub fn spill(
