@@ -107,8 +107,9 @@ SCENARIO_NOTES = {
     "extension marks them as video: `build` stores them in the zip, it does not deflate them.",
     "b": "Files `evidence/batch-NNN/doc-NNNNNN.bin` in folders of 1,000, random sizes from 1 KiB "
     "to 16 KiB (fixed seed), random content. The `.bin` extension says nothing, so `build` "
-    "samples each file: random content is stored, except files under 4 KiB, which are too small "
-    "to sample and are deflated. For this many exhibits `data/dossier.json`, "
+    "samples each file: random content is stored (from 512 bytes the sample's entropy, corrected "
+    "for its size, tells noise from text; smaller files are deflated). For this many exhibits "
+    "`data/dossier.json`, "
     "`data/exhibits.csv` and `data/custody.jsonl` are a sizeable part of the payload. Where "
     "verify spends its time on this many files (profile, commands): `bench/README.md`, "
     "\"Profiling verify of many small exhibits\".",
