@@ -773,6 +773,12 @@ fn a_folder_dossier_takes_signatures_all_or_nothing_when_a_write_fails_or_the_ru
                 .all(|(p, b)| left.contains(&p) || before.get(p) == Some(b)),
             "{args_text}, killed, changed the dossier"
         );
+        // verify does not clear it (it changes nothing), but says what it is and what to do.
+        let leftover = left[0].components().next().unwrap().as_os_str();
+        c.run(&[&"verify", &bag]).exits(1).stdout_has(&[
+            &format!("problem     {}: left by a signing command that was stopped", leftover.to_string_lossy()),
+            "the next `dossier sign`, `signatures add` or `signatures remove` on this dossier removes it",
+        ]);
         c.run(&[&"signatures", &"remove", &bag, &"--org", &org_9])
             .exits(2)
             .stderr_has(&["carries no signature of"]);

@@ -24,6 +24,15 @@ const NEW_PREFIX: &str = ".dossier-signatures-new-";
 /// The old `signatures/` while the new one is renamed in (where there is no exchange).
 const OLD: &str = ".dossier-signatures-old";
 
+/// True for a path of the dossier (relative, with `/`) inside a folder a stopped change left.
+pub fn is_leftover(path: &str) -> bool {
+    let top = path.split('/').next().unwrap_or(path);
+    top.starts_with(NEW_PREFIX) || top == OLD
+}
+
+/// What to do about such a path.
+pub const LEFTOVER: &str = "left by a signing command that was stopped before it finished (the signatures are as before it): the next `dossier sign`, `signatures add` or `signatures remove` on this dossier removes it, or delete that folder";
+
 fn folder(dossier: &Path) -> PathBuf {
     dossier.join(SIGNATURES_DIR.trim_end_matches('/'))
 }

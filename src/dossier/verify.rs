@@ -16,6 +16,7 @@ use crate::case::custody;
 use crate::dossier::allowed_signers::AllowedSigners;
 use crate::dossier::archive::ZipIn;
 use crate::dossier::bag::{self, ManifestLine};
+use crate::dossier::signatures_folder;
 use crate::dossier::sshsig::{self, SignatureCheck, Verdict};
 use crate::dossier::tsp::TimestampCheck;
 use crate::error::{Error, Result};
@@ -799,6 +800,17 @@ fn check_files(
         if !named[file.number] && !tag_file {
             files.push(FileCheck::new(path, Status::Unexpected));
         }
+    }
+    // A folder a stopped signing command left is said once, with what to do about it.
+    let mut leftovers: Vec<&str> = bag
+        .files
+        .keys()
+        .filter(|path| signatures_folder::is_leftover(path))
+        .filter_map(|path| path.split('/').next())
+        .collect();
+    leftovers.dedup();
+    for folder in leftovers {
+        problems.push(problem(folder, signatures_folder::LEFTOVER));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
