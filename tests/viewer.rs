@@ -168,6 +168,31 @@ fn the_sample_viewer_shows_the_case_subjects_timeline_and_every_exhibit_offline(
         assert!(text.contains(signatory["name"].as_str().unwrap()));
     }
     assert!(text.contains(json["exhibit_fingerprint"].as_str().unwrap()));
+    // Confidentiality told as the PDF tells it: the sample asks for none, but holds two
+    // confidential exhibits, each marked in the list.
+    assert_eq!(json["case"]["confidentiality"], "public");
+    let confidential: Vec<&str> = json["exhibits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["confidentiality"] == "confidential")
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(confidential.len(), 2);
+    assert!(
+        text.contains(&format!(
+            "<span id=\"confidentiality\">CONFIDENTIAL: contains 2 confidential exhibits ({}), marked in the exhibit list: not for publication.</span>",
+            confidential.join(", ")
+        )),
+        "the Case section does not mark the dossier as the PDF does"
+    );
+    assert!(dom.contains("id=\"confidential\">CONFIDENTIAL</span>"));
+    assert_eq!(
+        dom.matches("confidential\">CONFIDENTIAL: not for publication</div>")
+            .count(),
+        2,
+        "each confidential exhibit is marked in the list"
+    );
     // The timeline: each event with its date as written, and drawn (one bar each).
     let events = json["events"].as_array().unwrap();
     for event in events {

@@ -13,7 +13,9 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::case::{Event, FiledDossier, FilingEntry, FilingState, Signatory, Subject};
+use crate::case::{
+    Confidentiality, Event, FiledDossier, FilingEntry, FilingState, Signatory, Subject,
+};
 use crate::date::CaseDate;
 use crate::dossier::json::{CaseHeader, DossierJson, Profile, RetiredRecord, Supplements};
 use crate::template::Template;
@@ -26,8 +28,8 @@ const PAGE: &str = include_str!("viewer.html");
 const DATA_MARK: &str = "@DOSSIER_DATA@";
 
 /// The version of the embedded data's layout (`viewer` in the JSON island). 2 added
-/// `supplements` and `retired`; 3 added `filing`.
-const VIEWER_DATA: u32 = 3;
+/// `supplements` and `retired`; 3 added `filing`; 4 added `confidential`.
+const VIEWER_DATA: u32 = 4;
 
 /// Writes `data/index.html` for the dossier `name` described by `dossier`.
 pub(super) fn write_viewer(
@@ -70,6 +72,9 @@ struct ViewerData<'a> {
     retired: &'a [RetiredRecord],
     /// The filing record as it stood at sealing, in date order, without the team's notes.
     filing: Vec<FilingRow<'a>>,
+    /// The confidential exhibits this dossier holds (not withheld): the page marks the dossier
+    /// confidential, as the PDF does.
+    confidential: Vec<&'a str>,
 }
 
 /// An entry of the filing record as the page shows it: what the PDF's "Filing record" prints;
@@ -193,6 +198,12 @@ impl<'a> ViewerData<'a> {
             supplements: dossier.supplements.as_ref(),
             retired: &dossier.retired,
             filing: filing_rows(&dossier.filing),
+            confidential: dossier
+                .exhibits
+                .iter()
+                .filter(|e| !e.withheld && e.confidentiality == Some(Confidentiality::Confidential))
+                .map(|e| e.id.as_str())
+                .collect(),
         }
     }
 }
