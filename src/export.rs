@@ -5,7 +5,7 @@
 //! languages, lower-case ISO 3166 countries, SHA-1 content hashes). A value FtM would reject is
 //! not dropped silently: it goes into the entity's `notes`. Ids are stable: case id + our id.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -83,12 +83,19 @@ pub fn ftm_entities(case: &Case, registry: &Registry, contents: &[ExhibitContent
         entities.extend(sanction_entities(subject, &id, registry));
     }
     entities.extend(case.events.iter().map(|event| event_entity(event, &keys)));
+    // Looked up by exhibit in maps made once: a case may hold 100,000 exhibits.
+    let contents: HashMap<&str, &ExhibitContent> =
+        contents.iter().map(|c| (c.id.as_str(), c)).collect();
+    let events = case.events_by_exhibit();
     for exhibit in &case.exhibits {
-        let Some(content) = contents.iter().find(|c| c.id == exhibit.id) else {
+        let Some(content) = contents.get(exhibit.id.as_str()) else {
             continue;
         };
+        let events = events
+            .get(exhibit.id.as_str())
+            .map_or(&[][..], Vec::as_slice);
         entities.push(document_entity(case, exhibit, content, &keys));
-        entities.extend(documentation_entities(case, exhibit, &keys));
+        entities.extend(documentation_entities(case, exhibit, events, &keys));
     }
     entities
 }
@@ -260,9 +267,14 @@ fn document_entity(
     entity
 }
 
-/// The links from an exhibit to what it documents: its events, then the subjects whose criteria
-/// cite it.
-fn documentation_entities(case: &Case, exhibit: &Exhibit, keys: &Keys) -> Vec<Entity> {
+/// The links from an exhibit to what it documents: its events (`events`, their ids, in the
+/// case's order), then the subjects whose criteria cite it.
+fn documentation_entities(
+    case: &Case,
+    exhibit: &Exhibit,
+    events: &[&str],
+    keys: &Keys,
+) -> Vec<Entity> {
     let documents = |target: String| {
         let mut link = Entity::new(
             format!("{}-documents-{target}", keys.of(&exhibit.id)),
@@ -272,7 +284,7 @@ fn documentation_entities(case: &Case, exhibit: &Exhibit, keys: &Keys) -> Vec<En
             .add("entity", [target]);
         link
     };
-    let events = case.events_of(&exhibit.id).map(|event| keys.of(&event.id));
+    let events = events.iter().map(|event| keys.of(event));
     let subjects = case
         .subjects
         .iter()
