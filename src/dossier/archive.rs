@@ -470,18 +470,11 @@ impl ZipIn {
         parse: impl FnOnce(&mut dyn Read) -> io::Result<T>,
         progress: &ProgressBar,
     ) -> io::Result<(io::Result<T>, FileDigest, bool)> {
-        let mut crc = crc32fast::Hasher::new();
-        let (parsed, digest, expected) =
-            with_content(&mut self.archive.clone(), index, |content, expected| {
-                let checked = CrcReader {
-                    inner: content.take(limit + 1),
-                    crc: &mut crc,
-                };
-                let (parsed, digest) =
-                    crate::hash::sha256_while_reading(checked, limit, parse, progress)?;
-                Ok((parsed, digest, expected))
+        let ((parsed, digest), crc_ok) =
+            with_checked_content(&mut self.archive.clone(), index, limit, |content| {
+                crate::hash::sha256_while_reading(content, limit, parse, progress)
             })?;
-        Ok((parsed, digest, crc.finalize() == expected))
+        Ok((parsed, digest, crc_ok))
     }
 
     /// Hashes entries several at once. `jobs` are (index, limit): an entry is never read past
@@ -550,15 +543,28 @@ fn hash_entry(
     limit: u64,
     progress: &ProgressBar,
 ) -> io::Result<(FileDigest, bool)> {
+    with_checked_content(archive, index, limit, |content| {
+        crate::hash::sha256_stream(content, io::sink(), progress)
+    })
+}
+
+/// Hands `read` an entry's content, cut one byte past `limit` (so that a longer entry tells),
+/// through a CRC-32: what `read` gave, and whether the CRC-32 the zip records matched.
+fn with_checked_content<T>(
+    archive: &mut ZipArchive<SharedFile>,
+    index: usize,
+    limit: u64,
+    read: impl FnOnce(&mut dyn Read) -> io::Result<T>,
+) -> io::Result<(T, bool)> {
     let mut crc = crc32fast::Hasher::new();
-    let (digest, expected) = with_content(archive, index, |content, expected| {
-        let checked = CrcReader {
+    let (value, expected) = with_content(archive, index, |content, expected| {
+        let mut checked = CrcReader {
             inner: content.take(limit + 1),
             crc: &mut crc,
         };
-        crate::hash::sha256_stream(checked, io::sink(), progress).map(|d| (d, expected))
+        read(&mut checked).map(|value| (value, expected))
     })?;
-    Ok((digest, crc.finalize() == expected))
+    Ok((value, crc.finalize() == expected))
 }
 
 /// Passes bytes through, adding them to a CRC-32.

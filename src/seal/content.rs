@@ -55,7 +55,7 @@ impl Generated {
         if bytes.len() < SPILL_FROM {
             return Ok(Generated::Bytes(bytes));
         }
-        Generated::spill(dir, |out| out.write_all(&bytes))
+        Generated::copied(&bytes, dir)
     }
 
     /// As [`Generated::new`], for bytes kept elsewhere: copied only if they are small.
