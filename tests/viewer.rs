@@ -129,6 +129,16 @@ fn check_result<'a>(dom: &'a str, file: &str) -> &'a str {
     &dom[start..start + dom[start..].find('>').unwrap()]
 }
 
+/// The exhibits a dossier.json (or case.json) marks confidential.
+fn confidential_exhibits(records: &Value) -> Vec<&Value> {
+    records["exhibits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["confidentiality"] == "confidential")
+        .collect()
+}
+
 fn dossier_json(bag: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(bag.join("data/dossier.json")).unwrap()).unwrap()
 }
@@ -171,11 +181,8 @@ fn the_sample_viewer_shows_the_case_subjects_timeline_and_every_exhibit_offline(
     // Confidentiality told as the PDF tells it: the sample asks for none, but holds two
     // confidential exhibits, each marked in the list.
     assert_eq!(json["case"]["confidentiality"], "public");
-    let confidential: Vec<&str> = json["exhibits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["confidentiality"] == "confidential")
+    let confidential: Vec<&str> = confidential_exhibits(&json)
+        .into_iter()
         .map(|e| e["id"].as_str().unwrap())
         .collect();
     assert_eq!(confidential.len(), 2);
@@ -285,12 +292,7 @@ fn the_public_viewer_shows_withheld_exhibits_as_withheld_and_nothing_more() {
     };
     let text = unescape(&dom);
     assert!(text.contains("PUBLIC PROFILE"));
-    let withheld: Vec<&Value> = case["exhibits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["confidentiality"] == "confidential")
-        .collect();
+    let withheld = confidential_exhibits(&case);
     assert!(!withheld.is_empty(), "the sample has confidential exhibits");
     for exhibit in withheld {
         let id = exhibit["id"].as_str().unwrap();

@@ -273,6 +273,12 @@ pub struct SealedExhibit {
 }
 
 impl SealedExhibit {
+    /// A confidential exhibit this dossier holds (not withheld): the PDFs and the viewer mark
+    /// the dossier confidential for it.
+    pub fn held_confidential(&self) -> bool {
+        !self.withheld && self.confidentiality == Some(Confidentiality::Confidential)
+    }
+
     /// A confidential exhibit in the public profile: id, hash and size, nothing else.
     pub fn withheld(exhibit: &Exhibit) -> SealedExhibit {
         SealedExhibit::withheld_parts(&exhibit.id, &exhibit.sha256, exhibit.size)

@@ -534,7 +534,10 @@ fn verify_bag(
         // Files hashed as they are parsed, not hashed again: the manifest, dossier.json and
         // the custody log. Every other file a manifest names and the bag holds is hashed here.
         let manifest_digest = payload.digest.take();
-        let parsed_elsewhere = data_files_read(&bag);
+        let mut elsewhere = data_files_read(&bag);
+        if manifest_digest.is_some() {
+            elsewhere.push(bag::MANIFEST);
+        }
         let (payload, tags, info) = (&payload, &tags, &info);
         let listed = || {
             let payload = payload.lines.iter().zip(payload.found.iter().copied());
@@ -542,9 +545,7 @@ fn verify_bag(
         };
         let jobs: Vec<(&str, BagFile)> = listed()
             .filter_map(|(line, found)| Some((line.path.as_str(), found?)))
-            .filter(|(path, _)| !oversized.contains(*path))
-            .filter(|(path, _)| *path != bag::MANIFEST || manifest_digest.is_none())
-            .filter(|(path, _)| !parsed_elsewhere.contains(path))
+            .filter(|(path, _)| !oversized.contains(*path) && !elsewhere.contains(path))
             .collect();
         progress.set_length(listed().filter_map(|(_, f)| f.map(|f| f.size)).sum());
         // dossier.json is compared with the manifest and bag-info once both are read, while

@@ -72,7 +72,7 @@ fn confidentiality_marking(input: &Submission) -> (String, String) {
     let confidential: Vec<&str> = input
         .exhibits
         .iter()
-        .filter(|e| !e.withheld && e.confidentiality == Some(Confidentiality::Confidential))
+        .filter(|e| e.held_confidential())
         .map(|e| e.id.as_str())
         .collect();
     let note = input.case.confidentiality_note.clone();

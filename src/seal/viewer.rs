@@ -13,9 +13,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::case::{
-    Confidentiality, Event, FiledDossier, FilingEntry, FilingState, Signatory, Subject,
-};
+use crate::case::{Event, FiledDossier, FilingEntry, FilingState, Signatory, Subject};
 use crate::date::CaseDate;
 use crate::dossier::json::{CaseHeader, DossierJson, Profile, RetiredRecord, Supplements};
 use crate::template::Template;
@@ -201,7 +199,7 @@ impl<'a> ViewerData<'a> {
             confidential: dossier
                 .exhibits
                 .iter()
-                .filter(|e| !e.withheld && e.confidentiality == Some(Confidentiality::Confidential))
+                .filter(|e| e.held_confidential())
                 .map(|e| e.id.as_str())
                 .collect(),
         }
